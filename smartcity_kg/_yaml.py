@@ -1,0 +1,143 @@
+"""Strict YAML reading: every scalar is text, with the line it came from.
+
+Anchors, aliases, merge keys, tags and duplicate keys are refused, and no scalar is
+converted (``NO`` stays ``"NO"``, ``1.10`` stays ``"1.10"``): the caller types values
+against the ontology. Values come back as :class:`Node` trees that keep line numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+from .exceptions import InputError
+
+__all__ = ["Mapping", "Scalar", "Sequence", "Node", "parse_yaml", "read_yaml"]
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A scalar value, always text, with its 1-based line."""
+
+    value: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Sequence:
+    """A YAML sequence with its 1-based line."""
+
+    items: list["Node"]
+    line: int
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """A YAML mapping with its 1-based line; ``keys`` maps each key to its line."""
+
+    values: dict[str, "Node"]
+    line: int
+    keys: dict[str, int] = field(default_factory=dict)
+
+
+Node = Union[Scalar, Sequence, Mapping]
+
+_DEFAULT_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+}
+
+
+def read_yaml(path: Path) -> Node:
+    """Read ``path`` strictly and return its root node.
+
+    Raises
+    ------
+    InputError
+        If the file is missing, unreadable, not UTF-8, not YAML, or uses a feature that
+        this reader refuses; the message names the file and line.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError.at(path, None, "file not found") from None
+    except UnicodeDecodeError as exc:
+        raise InputError.at(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise InputError.at(path, None, f"cannot read the file: {exc.strerror}") from None
+    return parse_yaml(text, path)
+
+
+def parse_yaml(text: str, path: Path, first_line: int = 1) -> Node:
+    """Parse ``text`` strictly, as if it started at line ``first_line`` of ``path``.
+
+    Raises
+    ------
+    InputError
+        If the text is not YAML or uses a feature that this reader refuses.
+    """
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    offset = first_line - 1
+    yaml = YAML(typ="rt", pure=True)
+    yaml.version = (1, 2)
+    try:
+        root = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + offset if mark is not None else None
+        raise InputError.at(path, line, f"malformed YAML: {exc.problem or exc.context}") from None
+    except YAMLError as exc:
+        raise InputError.at(path, None, f"malformed YAML: {exc}") from None
+    if root is None:
+        raise InputError.at(path, first_line, "the file is empty; expected a mapping")
+    return _convert(root, path, offset)
+
+
+def _convert(node: object, path: Path, offset: int = 0) -> Node:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    line = node.start_mark.line + 1 + offset  # type: ignore[attr-defined]
+    anchor = getattr(node, "anchor", None)
+    if anchor is not None and getattr(anchor, "value", anchor):
+        raise InputError.at(path, line, "anchors and aliases are not allowed")
+    tag = getattr(node, "tag", None)
+    tag = getattr(tag, "value", tag)
+    if tag is not None and tag not in _DEFAULT_TAGS:
+        raise InputError.at(path, line, f"tags are not allowed (found {tag!r})")
+    if isinstance(node, ScalarNode):
+        if tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL"):
+            raise InputError.at(path, line, "an empty value; expected a value")
+        return Scalar(str(node.value), line)
+    if isinstance(node, SequenceNode):
+        return Sequence([_convert(item, path, offset) for item in node.value], line)
+    if isinstance(node, MappingNode):
+        values: dict[str, Node] = {}
+        keys: dict[str, int] = {}
+        seen_nodes: set[int] = set()
+        for key_node, value_node in node.value:
+            key_line = key_node.start_mark.line + 1 + offset
+            if id(value_node) in seen_nodes:
+                raise InputError.at(path, key_line, "anchors and aliases are not allowed")
+            seen_nodes.add(id(value_node))
+            if not isinstance(key_node, ScalarNode):
+                raise InputError.at(path, key_line, "a key must be plain text")
+            key = str(key_node.value)
+            if key == "<<":
+                raise InputError.at(path, key_line, "merge keys (<<) are not allowed")
+            if key in values:
+                raise InputError.at(
+                    path, key_line, f"duplicate key {key!r} (first at line {keys[key]})"
+                )
+            values[key] = _convert(value_node, path, offset)
+            keys[key] = key_line
+        return Mapping(values, line, keys)
+    raise InputError.at(path, line, "unexpected YAML node")  # pragma: no cover

@@ -1,0 +1,95 @@
+"""Exceptions raised by smartcity-kg, each naming the file, line and what was expected.
+
+The hierarchy::
+
+    SmartCityKGError
+    ├── InputError (ValueError)            bad curated input: YAML, Turtle, fact sheets, sources
+    │   └── ValidationError                SHACL or quality-check violations (one or many)
+    ├── ReasoningError (RuntimeError)      the reasoner could not run, or timed out
+    │   ├── JavaNotFoundError              HermiT needs Java and there is none
+    │   └── InconsistentOntologyError      the facts make the ontology inconsistent
+    ├── QueryError (ValueError)            an unknown query, a bad parameter or a bad header
+    └── EntityNotFoundError (LookupError)  an entity that is not in the graph, or is ambiguous
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "EntityNotFoundError",
+    "Problem",
+    "InconsistentOntologyError",
+    "InputError",
+    "JavaNotFoundError",
+    "QueryError",
+    "ReasoningError",
+    "SmartCityKGError",
+    "ValidationError",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in an input file: where it is and what was expected there."""
+
+    path: Path | None
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.path is not None else "<input>"
+        if self.line is not None:
+            where = f"{where}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+class SmartCityKGError(Exception):
+    """Base class of every error that smartcity-kg raises on purpose."""
+
+
+class InputError(SmartCityKGError, ValueError):
+    """Bad curated input; ``problems`` lists each with its file and line."""
+
+    def __init__(self, problems: Problem | list[Problem]) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, path: Path | str | None, line: int | None, message: str) -> "InputError":
+        """Build an error for one problem at ``path``:``line``."""
+        return cls(Problem(Path(path) if path is not None else None, line, message))
+
+
+class ValidationError(InputError):
+    """The data violate the SHACL shapes or a quality check."""
+
+
+class ReasoningError(SmartCityKGError, RuntimeError):
+    """The reasoner failed to run or ran out of time."""
+
+
+class JavaNotFoundError(ReasoningError):
+    """HermiT needs a Java runtime and none was found."""
+
+
+class InconsistentOntologyError(ReasoningError):
+    """The facts make the ontology inconsistent; ``suspects`` names the facts involved."""
+
+    def __init__(self, message: str, suspects: list[Problem] | None = None) -> None:
+        self.suspects = list(suspects or [])
+        lines = [message] + [f"  {p}" for p in self.suspects]
+        super().__init__("\n".join(lines))
+
+
+class QueryError(SmartCityKGError, ValueError):
+    """An unknown named query, a bad parameter, or a query file with a bad header."""
+
+
+class EntityNotFoundError(SmartCityKGError, LookupError):
+    """No entity, or more than one, answers to the name given."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None) -> None:
+        self.candidates = list(candidates or [])
+        super().__init__(message)
