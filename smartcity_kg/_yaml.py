@@ -43,18 +43,6 @@ class Mapping:
 
 Node = Union[Scalar, Sequence, Mapping]
 
-_DEFAULT_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:timestamp",
-}
-
-
 def read_yaml(path: Path) -> Node:
     """Read ``path`` strictly and return its root node.
 
@@ -65,13 +53,16 @@ def read_yaml(path: Path) -> Node:
         this reader refuses; the message names the file and line.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError.at(path, None, "file not found") from None
-    except UnicodeDecodeError as exc:
-        raise InputError.at(path, None, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     except OSError as exc:
         raise InputError.at(path, None, f"cannot read the file: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError.at(path, line, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     return parse_yaml(text, path)
 
 
@@ -86,10 +77,18 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Node:
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+    from ruamel.yaml.tokens import AliasToken, AnchorToken, TagToken
+
     offset = first_line - 1
     yaml = YAML(typ="rt", pure=True)
     yaml.version = (1, 2)
     try:
+        for token in yaml.scan(text):
+            if isinstance(token, (AnchorToken, AliasToken)):
+                raise InputError.at(path, token.start_mark.line + 1 + offset, "anchors and aliases are not allowed")
+            if isinstance(token, TagToken):
+                written = text[token.start_mark.index:token.end_mark.index]
+                raise InputError.at(path, token.start_mark.line + 1 + offset, f"tags are not allowed (found {written!r})")
         root = yaml.compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -106,14 +105,8 @@ def _convert(node: object, path: Path, offset: int = 0) -> Node:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
     line = node.start_mark.line + 1 + offset  # type: ignore[attr-defined]
-    anchor = getattr(node, "anchor", None)
-    if anchor is not None and getattr(anchor, "value", anchor):
-        raise InputError.at(path, line, "anchors and aliases are not allowed")
-    tag = getattr(node, "tag", None)
-    tag = getattr(tag, "value", tag)
-    if tag is not None and tag not in _DEFAULT_TAGS:
-        raise InputError.at(path, line, f"tags are not allowed (found {tag!r})")
     if isinstance(node, ScalarNode):
+        tag = getattr(node.tag, "value", node.tag)
         if tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL"):
             raise InputError.at(path, line, "an empty value; expected a value")
         return Scalar(str(node.value), line)
@@ -122,12 +115,8 @@ def _convert(node: object, path: Path, offset: int = 0) -> Node:
     if isinstance(node, MappingNode):
         values: dict[str, Node] = {}
         keys: dict[str, int] = {}
-        seen_nodes: set[int] = set()
         for key_node, value_node in node.value:
             key_line = key_node.start_mark.line + 1 + offset
-            if id(value_node) in seen_nodes:
-                raise InputError.at(path, key_line, "anchors and aliases are not allowed")
-            seen_nodes.add(id(value_node))
             if not isinstance(key_node, ScalarNode):
                 raise InputError.at(path, key_line, "a key must be plain text")
             key = str(key_node.value)
@@ -137,6 +126,8 @@ def _convert(node: object, path: Path, offset: int = 0) -> Node:
                 raise InputError.at(
                     path, key_line, f"duplicate key {key!r} (first at line {keys[key]})"
                 )
+            if isinstance(value_node, ScalarNode) and value_node.value == "" and not value_node.style:
+                raise InputError.at(path, key_line, f"an empty value for {key!r}; expected a value")
             values[key] = _convert(value_node, path, offset)
             keys[key] = key_line
         return Mapping(values, line, keys)

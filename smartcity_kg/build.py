@@ -13,11 +13,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .checks import run_checks
-from .exceptions import InputError, ValidationError
+from .exceptions import InputError, Problem, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
 from .namespaces import DEFAULT_BASE, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS
 from .ontology import Ontology, load_ontology
-from .rdfio import read_rdf
+from .rdfio import read_rdf, value_of
 from .resources import shipped
 from .sources import load_sources
 from .validate import shacl_problems
@@ -115,8 +115,9 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     notify("write")
     quads = _dataset(onto, compiled, inferred, options.base)
     report = _report(quads, compiled, onto, options, check_counts, reasoning)
-    _write(out_dir, quads, report, timings)
+    _write(out_dir, quads, report)
     lap("write")
+    _write_timings(out_dir, timings)
     return BuildResult(out_dir, report, timings)
 
 
@@ -125,10 +126,22 @@ def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options
     ontology_shapes = read_rdf(shapes_dir / "ontology.ttl")
     data_shapes = read_rdf(shapes_dir / "data.ttl")
     hub = options.ontology_dir / "smartcity-kg.ttl"
-    problems = shacl_problems(onto.triples, ontology_shapes, {}, hub)
+    problems = shacl_problems(onto.triples, ontology_shapes, _term_origins(onto), hub)
     problems += shacl_problems(onto.triples + data, data_shapes, compiled.origins, options.sources_file)
     if problems:
         raise ValidationError(problems)
+
+
+def _term_origins(onto: Ontology) -> dict[str, Problem]:
+    """Where each term of the ontology is written: its module file and line."""
+    origins: dict[str, Problem] = {}
+    for path in onto.modules.values():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for prefix, namespace in PREFIXES.items():
+                if line.startswith(f"{prefix}:") and " " in line:
+                    iri = namespace + line[len(prefix) + 1:line.index(" ")]
+                    origins.setdefault(iri, Problem(path, number, iri))
+    return origins
 
 
 def _entailed_types(asserted: list[ox.Triple], inferred: list[ox.Triple]) -> list[ox.Triple]:
@@ -172,9 +185,10 @@ def _report(quads: list[ox.Quad], compiled: Compiled, onto: Ontology, options: B
     per_graph: dict[str, int] = {}
     members: dict[str, set[str]] = {}
     for q in quads:
-        per_graph[q.graph_name.value] = per_graph.get(q.graph_name.value, 0) + 1
-        if q.predicate == rdf_type and q.graph_name.value != ONTOLOGY_IRI and isinstance(q.object, ox.NamedNode):
-            members.setdefault(q.object.value, set()).add(q.subject.value)
+        graph = value_of(q.graph_name)
+        per_graph[graph] = per_graph.get(graph, 0) + 1
+        if q.predicate == rdf_type and graph != ONTOLOGY_IRI and isinstance(q.object, ox.NamedNode):
+            members.setdefault(q.object.value, set()).add(value_of(q.subject))
     sources = {}
     for source_id, path in sorted(compiled.sheets.items()):
         graph = graph_iri(options.base, source_id).value
@@ -193,7 +207,14 @@ def _report(quads: list[ox.Quad], compiled: Compiled, onto: Ontology, options: B
     }
 
 
-def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], timings: dict[str, float]) -> None:
+def _write_timings(out_dir: Path, timings: dict[str, float]) -> None:
+    """Write the stage timings beside the build; the only output that differs between builds."""
+    tmp = out_dir / f".timings.json.tmp-{os.getpid()}"
+    tmp.write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, out_dir / "timings.json")
+
+
+def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object]) -> None:
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
@@ -207,7 +228,6 @@ def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], timin
         ox.serialize(triples, str(tmp / "graph.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         ox.serialize(quads, str(tmp / "graph.jsonld"), format=ox.RdfFormat.JSON_LD)
         (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-        (tmp / "timings.json").write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
         if out_dir.exists():
             out_dir.rename(old)
         tmp.rename(out_dir)

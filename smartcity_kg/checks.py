@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from .exceptions import InputError, Problem, ValidationError
 from .facts import Compiled
 from .namespaces import ONTOLOGY_IRI
+from .rdfio import select
 
 __all__ = ["check_files", "run_checks"]
 
@@ -43,7 +44,7 @@ def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path) -
     problems: list[Problem] = []
     for path in check_files(directory):
         try:
-            rows = list(store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True))
+            rows = list(select(store, path.read_text(encoding="utf-8"), use_default_graph_as_union=True))
         except SyntaxError as exc:
             raise InputError.at(path, exc.lineno, f"invalid SPARQL: {exc.msg}") from None
         counts[path.stem] = len(rows)

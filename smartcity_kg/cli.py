@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .exceptions import SmartCityKGError
+
+if TYPE_CHECKING:
+    from .build import BuildOptions, BuildResult
 
 __all__ = ["main"]
 
@@ -28,22 +32,24 @@ def main() -> None:
 
 
 def _options(ontology: Path | None, graph: Path | None, checks: Path | None, base: str | None,
-             reason: bool, reason_timeout: float):  # type: ignore[no-untyped-def]
+             reason: bool, reason_timeout: float) -> BuildOptions:
+    from dataclasses import replace
+
     from .build import BuildOptions
 
-    given = {"reason": reason, "reason_timeout": reason_timeout}
+    options = replace(BuildOptions(), reason=reason, reason_timeout=reason_timeout)
     if ontology is not None:
-        given["ontology_dir"] = ontology
+        options = replace(options, ontology_dir=ontology)
     if graph is not None:
-        given["graph_dir"] = graph
+        options = replace(options, graph_dir=graph)
     if checks is not None:
-        given["checks_dir"] = checks
+        options = replace(options, checks_dir=checks)
     if base is not None:
-        given["base"] = base
-    return BuildOptions(**given)
+        options = replace(options, base=base)
+    return options
 
 
-def _run_build(out: Path, options, quiet: bool):  # type: ignore[no-untyped-def]
+def _run_build(out: Path, options: BuildOptions, quiet: bool) -> BuildResult:
     from rich.console import Console
 
     from .build import build
@@ -75,12 +81,12 @@ def build_command(out: Path, ontology: Path | None, graph: Path | None, checks: 
         result = _run_build(out, _options(ontology, graph, checks, base, reason, reason_timeout), quiet)
     except SmartCityKGError as exc:
         raise _fail(exc) from None
-    report = result.report
+    report: dict[str, Any] = result.report
     reasoning = report["reasoning"]
     click.echo(f"built {out}/: {report['triples']} triples ({report['quads']} quads) from "
-               f"{len(report['sources'])} fact sheets, {report['items']} items")  # type: ignore[arg-type]
-    if reasoning.get("reasoner"):  # type: ignore[union-attr]
-        click.echo(f"reasoning: consistent; {reasoning['inferred_triples']} inferred triples")  # type: ignore[index]
+               f"{len(report['sources'])} fact sheets, {report['items']} items")
+    if reasoning.get("reasoner"):
+        click.echo(f"reasoning: consistent; {reasoning['inferred_triples']} inferred triples")
     else:
         click.echo("reasoning: skipped (--no-reason)")
     click.echo("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()))

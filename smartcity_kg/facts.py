@@ -10,7 +10,8 @@ import pyoxigraph as ox
 
 from ._yaml import Mapping, Node, Scalar, Sequence, read_yaml
 from .exceptions import InputError, Problem
-from .namespaces import DCTERMS, FOAF, RDF, RDFS, SCK, SKOS, XSD
+from .namespaces import DCTERMS, FOAF, RDF, RDFS, SKOS
+from .terms import SCK
 from .ontology import Ontology
 from .sources import Source, quote_in_text
 from .values import check_slug, typed_literal
@@ -184,7 +185,7 @@ class _Compiler:
         raise InputError.at(path, line, f"unknown entity {name!r}: no fact sheet declares it and the ontology has no such notation{hint}")
 
     def item(self, item: _Item) -> list[ox.Triple]:
-        node, path, source = item.node, item.path, item.source
+        node, path = item.node, item.path
         subject = entity_iri(self.base, item.key) if item.declares else self.resolve(item.key, path, node.keys["about"])
         triples: list[ox.Triple] = []
         problems: list[Problem] = []
@@ -253,35 +254,36 @@ class _Compiler:
         label = self.labels.get(subject.value, item.key)
         statement = f"{label}: " + "; ".join(parts) if parts else label
         out = [
-            ox.Triple(subject, _n(SCK + "evidence"), ev),
-            ox.Triple(ev, _TYPE, _n(SCK + "Evidence")),
-            ox.Triple(ev, _n(SCK + "source"), _n(f"{self.base}source/{source.id}")),
-            ox.Triple(ev, _n(SCK + "statement"), ox.Literal(statement)),
-            ox.Triple(ev, _n(SCK + "factSheet"), ox.Literal(f"{path.name}:{node.line}")),
+            ox.Triple(subject, _n(SCK.evidence), ev),
+            ox.Triple(ev, _TYPE, _n(SCK.Evidence)),
+            ox.Triple(ev, _n(SCK.source), _n(f"{self.base}source/{source.id}")),
+            ox.Triple(ev, _n(SCK.statement), ox.Literal(statement)),
+            ox.Triple(ev, _n(SCK.factSheet), ox.Literal(f"{path.name}:{node.line}")),
         ]
         confidence = node.values.get("confidence")
         if confidence is not None:
             if not isinstance(confidence, Scalar) or confidence.value not in _CONFIDENCE:
                 raise InputError.at(path, node.keys["confidence"], f"confidence must be one of {', '.join(_CONFIDENCE)}")
-            out.append(ox.Triple(ev, _n(SCK + "confidence"), ox.Literal(confidence.value)))
+            out.append(ox.Triple(ev, _n(SCK.confidence), ox.Literal(confidence.value)))
         quote, unquoted = node.values.get("quote"), node.values.get("unquoted")
         if (quote is None) == (unquoted is None):
             raise InputError.at(path, node.line, "every item needs its evidence: 'quote' (verbatim from the source) or, where the source gives none, 'unquoted: <why>'")
         if unquoted is not None:
             reason = _scalars(unquoted, path, "'unquoted'")[0]
-            out.append(ox.Triple(ev, _n(SCK + "unquotedReason"), ox.Literal(reason.value)))
+            out.append(ox.Triple(ev, _n(SCK.unquotedReason), ox.Literal(reason.value)))
             return out
         problems = []
-        for n, scalar in enumerate(_scalars(quote, path, "'quote'"), start=1):
+        quotes = _scalars(quote, path, "'quote'") if quote is not None else []
+        for n, scalar in enumerate(quotes, start=1):
             text = " ".join(scalar.value.split())
             if source.text is not None and not quote_in_text(text, source.text):
                 problems.append(Problem(path, scalar.line, f"quote not found in the text of source {source.id!r}: {text[:80]!r}"))
                 continue
             selector = _n(f"{ev.value}/quote-{n}")
             out += [
-                ox.Triple(ev, _n(SCK + "selector"), selector),
-                ox.Triple(selector, _TYPE, _n(SCK + "QuoteSelector")),
-                ox.Triple(selector, _n(SCK + "quote"), ox.Literal(text, language=source.language)),
+                ox.Triple(ev, _n(SCK.selector), selector),
+                ox.Triple(selector, _TYPE, _n(SCK.QuoteSelector)),
+                ox.Triple(selector, _n(SCK.quote), ox.Literal(text, language=source.language)),
             ]
         if problems:
             raise InputError(problems)
@@ -293,12 +295,12 @@ def _source_triples(sources: dict[str, Source], base: str) -> list[ox.Triple]:
     for source in sources.values():
         s = _n(f"{base}source/{source.id}")
         out += [
-            ox.Triple(s, _TYPE, _n(SCK + "Source")),
+            ox.Triple(s, _TYPE, _n(SCK.Source)),
             ox.Triple(s, _LABEL, ox.Literal(source.title)),
             ox.Triple(s, _n(DCTERMS + "title"), ox.Literal(source.title, language=source.language)),
-            ox.Triple(s, _n(SCK + "publisherName"), ox.Literal(source.publisher)),
+            ox.Triple(s, _n(SCK.publisherName), ox.Literal(source.publisher)),
             ox.Triple(s, _n(FOAF + "page"), _n(source.url)),
-            ox.Triple(s, _n(SCK + "sourceKind"), ox.Literal(source.kind)),
+            ox.Triple(s, _n(SCK.sourceKind), ox.Literal(source.kind)),
             ox.Triple(s, _n(DCTERMS + "language"), ox.Literal(source.language)),
         ]
         if source.date is not None:

@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from .exceptions import InputError
 from .namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS, SCK, SKOS
-from .rdfio import read_rdf
+from .rdfio import read_rdf, value_of
 
 __all__ = ["Ontology", "Property", "load_ontology"]
 
@@ -66,13 +66,13 @@ def load_ontology(directory: Path) -> Ontology:
     imports: list[tuple[Path, str]] = []
     for path in files:
         found = read_rdf(path)
-        declared = [t.subject.value for t in found
+        declared = [value_of(t.subject) for t in found
                     if t.predicate == _TYPE and t.object == ox.NamedNode(OWL + "Ontology")
                     and isinstance(t.subject, ox.NamedNode)]
         if len(declared) != 1:
             raise InputError.at(path, None, "expected exactly one owl:Ontology declaration")
         modules[declared[0]] = path
-        imports += [(path, t.object.value) for t in found if t.predicate.value == OWL + "imports"]
+        imports += [(path, value_of(t.object)) for t in found if t.predicate.value == OWL + "imports"]
         triples += found
     if ONTOLOGY_IRI not in modules:
         raise InputError.at(directory, None, f"no file declares the hub ontology <{ONTOLOGY_IRI}>")
@@ -96,21 +96,21 @@ def _index(onto: Ontology) -> None:
     rests: dict[str, str] = {}
     equivalents: dict[str, str] = {}
     for t in onto.triples:
-        s, p, o = t.subject.value, t.predicate.value, t.object
+        s, p, o = value_of(t.subject), t.predicate.value, t.object
         if p == RDF + "type":
-            types.setdefault(s, set()).add(o.value)
+            types.setdefault(s, set()).add(value_of(o))
         elif p == RDFS + "label" and isinstance(o, ox.Literal):
             onto.labels.setdefault(s, o.value)
         elif p == RDFS + "range":
-            ranges[s] = o.value
+            ranges[s] = value_of(o)
         elif p == OWL + "unionOf":
-            unions[s] = [o.value]
+            unions[s] = [value_of(o)]
         elif p == RDF + "first":
-            firsts[s] = o.value
+            firsts[s] = value_of(o)
         elif p == RDF + "rest":
-            rests[s] = o.value
+            rests[s] = value_of(o)
         elif p == OWL + "equivalentClass":
-            equivalents[s] = o.value
+            equivalents[s] = value_of(o)
         elif p == SKOS + "notation" and isinstance(o, ox.Literal):
             onto.references[o.value] = ox.NamedNode(s)
 
@@ -135,7 +135,7 @@ def _index(onto: Ontology) -> None:
             onto.properties[name] = Property(ox.NamedNode(iri), name, label, "object", ())
         elif OWL + "DatatypeProperty" in kinds:
             rng = ranges.get(iri, "http://www.w3.org/2001/XMLSchema#string")
-            datatypes = (rng,)
+            datatypes: tuple[str, ...] = (rng,)
             if rng in equivalents and equivalents[rng] in unions:
                 datatypes = tuple(members(unions[equivalents[rng]][0]))
             onto.properties[name] = Property(ox.NamedNode(iri), name, label, "datatype", datatypes)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 __all__ = ["NamedQuery", "Param", "Result", "bind_params", "load_catalogue", "load_query", "run_query"]
 
-_HEADER_KEYS = ("summary", "description", "params")
+_HEADER_KEYS = ("summary", "description", "params", "columns")
 _PARAM_KEYS = ("name", "description", "kind", "default")
 _KINDS = ("entity", "literal")
 
@@ -44,6 +44,7 @@ class NamedQuery:
     description: str
     text: str
     params: tuple[Param, ...] = ()
+    columns: tuple[str, ...] = ()  # the columns shown, where not every projected variable is
 
 
 @dataclass
@@ -123,18 +124,24 @@ def load_query(path: Path) -> NamedQuery:
     header = parse_yaml("\n".join(header_lines) + "\n", path)
     if not isinstance(header, Mapping):
         raise InputError.at(path, 1, "the '#+' header must be a mapping")
-    for key, line in header.keys.items():
+    for key, key_line in header.keys.items():
         if key not in _HEADER_KEYS:
-            raise InputError.at(path, line, f"unknown header key {key!r}; expected one of {', '.join(_HEADER_KEYS)}")
+            raise InputError.at(path, key_line, f"unknown header key {key!r}; expected one of {', '.join(_HEADER_KEYS)}")
     summary = header.values.get("summary")
     if not isinstance(summary, Scalar):
         raise InputError.at(path, 1, "the header needs 'summary:' with one line of text")
     description = header.values.get("description")
     params = _params(header.values.get("params"), path, text)
+    columns = header.values.get("columns")
+    shown: tuple[str, ...] = ()
+    if columns is not None:
+        if not isinstance(columns, Sequence) or not all(isinstance(c, Scalar) for c in columns.items):
+            raise InputError.at(path, columns.line, "'columns' must be a list of variable names")
+        shown = tuple(c.value for c in columns.items)  # type: ignore[union-attr]
     return NamedQuery(
         name=path.stem, path=path, summary=summary.value,
         description=description.value if isinstance(description, Scalar) else "",
-        text=text, params=params,
+        text=text, params=params, columns=shown,
     )
 
 
@@ -194,14 +201,21 @@ def run_query(store: ox.Store, query: NamedQuery,
     if unknown:
         allowed = ", ".join(sorted(known)) or "none"
         raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)}; its parameters: {allowed}")
-    substitutions = {ox.Variable(name): term for name, term in bindings.items()}
+    substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+        ox.Variable(name): term for name, term in bindings.items()}
     try:
         solutions = store.query(query.text, use_default_graph_as_union=True, substitutions=substitutions)
     except SyntaxError as exc:
         raise QueryError(f"{query.path}: invalid SPARQL: {exc.msg}") from None
+    except RuntimeError as exc:  # pyoxigraph: a parameter that the query does not project
+        raise QueryError(f"{query.path}: {exc}") from None
     if not isinstance(solutions, ox.QuerySolutions):
         raise QueryError(f"{query.path}: a named query must be a SELECT query")
-    columns = [v.value for v in solutions.variables]
+    projected = [v.value for v in solutions.variables]
+    missing = [c for c in query.columns if c not in projected]
+    if missing:
+        raise QueryError(f"{query.path}: 'columns' names {', '.join(missing)}, which the query does not project")
+    columns = list(query.columns) or projected
     result = Result(columns)
     for solution in solutions:
         result.rows.append([solution[c] for c in columns])

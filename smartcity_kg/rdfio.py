@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from .exceptions import InputError
 
-__all__ = ["read_rdf"]
+__all__ = ["read_rdf", "select", "value_of"]
 
 _FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -18,6 +18,20 @@ _FORMATS = {
     ".rdf": ox.RdfFormat.RDF_XML,
     ".owl": ox.RdfFormat.RDF_XML,
 }
+
+
+def select(store: ox.Store, query: str, **options: object) -> ox.QuerySolutions:
+    """Run the SELECT ``query`` over ``store`` and return its solutions."""
+    solutions = store.query(query, **options)  # type: ignore[arg-type]
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise TypeError("expected a SELECT query")
+    return solutions
+
+
+def value_of(term: object) -> str:
+    """The IRI, blank-node id or lexical form of an RDF term; N-Triples for a triple term."""
+    value = getattr(term, "value", None)
+    return value if isinstance(value, str) else str(term)
 
 
 def read_rdf(path: Path) -> list[ox.Triple]:

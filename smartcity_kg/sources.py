@@ -132,7 +132,11 @@ def quote_in_text(quote: str, text: str) -> bool:
     True
     >>> quote_in_text("2025 … Copenhagen", "Copenhagen aims at 2025")
     False
+    >>> quote_in_text("…", "Copenhagen aims at 2025")
+    False
     """
+    if not re.search(r"\w", quote):
+        return False
     haystack = _normalise(text)
     position = 0
     for part in re.split(r"…|\.\.\.", quote):

@@ -15,13 +15,13 @@ __all__ = ["check_slug", "parse_temporal", "typed_literal"]
 
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _PATTERNS = {
-    XSD + "gYear": (re.compile(r"^\d{4}$"), "a year such as 2014"),
-    XSD + "gYearMonth": (re.compile(r"^\d{4}-(0[1-9]|1[0-2])$"), "a month such as 2014-05"),
-    XSD + "date": (re.compile(r"^\d{4}-\d{2}-\d{2}$"), "a date such as 2014-05-28"),
-    XSD + "decimal": (re.compile(r"^-?\d+(\.\d+)?$"), "a number such as 400000000000 or 4.4"),
-    XSD + "integer": (re.compile(r"^-?\d+$"), "a whole number"),
-    XSD + "positiveInteger": (re.compile(r"^[1-9]\d*$"), "a whole number of at least 1"),
-    XSD + "nonNegativeInteger": (re.compile(r"^\d+$"), "a whole number of at least 0"),
+    XSD + "gYear": (re.compile(r"^[0-9]{4}$"), "a year such as 2014"),
+    XSD + "gYearMonth": (re.compile(r"^[0-9]{4}-(0[1-9]|1[0-2])$"), "a month such as 2014-05"),
+    XSD + "date": (re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), "a date such as 2014-05-28"),
+    XSD + "decimal": (re.compile(r"^-?[0-9]+(\.[0-9]+)?$"), "a number such as 400000000000 or 4.4"),
+    XSD + "integer": (re.compile(r"^-?[0-9]+$"), "a whole number"),
+    XSD + "positiveInteger": (re.compile(r"^[1-9][0-9]*$"), "a whole number of at least 1"),
+    XSD + "nonNegativeInteger": (re.compile(r"^[0-9]+$"), "a whole number of at least 0"),
     XSD + "anyURI": (re.compile(r"^https?://[^\s<>\"{}|\\^`]+$"), "an http(s) IRI"),
 }
 

@@ -1,0 +1,163 @@
+"""Constants for the terms of the smartcity-kg ontology: a closed rdflib namespace.
+
+Generated from the ontology by ``python -m smartcity_kg.termgen``; do not edit by hand.
+
+Examples
+--------
+>>> from smartcity_kg.terms import SCK
+>>> SCK.City
+rdflib.term.URIRef('https://w3id.org/smartcity-kg/ontology#City')
+"""
+
+from __future__ import annotations
+
+from rdflib.namespace import DefinedNamespace, Namespace
+from rdflib.term import URIRef
+
+__all__ = ["SCK"]
+
+
+class SCK(DefinedNamespace):
+    """The classes, properties and datatypes of ``https://w3id.org/smartcity-kg/ontology#``."""
+
+    _NS = Namespace("https://w3id.org/smartcity-kg/ontology#")
+    _fail = True
+
+
+    Achievement: URIRef  # A measured result that a city or organisation has reached, with the year it was measured.
+    Agent: URIRef  # A person or an organisation that can act.
+    Agreement: URIRef  # A partnership set down in a signed document, such as a memorandum of understanding.
+    Award: URIRef  # A prize given for achievement, such as an award scheme with categories and editions.
+    AwardEvent: URIRef  # The giving of an award: the award, the winner, the category, the year.
+    BenefitEstimate: URIRef  # An estimate of the economic benefit of an initiative.
+    City: URIRef  # A city or town: the settlement, as distinct from the authority that governs it.
+    Cluster: URIRef  # A cluster or network of organisations that work together in a field.
+    Company: URIRef  # A commercial organisation: a firm.
+    Country: URIRef  # A sovereign state, identified by its ISO 3166-1 code.
+    DanishDecisionMaker: URIRef  # A post in an organisation based in Denmark, or a person who holds such a post. Inferred, never asserted.
+    DanishDecisionMakingPost: URIRef  # A post in an organisation based in Denmark. Inferred, never asserted.
+    DanishOrganisation: URIRef  # An organisation based in Denmark, directly or through a city or region that lies in Denmark. Inferred, never asserted.
+    DecisionMaker: URIRef  # A post in an organisation, or a person who holds such a post. Inferred, never asserted.
+    EntryStrategy: URIRef  # A way for a foreign firm to enter the market.
+    Estimate: URIRef  # An estimate of an amount of money, with who made it, its scope and its year.
+    Evidence: URIRef  # The part of a source that states a fact: the source and a verbatim quote from it.
+    Initiative: URIRef  # An organised effort towards a goal: a programme, a project, a living lab or a plan.
+    Investment: URIRef  # Money that an organisation put or puts into something, with amount, currency and date.
+    LivingLab: URIRef  # A real-life setting in which solutions are tested and demonstrated with users.
+    MarketChallenge: URIRef  # A difficulty that a firm entering the market meets.
+    MarketEstimate: URIRef  # An estimate of the size of a market: amount, currency, period, scope and estimator.
+    MarketInsight: URIRef  # What a source says about doing business in a country's market.
+    MarketOpportunity: URIRef  # A reason why the market is worth entering.
+    MarketStanding: URIRef  # How a country stands in a field compared with others.
+    Merger: URIRef  # The merger of organisations into one, with its date.
+    Municipality: URIRef  # The local authority that governs a city or a municipal area.
+    NonProfit: URIRef  # An organisation that does not distribute profit, such as an association or a foundation.
+    Organisation: URIRef  # A body of people with a purpose: a company, an authority, an institution, a cluster or a non-profit.
+    Partnership: URIRef  # A documented collaboration between organisations: its partners, date, purpose and signatories.
+    Person: URIRef  # A human being.
+    Place: URIRef  # A geographical area with a name: a country, a region or a city.
+    Plan: URIRef  # A strategy or plan adopted by an authority, such as a climate plan.
+    Post: URIRef  # A position in an organisation that a person can hold, such as a mayor; it exists whether or not someone holds it.
+    PostHolding: URIRef  # A person's holding of a post, with the dates for which a source says so.
+    Programme: URIRef  # A long-running initiative that frames or funds other initiatives.
+    Project: URIRef  # An initiative with a defined scope, such as a pilot, a platform or a concept.
+    PublicAuthority: URIRef  # A government body at national, regional or local level, or one of its administrations.
+    QuoteSelector: URIRef  # A verbatim quote that selects the sentence of a source stating a fact.
+    RankingEntry: URIRef  # The rank that a report gives a country.
+    Region: URIRef  # An administrative area within a country, above the level of a city.
+    Report: URIRef  # A published study or report, such as one that ranks countries or cities.
+    ResearchInstitution: URIRef  # A university, laboratory or institute that does research.
+    SectorInvestment: URIRef  # A country's or a city's investment in a market sector, as a source reports it.
+    Source: URIRef  # A document that states facts: a guide, an article, a press release, a register.
+    Target: URIRef  # A goal that a city or organisation has set itself, with the year it aims at.
+    TemporalValue: URIRef  # A day (xsd:date), a month (xsd:gYearMonth) or a year (xsd:gYear): as precise as the source is.
+    TradePromotionAgency: URIRef  # An agency that promotes trade or investment: it helps firms sell abroad or brings investors in.
+    USFirm: URIRef  # A company based in the United States. Inferred, never asserted.
+    achievedBy: URIRef  # The city or organisation that reached the result.
+    adoptedBy: URIRef  # The body that adopted a plan.
+    adoptionDate: URIRef  # When a plan was adopted.
+    agreementType: URIRef  # The kind of document that set the partnership down, such as a memorandum of understanding.
+    amount: URIRef  # A sum of money, in the unit of the currency given beside it.
+    attestedOn: URIRef  # A date on which a source says that the person held the post.
+    author: URIRef  # An organisation whose people wrote a report.
+    award: URIRef  # The award that was given.
+    baseYear: URIRef  # The year that a target or achievement is measured against.
+    basedIn: URIRef  # Where an organisation is based; it follows 'located in' through cities and regions.
+    caseCity: URIRef  # A city that a report studies as a case.
+    category: URIRef  # The category of an award that was won.
+    chairs: URIRef  # A post or person chairs an organisation's board.
+    concerns: URIRef  # An initiative, laboratory or place that the partnership is about.
+    confidence: URIRef  # How well the fact is supported: high where two independent sources or one authoritative source agree, medium where one credible source states it.
+    country: URIRef  # The country that the fact is about.
+    criterion: URIRef  # What the ranking measures.
+    currency: URIRef  # The ISO 4217 code of the currency of an amount.
+    dataSource: URIRef  # A kind of data that an initiative uses.
+    date: URIRef  # When something happened: a day, a month or a year, as precise as the source.
+    dbpediaResource: URIRef  # The IRI of the DBpedia resource for the same thing.
+    definition: URIRef  # A definition that a report gives, quoted.
+    description: URIRef  # What something is, in the words of its source.
+    documentNumber: URIRef  # A report's reference number in its publisher's series.
+    edition: URIRef  # The number of the edition of a recurring award.
+    endDate: URIRef  # When something ended: a day, a month or a year.
+    estimateOf: URIRef  # The initiative whose benefit is estimated.
+    estimator: URIRef  # Who made the estimate.
+    evidence: URIRef  # Links an entity or fact to the evidence for it.
+    factSheet: URIRef  # The path and line of the curated fact sheet that states the evidence.
+    founded: URIRef  # When an organisation was founded.
+    fundedBy: URIRef  # An organisation or programme that funds an initiative.
+    geonamesId: URIRef  # The numeric identifier of a place in the GeoNames gazetteer.
+    goal: URIRef  # What a target aims at, in words.
+    governs: URIRef  # A public authority governs a place.
+    headquarteredIn: URIRef  # Where an organisation has its headquarters.
+    heads: URIRef  # A post is the head of an organisation or administration.
+    holder: URIRef  # The person who holds the post.
+    holds: URIRef  # A person holds a post; inferred from a dated post holding.
+    implementedBy: URIRef  # The organisation in charge of implementing a plan or an initiative.
+    investedIn: URIRef  # What the money went into: an initiative.
+    investingPlace: URIRef  # The country or city whose authorities invest.
+    investor: URIRef  # Who invested the money.
+    isoCode: URIRef  # A code of ISO 3166: alpha-2, alpha-3 or numeric for a country (ISO 3166-1), or a subdivision code (ISO 3166-2).
+    launchDate: URIRef  # When an initiative was officially launched or opened.
+    ledBy: URIRef  # The organisation that leads or carries out an initiative.
+    locatedIn: URIRef  # A place lies within another place: a city in a region, a region in a country.
+    location: URIRef  # The place where an initiative, event or fact is situated.
+    memberCount: URIRef  # How many members an organisation or a cluster has, as its source gives it.
+    memberOf: URIRef  # An organisation is a member of a cluster or network.
+    mergedOrganisation: URIRef  # An organisation that went into the merger.
+    municipalityCode: URIRef  # The official code of a municipality in its country's register.
+    nutsCode: URIRef  # The code of a region in Eurostat's Nomenclature of Territorial Units for Statistics.
+    organisedBy: URIRef  # The organisation that organises an award or event.
+    outcomeOf: URIRef  # An initiative or concept emerged from another initiative, meeting or partnership.
+    partOf: URIRef  # An initiative is part of a larger one.
+    participant: URIRef  # An organisation that takes part in an initiative.
+    partner: URIRef  # An organisation that is a party to the partnership.
+    percentage: URIRef  # A change in per cent: negative for a reduction.
+    period: URIRef  # The period an amount refers to, such as 'annual'.
+    phase: URIRef  # A phase of a plan or programme, as the years it spans.
+    pillar: URIRef  # A theme or pillar that a plan is built on.
+    post: URIRef  # The post that is held.
+    postIn: URIRef  # The organisation in which a post exists.
+    publisher: URIRef  # The organisation that published a report.
+    publisherName: URIRef  # The name of the organisation that published a source, as the source gives it.
+    purpose: URIRef  # What something is for, in the words of its source.
+    quote: URIRef  # The verbatim text of the source, in the source's language; an ellipsis marks an omission.
+    rank: URIRef  # The position in the ranking; 1 is the top. Countries that share a rank each have it.
+    receivedBy: URIRef  # The person or post that received the award on the winner's behalf.
+    report: URIRef  # The report that gives the rank.
+    requestedBy: URIRef  # The body that requested or commissioned a report.
+    resultingOrganisation: URIRef  # The organisation that the merger produced or continued.
+    rorId: URIRef  # The identifier of an organisation in the Research Organization Registry.
+    scope: URIRef  # What an estimate covers, in words.
+    sector: URIRef  # A market sector, from the sector scheme, that something belongs to or invests in.
+    selector: URIRef  # A quote that selects the sentence of the source stating the fact.
+    signatory: URIRef  # A person or post that signed the agreement on a partner's behalf.
+    source: URIRef  # The source document that the evidence comes from.
+    sourceKind: URIRef  # What kind of document a source is: guide, study, article, press release, web page or register.
+    startDate: URIRef  # When something began or was launched: a day, a month or a year.
+    statement: URIRef  # The fact that a piece of evidence supports, or that a market insight makes, in words.
+    subOrganizationOf: URIRef  # An organisation is part of a larger one, such as an administration of a municipality.
+    targetOf: URIRef  # The city or organisation that set the target.
+    unquotedReason: URIRef  # Why a piece of evidence names its source but quotes none of it.
+    wikidataId: URIRef  # The identifier (Q followed by digits) of the Wikidata item for the same thing.
+    winner: URIRef  # Who or what won the award.
+    year: URIRef  # The year a fact refers to: the year of an award, a target or an estimate.

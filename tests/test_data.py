@@ -1,0 +1,106 @@
+"""The shipped graph says what its sources say: pinned facts, identifiers and posts."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pyoxigraph as ox
+import pytest
+
+from smartcity_kg import EntityIndex, bind_params, build, load_catalogue, open_store, run_query, shipped
+from smartcity_kg.namespaces import COUNTRY
+
+ID = "https://w3id.org/smartcity-kg/id/"
+SCK = "https://w3id.org/smartcity-kg/ontology#"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    out = tmp_path_factory.mktemp("data") / "build"
+    build(out)
+    return open_store(out)
+
+
+def rows(store: ox.Store, name: str, **params: str) -> list[dict[str, str]]:
+    index = EntityIndex.from_store(store)
+    query = load_catalogue(shipped("queries"))[name]
+    text = run_query(store, query, bind_params(query, params, index)).to_csv(index.labels)
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def values(store: ox.Store, subject: str, prop: str) -> set[str]:
+    query = f"SELECT ?v WHERE {{ <{subject}> <{SCK}{prop}> ?v }}"
+    return {r["v"].value for r in store.query(query, use_default_graph_as_union=True)}
+
+
+@pytest.mark.parametrize(("subject", "prop", "expected"), [
+    (COUNTRY + "DK", "wikidataId", "Q35"), (COUNTRY + "DK", "geonamesId", "2623032"),
+    (COUNTRY + "DK", "dbpediaResource", "http://dbpedia.org/resource/Denmark"),
+    (COUNTRY + "DK", "isoCode", "DNK"), (COUNTRY + "DK", "isoCode", "208"),
+    (COUNTRY + "SE", "wikidataId", "Q34"), (COUNTRY + "EE", "wikidataId", "Q191"),
+    (COUNTRY + "SI", "wikidataId", "Q215"), (COUNTRY + "US", "wikidataId", "Q30"), (COUNTRY + "US", "isoCode", "840"),
+    (ID + "copenhagen", "wikidataId", "Q1748"), (ID + "copenhagen", "geonamesId", "2618425"),
+    (ID + "copenhagen", "nutsCode", "DK011"), (ID + "copenhagen-municipality", "wikidataId", "Q504125"),
+    (ID + "copenhagen-municipality", "municipalityCode", "0101"),
+    (ID + "capital-region", "wikidataId", "Q26073"), (ID + "capital-region", "isoCode", "DK-84"),
+    (ID + "capital-region", "nutsCode", "DK01"),
+    (ID + "aarhus", "wikidataId", "Q25319"), (ID + "aarhus", "geonamesId", "2624652"), (ID + "aarhus", "nutsCode", "DK042"),
+    (ID + "aarhus-municipality", "municipalityCode", "0751"),
+    (ID + "central-denmark-region", "isoCode", "DK-82"), (ID + "central-denmark-region", "nutsCode", "DK04"),
+    (ID + "albertslund", "geonamesId", "2624906"), (ID + "albertslund-municipality", "municipalityCode", "0165"),
+    (ID + "frederikssund", "geonamesId", "2621912"), (ID + "frederikssund-municipality", "municipalityCode", "0250"),
+    (ID + "vejle", "geonamesId", "2610613"), (ID + "vejle-municipality", "municipalityCode", "0630"),
+    (ID + "ita", "wikidataId", "Q6054002"), (ID + "ita", "rorId", "02an13226"),
+    (ID + "us-department-of-commerce", "wikidataId", "Q503577"), (ID + "cisco", "wikidataId", "Q173395"),
+    (ID + "hitachi", "dbpediaResource", "http://dbpedia.org/resource/Hitachi"),
+    (ID + "european-parliament", "wikidataId", "Q8889"),
+    (ID + "aarhus-university", "wikidataId", "Q924265"), (ID + "aarhus-university", "rorId", "01aj84f44"),
+    (ID + "dtu", "wikidataId", "Q1269766"),
+    (ID + "statistics-denmark", "wikidataId", "Q1164337"), (ID + "statistics-denmark", "rorId", "000f7jy90"),
+])
+def test_dossier_identifiers(store: ox.Store, subject: str, prop: str, expected: str) -> None:
+    assert expected in values(store, subject, prop)
+
+
+def test_us_firm_partnerships_include_the_2014_agreement(store: ox.Store) -> None:
+    found = rows(store, "us-firm-partnerships")
+    pairs = {(r["firm"], r["partner"]) for r in found if r["date"] == "2014-05-28"}
+    assert {("Cisco", "City of Copenhagen"), ("Cisco", "Albertslund Municipality"),
+            ("Cisco", "Frederikssund Municipality")} <= pairs
+    assert {"firm": "Cisco", "partner": "City of Copenhagen", "date": "2014-05-28",
+            "source": "Denmark – Smart Cities"} in found
+    assert not any(r["firm"] == "Hitachi" for r in found)  # Hitachi is based in Japan
+
+
+def test_decision_makers_in_denmark(store: ox.Store) -> None:
+    found = rows(store, "decision-makers")
+    holders = {(r["post"], r["holder"]) for r in found}
+    assert {("Lord Mayor of Copenhagen", "Frank Jensen"), ("Lord Mayor of Copenhagen", "Sophie Hæstorp Andersen"),
+            ("Mayor of Albertslund", "Steen Christiansen"), ("Mayor of Frederikssund", "John Schmidt Andersen"),
+            ("Mayor of Aarhus", "Jacob Bundsgaard")} <= holders
+    frank = next(r for r in found if r["holder"] == "Frank Jensen")
+    assert frank["from"] == "2014-05-28" and frank["to"] == "2020-10"
+    assert {r["country"] for r in found} == {"Denmark"}
+    assert rows(store, "decision-makers", country="US") == []
+
+
+def test_evidence_of_the_agreement_quotes_the_signing(store: ox.Store) -> None:
+    found = rows(store, "evidence", entity="cisco-copenhagen-partnership-2014")
+    quotes = {r["quote"] for r in found}
+    assert any(q.startswith("Aftalen blev underskrevet d. 28. maj 2014") and "Frank Jensen" in q for q in quotes)
+    assert "For instance, Cisco and Hitachi established partnerships with the city of Copenhagen in 2014." in quotes
+
+
+def test_every_source_but_the_dossier(store: ox.Store) -> None:
+    pages = {r["p"].value for r in store.query(
+        "SELECT ?p WHERE { ?s a <https://w3id.org/smartcity-kg/ontology#Source> ; <http://xmlns.com/foaf/0.1/page> ?p }",
+        use_default_graph_as_union=True)}
+    assert "https://www.trade.gov/country-commercial-guides/denmark-smart-cities" in pages
+    assert not any("dossier" in p for p in pages)
+    assert len(pages) >= 30
+
+
+def test_hitachi_is_not_a_us_firm_and_cisco_is(store: ox.Store) -> None:
+    assert store.query(f"ASK {{ <{ID}cisco> a <{SCK}USFirm> }}", use_default_graph_as_union=True)
+    assert not store.query(f"ASK {{ <{ID}hitachi> a <{SCK}USFirm> }}", use_default_graph_as_union=True)
