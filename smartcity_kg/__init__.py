@@ -15,23 +15,24 @@ Every fact in the graph carries its evidence: the source and the sentence that s
 
 from __future__ import annotations
 
-from .build import BuildOptions, BuildResult, build
-from .entities import EntityIndex
-from .exceptions import (
-    EntityNotFoundError,
-    InconsistentOntologyError,
-    InputError,
-    JavaNotFoundError,
-    QueryError,
-    ReasoningError,
-    SmartCityKGError,
-    ValidationError,
-)
-from .queries import NamedQuery, Result, bind_params, load_catalogue, run_query
-from .resources import shipped
-from .store import open_store
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+#: Each public name and the module that defines it; modules are imported on first use, so
+#: that ``import smartcity_kg`` stays cheap for commands that need little of it.
+_EXPORTS = {
+    "BuildOptions": "builder", "BuildResult": "builder", "build": "builder",
+    "EntityIndex": "entities",
+    "EntityNotFoundError": "exceptions", "InconsistentOntologyError": "exceptions", "InputError": "exceptions",
+    "JavaNotFoundError": "exceptions", "QueryError": "exceptions", "ReasoningError": "exceptions",
+    "SmartCityKGError": "exceptions", "ValidationError": "exceptions",
+    "NamedQuery": "queries", "Result": "queries", "bind_params": "queries", "load_catalogue": "queries",
+    "run_query": "queries",
+    "shipped": "resources",
+    "open_store": "store",
+}
 
 __all__ = [
     "BuildOptions", "BuildResult", "EntityIndex", "EntityNotFoundError", "InconsistentOntologyError",
@@ -39,3 +40,22 @@ __all__ = [
     "SmartCityKGError", "ValidationError", "__version__", "bind_params", "build", "load_catalogue",
     "open_store", "run_query", "shipped",
 ]
+
+if TYPE_CHECKING:
+    from .builder import BuildOptions, BuildResult, build
+    from .entities import EntityIndex
+    from .exceptions import (
+        EntityNotFoundError, InconsistentOntologyError, InputError, JavaNotFoundError, QueryError,
+        ReasoningError, SmartCityKGError, ValidationError,
+    )
+    from .queries import NamedQuery, Result, bind_params, load_catalogue, run_query
+    from .resources import shipped
+    from .store import open_store
+
+
+def __getattr__(name: str) -> Any:
+    """Import the module of a public name on first use."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'smartcity_kg' has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)

@@ -11,12 +11,20 @@ import click
 from .exceptions import SmartCityKGError
 
 if TYPE_CHECKING:
-    from .build import BuildOptions, BuildResult
+    import pyoxigraph as ox
+
+    from .builder import BuildOptions, BuildResult
+    from .entities import EntityIndex
+    from .network import Network
 
 __all__ = ["main"]
 
 _OUT = click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
                     show_default=True, help="Directory of the built graph.")
+
+
+_STORE = click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
+                      help="Keep the loaded graph in an on-disk store here and reuse it.")
 
 
 def _fail(exc: SmartCityKGError) -> "click.ClickException":
@@ -35,7 +43,7 @@ def _options(ontology: Path | None, graph: Path | None, checks: Path | None, bas
              reason: bool, reason_timeout: float) -> BuildOptions:
     from dataclasses import replace
 
-    from .build import BuildOptions
+    from .builder import BuildOptions
 
     options = replace(BuildOptions(), reason=reason, reason_timeout=reason_timeout)
     if ontology is not None:
@@ -52,7 +60,7 @@ def _options(ontology: Path | None, graph: Path | None, checks: Path | None, bas
 def _run_build(out: Path, options: BuildOptions, quiet: bool) -> BuildResult:
     from rich.console import Console
 
-    from .build import build
+    from .builder import build
 
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
@@ -117,17 +125,14 @@ def queries_command(queries_dir: Path | None) -> None:
               help="A parameter of the query; entities by IRI, id or label.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @_OUT
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep the loaded graph in an on-disk store here and reuse it.")
+@_STORE
 @click.option("--queries", "queries_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Directory of named queries. Default: the shipped one.")
 def query_command(name: str, params: tuple[str, ...], fmt: str, out: Path, store_dir: Path | None,
                   queries_dir: Path | None) -> None:
     """Run the named query NAME over the built graph (building it first if there is none)."""
-    from .entities import EntityIndex
     from .queries import bind_params, load_catalogue
     from .resources import shipped
-    from .store import open_store
 
     try:
         catalogue = load_catalogue(queries_dir or shipped("queries"))
@@ -137,11 +142,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, out: Path, store
             close = difflib.get_close_matches(name, list(catalogue), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise click.UsageError(f"no named query {name!r}{hint} ('smartcity-kg queries' lists them)")
-        if not (out / "graph.trig").is_file():
-            click.echo(f"no graph in {out}/; building it first", err=True)
-            _run_build(out, _options(None, None, None, None, True, 120.0), quiet=False)
-        store = open_store(out, store_dir)
-        index = EntityIndex.from_store(store)
+        store, index = _open(out, store_dir)
         given = {}
         for item in params:
             key, sep, value = item.partition("=")
@@ -161,6 +162,18 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, out: Path, store
         _table(result, index.labels)
 
 
+def _open(out: Path, store_dir: Path | None) -> tuple[ox.Store, EntityIndex]:
+    """The store of the build in ``out`` (building it first if there is none) and its index."""
+    from .entities import EntityIndex
+    from .store import open_store
+
+    if not (out / "graph.trig").is_file():
+        click.echo(f"no graph in {out}/; building it first", err=True)
+        _run_build(out, _options(None, None, None, None, True, 120.0), quiet=False)
+    store = open_store(out, store_dir)
+    return store, EntityIndex.from_store(store)
+
+
 def _table(result, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     from rich.console import Console
     from rich.table import Table
@@ -178,6 +191,134 @@ def _cell(term, labels: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
     from .queries import _cell as cell
 
     return escape(cell(term, labels))
+
+
+def _network(out: Path, store_dir: Path | None) -> tuple[Network, EntityIndex, ox.Store]:
+    from .network import project
+
+    store, index = _open(out, store_dir)
+    return project(store, labels=index.labels), index, store
+
+
+def _resolve_class(network: Network, name: str) -> str:
+    """The IRI of a class named by IRI, local name or label."""
+    import difflib
+
+    classes = {t for types in network.types.values() for t in types}
+    wanted = name.strip().casefold()
+    for iri in sorted(classes):
+        local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        if wanted in (iri.casefold(), local.casefold(), network.labels.get(iri, "").casefold()):
+            return iri
+    names = sorted({network.labels.get(i, i) for i in classes})
+    close = difflib.get_close_matches(name, names, n=5)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise click.BadParameter(f"no class {name!r} in the graph{hint}", param_hint="--to-class")
+
+
+@main.command("paths")
+@click.option("--from", "source", metavar="ENTITY", help="The firm (or any entity) to start from: IRI, id or label.")
+@click.option("--firm", metavar="NAME", help="A firm that is not in the graph: its name (use with --country and --sector).")
+@click.option("--country", metavar="COUNTRY", default="US", show_default=True, help="The profile's home country.")
+@click.option("--sector", "sectors", multiple=True, metavar="SECTOR", help="A sector of the profile (repeatable).")
+@click.option("--to", "target", metavar="ENTITY", help="One entity to reach.")
+@click.option("--to-class", "target_class", metavar="CLASS",
+              help="Reach any instance of this class. Default: Danish decision makers (the inferred class).")
+@click.option("--k", "k", type=int, default=5, show_default=True, help="How many paths (1-100).")
+@click.option("--max-hops", type=int, default=6, show_default=True, help="The longest path, in hops (1-10).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@_OUT
+@_STORE
+def paths_command(source: str | None, firm: str | None, country: str, sectors: tuple[str, ...], target: str | None,
+                  target_class: str | None, k: int, max_hops: int, fmt: str, out: Path, store_dir: Path | None) -> None:
+    """The k cheapest explained paths from a firm to decision makers, each hop with its evidence."""
+    import json
+
+    from .namespaces import SCK
+    from .paths import Profile, add_profile, find_paths
+    from .render import paths_markdown, paths_text
+
+    if (source is None) == (firm is None):
+        raise click.UsageError("give either --from ENTITY or --firm NAME (with --sector)")
+    if firm is not None and not sectors:
+        raise click.UsageError("a firm profile needs at least one --sector")
+    if target is not None and target_class is not None:
+        raise click.UsageError("give --to or --to-class, not both")
+    try:
+        network, index, _ = _network(out, store_dir)
+        if firm is not None:
+            profile = Profile(firm, index.resolve(country).value, tuple(sectors))
+            network = add_profile(network, profile)
+            start = profile.iri
+        else:
+            start = index.resolve(source or "").value
+        if target is not None:
+            targets = {index.resolve(target).value}
+            goal = network.labels.get(next(iter(targets)), target)
+        else:
+            klass = _resolve_class(network, target_class) if target_class else SCK + "DanishDecisionMaker"
+            targets = network.members(klass)
+            goal = f"any {network.labels.get(klass, klass)}"
+        found = find_paths(network, start, targets, k=k, max_hops=max_hops)
+    except SmartCityKGError as exc:
+        raise _fail(exc) from None
+    name = network.labels.get(start, start)
+    if fmt == "json":
+        data = {"from": start, "from_label": name, "to": goal, "k": k, "max_hops": max_hops,
+                "paths": [p.to_dict() for p in found]}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif not found:
+        click.echo(f"No path from {name} to {goal} within {max_hops} hops.")
+    elif fmt == "markdown":
+        click.echo(paths_markdown(found), nl=False)
+    else:
+        click.echo(f"{len(found)} cheapest paths from {name} to {goal}:\n")
+        click.echo(paths_text(found), nl=False)
+
+
+@main.command("brokers")
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many brokers.")
+@_OUT
+@_STORE
+def brokers_command(top: int, out: Path, store_dir: Path | None) -> None:
+    """The organisations and posts on the most U.S.-firm-to-Danish-decision-maker paths."""
+    from .brokers import find_brokers
+    from .render import brokers_text
+
+    try:
+        network, _, _ = _network(out, store_dir)
+        found = find_brokers(network, top=top)
+    except SmartCityKGError as exc:
+        raise _fail(exc) from None
+    click.echo(brokers_text(found) if found else "No broker: no U.S. firm reaches a Danish decision maker.\n", nl=False)
+
+
+@main.command("opportunities")
+@click.option("--sector", required=True, metavar="SECTOR", help="The sector, by notation or label.")
+@click.option("--country", default="DK", show_default=True, metavar="COUNTRY", help="The market.")
+@click.option("--top", type=click.IntRange(1, 1000), default=15, show_default=True, help="How many answers.")
+@_OUT
+@_STORE
+def opportunities_command(sector: str, country: str, top: int, out: Path, store_dir: Path | None) -> None:
+    """The initiatives, authorities and decision makers investing in a sector, ranked, with evidence."""
+    from .opportunities import find_opportunities
+    from .queries import bind_params, load_catalogue, run_query
+    from .render import opportunities_text
+    from .resources import shipped
+
+    try:
+        network, index, store = _network(out, store_dir)
+        query = load_catalogue(shipped("queries"))["entities-in-country"]
+        rows = run_query(store, query, bind_params(query, {"country": country}, index)).rows
+        in_country = {row[0].value for row in rows if row[0] is not None}
+        found = find_opportunities(network, sector, in_country, top=top)
+    except SmartCityKGError as exc:
+        raise _fail(exc) from None
+    where = network.labels.get(index.resolve(country).value, country)
+    if not found:
+        click.echo(f"No initiative, authority or decision maker in {where} is tied to {sector!r}.")
+    else:
+        click.echo(opportunities_text(found), nl=False)
 
 
 if __name__ == "__main__":  # pragma: no cover

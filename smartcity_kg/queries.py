@@ -45,6 +45,7 @@ class NamedQuery:
     text: str
     params: tuple[Param, ...] = ()
     columns: tuple[str, ...] = ()  # the columns shown, where not every projected variable is
+    extras: dict[str, str] = field(default_factory=dict)  # header keys a caller asked for
 
 
 @dataclass
@@ -101,8 +102,11 @@ def _json_term(term: object, labels: dict[str, str]) -> dict[str, str]:
     return out
 
 
-def load_query(path: Path) -> NamedQuery:
+def load_query(path: Path, extra_keys: tuple[str, ...] = ()) -> NamedQuery:
     """Read the named query in ``path`` and parse its ``#+`` header strictly.
+
+    ``extra_keys`` are further header keys that the caller understands (text values,
+    returned in ``extras``); any other unknown key is refused.
 
     Raises
     ------
@@ -124,9 +128,16 @@ def load_query(path: Path) -> NamedQuery:
     header = parse_yaml("\n".join(header_lines) + "\n", path)
     if not isinstance(header, Mapping):
         raise InputError.at(path, 1, "the '#+' header must be a mapping")
+    allowed = _HEADER_KEYS + extra_keys
+    extras: dict[str, str] = {}
     for key, key_line in header.keys.items():
-        if key not in _HEADER_KEYS:
-            raise InputError.at(path, key_line, f"unknown header key {key!r}; expected one of {', '.join(_HEADER_KEYS)}")
+        if key not in allowed:
+            raise InputError.at(path, key_line, f"unknown header key {key!r}; expected one of {', '.join(allowed)}")
+        if key in extra_keys:
+            value = header.values[key]
+            if not isinstance(value, Scalar):
+                raise InputError.at(path, key_line, f"{key!r} must be text")
+            extras[key] = value.value
     summary = header.values.get("summary")
     if not isinstance(summary, Scalar):
         raise InputError.at(path, 1, "the header needs 'summary:' with one line of text")
@@ -141,7 +152,7 @@ def load_query(path: Path) -> NamedQuery:
     return NamedQuery(
         name=path.stem, path=path, summary=summary.value,
         description=description.value if isinstance(description, Scalar) else "",
-        text=text, params=params, columns=shown,
+        text=text, params=params, columns=shown, extras=extras,
     )
 
 

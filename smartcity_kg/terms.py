@@ -76,6 +76,7 @@ class SCK(DefinedNamespace):
     achievedBy: URIRef  # The city or organisation that reached the result.
     adoptedBy: URIRef  # The body that adopted a plan.
     adoptionDate: URIRef  # When a plan was adopted.
+    affiliatedWith: URIRef  # A person works for or acts on behalf of an organisation, as a source says.
     agreementType: URIRef  # The kind of document that set the partnership down, such as a memorandum of understanding.
     amount: URIRef  # A sum of money, in the unit of the currency given beside it.
     attestedOn: URIRef  # A date on which a source says that the person held the post.
@@ -150,6 +151,7 @@ class SCK(DefinedNamespace):
     scope: URIRef  # What an estimate covers, in words.
     sector: URIRef  # A market sector, from the sector scheme, that something belongs to or invests in.
     selector: URIRef  # A quote that selects the sentence of the source stating the fact.
+    servesMarket: URIRef  # A trade-promotion agency helps firms enter the market of a country.
     signatory: URIRef  # A person or post that signed the agreement on a partner's behalf.
     source: URIRef  # The source document that the evidence comes from.
     sourceKind: URIRef  # What kind of document a source is: guide, study, article, press release, web page or register.

@@ -119,3 +119,17 @@ def test_other_base_moves_every_entity(tmp_path: Path) -> None:
     subjects = {q.subject.value for q in ox.parse(path=str(out / "graph.nt")) if isinstance(q.subject, ox.NamedNode)}
     assert "https://example.org/kg/id/copenhagen" in subjects
     assert not any(s.startswith("https://w3id.org/smartcity-kg/id/") for s in subjects)
+
+
+def test_public_api_is_exported_lazily() -> None:
+    import subprocess
+    import sys
+
+    import smartcity_kg
+
+    assert set(smartcity_kg.__all__) == set(smartcity_kg._EXPORTS) | {"__version__"}
+    for name in smartcity_kg._EXPORTS:
+        assert callable(getattr(smartcity_kg, name)) or isinstance(getattr(smartcity_kg, name), type), name
+    code = "import sys, smartcity_kg.cli; print('rdflib' in sys.modules, 'networkx' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from smartcity_kg.build import BuildOptions, build
+from smartcity_kg.builder import BuildOptions, build
 from smartcity_kg.checks import check_files
 from smartcity_kg.exceptions import InputError, ValidationError
 from smartcity_kg.resources import shipped

@@ -1,0 +1,173 @@
+"""The network projection: the graph's documented ties as a weighted networkx graph.
+
+Which relations become ties, what each costs and how each reads in words live in one
+place: the projection queries ``queries/projections/*.rq``, each with ``cost`` and
+``says`` in its ``#+`` header. Reified facts (a partnership, a post holding, an award, an
+investment) collapse into ties that keep the fact's IRI, date, source and quote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from .exceptions import InputError
+from .namespaces import OWL, RDFS, SKOS
+from .queries import load_query
+from .rdfio import select, value_of
+from .resources import shipped
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["Evidence", "Network", "Projection", "Tie", "load_projections", "project"]
+
+#: Terms of the ontology itself, never nodes of the network.
+_SCHEMA_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
+                 OWL + "Ontology", RDFS + "Datatype", SKOS + "ConceptScheme", OWL + "Restriction"}
+_TYPES = """
+SELECT DISTINCT ?node ?type WHERE { ?node a ?type FILTER(isIRI(?node) && isIRI(?type)) }
+"""
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A relation that becomes ties: its query, its cost and how it reads."""
+
+    name: str
+    path: Path
+    query: str
+    cost: float
+    says: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A source and the quote in it (``None`` where the source is cited without one)."""
+
+    source: str
+    source_label: str
+    quote: str | None
+
+
+@dataclass(frozen=True)
+class Tie:
+    """One documented tie between two entities ``a`` and ``b``."""
+
+    relation: str
+    a: str
+    b: str
+    cost: float
+    says: str
+    fact: str | None = None
+    date: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    def phrase(self, labels: dict[str, str]) -> str:
+        """The tie in words, with the labels of its ends and its fact."""
+        return self.says.format(a=labels.get(self.a, self.a), b=labels.get(self.b, self.b),
+                                fact=labels.get(self.fact, self.fact) if self.fact else "")
+
+
+@dataclass
+class Network:
+    """The projected network: a weighted undirected graph and the ties behind each edge.
+
+    Each edge of ``graph`` has ``weight`` (the cost of its cheapest tie) and ``ties`` (all
+    ties between its ends, cheapest first). Nodes carry ``label`` and ``types``.
+    """
+
+    graph: nx.Graph
+    labels: dict[str, str]
+    types: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def ties(self, u: str, v: str) -> list[Tie]:
+        """The ties between ``u`` and ``v``, cheapest first."""
+        return list(self.graph.edges[u, v]["ties"])
+
+    def members(self, class_iri: str) -> set[str]:
+        """The nodes that are instances of ``class_iri`` (asserted or inferred)."""
+        return {node for node, types in self.types.items() if class_iri in types and node in self.graph}
+
+
+def load_projections(directory: Path | None = None) -> list[Projection]:
+    """Read the projection queries of ``directory`` (default: the shipped ones).
+
+    Raises
+    ------
+    InputError
+        If there are none, or a header lacks a positive ``cost`` or a ``says`` naming
+        ``{a}`` and ``{b}``.
+    """
+    directory = directory or shipped("queries") / "projections"
+    files = sorted(directory.glob("*.rq"))
+    if not files:
+        raise InputError.at(directory, None, "no projection queries (*.rq) here")
+    out = []
+    for path in files:
+        query = load_query(path, extra_keys=("cost", "says"))
+        try:
+            cost = float(query.extras.get("cost", ""))
+        except ValueError:
+            cost = -1.0
+        if not cost > 0:
+            raise InputError.at(path, 1, "the header needs 'cost:' with a positive number")
+        says = query.extras.get("says", "")
+        if "{a}" not in says or "{b}" not in says:
+            raise InputError.at(path, 1, "the header needs 'says:' with {a} and {b} (and optionally {fact})")
+        out.append(Projection(query.name, path, query.text, cost, says))
+    return out
+
+
+def project(store: ox.Store, projections: list[Projection] | None = None,
+            labels: dict[str, str] | None = None) -> Network:
+    """Project the graph in ``store`` into a :class:`Network`.
+
+    Literals, classes, properties and the ontology itself never become nodes.
+    """
+    import networkx as nx
+
+    from .entities import labels_of
+
+    projections = projections if projections is not None else load_projections()
+    labels = dict(labels) if labels is not None else labels_of(store)
+    types: dict[str, set[str]] = {}
+    for row in select(store, _TYPES, use_default_graph_as_union=True):
+        types.setdefault(value_of(row["node"]), set()).add(value_of(row["type"]))
+    schema = {node for node, kinds in types.items() if kinds & _SCHEMA_TYPES}
+    found: dict[tuple[str, str, str, str | None], dict[str, object]] = {}
+    for projection in projections:
+        for row in select(store, projection.query, use_default_graph_as_union=True):
+            a, b = row["a"], row["b"]
+            if not isinstance(a, ox.NamedNode) or not isinstance(b, ox.NamedNode) or a == b:
+                continue
+            if a.value in schema or b.value in schema:
+                continue
+            fact = value_of(row["fact"]) if row["fact"] is not None else None
+            entry = found.setdefault((projection.name, a.value, b.value, fact),
+                                     {"projection": projection, "dates": set(), "evidence": set()})
+            if row["date"] is not None:
+                entry["dates"].add(value_of(row["date"]))  # type: ignore[attr-defined]
+            if row["source"] is not None:
+                source = value_of(row["source"])
+                quote = value_of(row["quote"]) if row["quote"] is not None else None
+                entry["evidence"].add(Evidence(source, labels.get(source, source), quote))  # type: ignore[attr-defined]
+    graph = nx.Graph()
+    for (name, a, b, fact), entry in sorted(found.items(), key=lambda item: tuple(str(k) for k in item[0])):
+        source_projection: Projection = entry["projection"]  # type: ignore[assignment]
+        dates: set[str] = entry["dates"]  # type: ignore[assignment]
+        evidence = tuple(sorted(entry["evidence"], key=lambda e: (e.source, e.quote or "")))  # type: ignore[call-overload]
+        date = min(dates, key=lambda d: (-len(d), d)) if dates else None  # the most precise
+        tie = Tie(name, a, b, source_projection.cost, source_projection.says, fact, date, evidence)
+        for node in (a, b):
+            if node not in graph:
+                graph.add_node(node, label=labels.get(node, node), types=frozenset(types.get(node, ())))
+        if graph.has_edge(a, b):
+            ties = sorted([*graph.edges[a, b]["ties"], tie], key=lambda t: (t.cost, t.relation, t.fact or ""))
+            graph.edges[a, b].update(ties=tuple(ties), weight=ties[0].cost)
+        else:
+            graph.add_edge(a, b, ties=(tie,), weight=tie.cost)
+    return Network(graph, labels, {node: frozenset(kinds) for node, kinds in types.items()})
