@@ -15,8 +15,8 @@ setup: java
 
 run: setup
 	smartcity-kg build
-	smartcity-kg query us-firm-partnerships
-	smartcity-kg query decision-makers
+	smartcity-kg paths --from Cisco
+	smartcity-kg paths --firm "Brightway Lighting" --country US --sector intelligent-lighting
 
 test: setup
 	$(PYTHON) -m pytest

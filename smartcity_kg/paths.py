@@ -187,13 +187,13 @@ def _explain(network: Network, nodes: list[str]) -> Path:
 
 
 def _best_evidence(tie: Tie, labels: dict[str, str]) -> Evidence | None:
-    """The evidence whose quote names an end of the tie, else the first with a quote."""
+    """The fullest quote that names the far end of the tie, else its near end, else any quote."""
     if not tie.evidence:
         return None
-    names = [labels.get(n, "") for n in (tie.b, tie.a)]
-    for name in names:
-        for evidence in tie.evidence:
-            if name and evidence.quote and name.casefold() in evidence.quote.casefold():
+    quoted = sorted((e for e in tie.evidence if e.quote), key=lambda e: (-len(e.quote or ""), e.source))
+    for end in (tie.b, tie.a):
+        name = labels.get(end, "").casefold()
+        for evidence in quoted:
+            if name and name in (evidence.quote or "").casefold():
                 return evidence
-    quoted = [e for e in tie.evidence if e.quote]
     return quoted[0] if quoted else tie.evidence[0]
