@@ -321,5 +321,93 @@ def opportunities_command(sector: str, country: str, top: int, out: Path, store_
         click.echo(opportunities_text(found), nl=False)
 
 
+@main.command("view")
+@click.argument("kind", type=click.Choice(["overview", "ego", "paths", "opportunities"]))
+@click.option("--entity", metavar="ENTITY", help="ego: the entity at the centre; paths: the firm (--from).")
+@click.option("--radius", type=int, default=1, show_default=True, help="ego: how many hops around the entity (1-4).")
+@click.option("--cap", type=int, default=25, show_default=True, help="ego: the most neighbours shown per node (1-500).")
+@click.option("--firm", metavar="NAME", help="paths: a firm profile instead of --entity.")
+@click.option("--country", default="US", show_default=True, help="paths: the profile's home country; opportunities: the market (default DK).")
+@click.option("--sector", "sectors", multiple=True, metavar="SECTOR", help="paths: the profile's sectors; opportunities: the sector.")
+@click.option("--to", "target", metavar="ENTITY", help="paths: one entity to reach.")
+@click.option("--k", "k", type=int, default=5, show_default=True)
+@click.option("--size-by", type=click.Choice(["degree", "broker"]), default="degree", show_default=True,
+              help="overview: node size.")
+@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write.")
+@_OUT
+@_STORE
+def view_command(kind: str, entity: str | None, radius: int, cap: int, firm: str | None, country: str,
+                 sectors: tuple[str, ...], target: str | None, k: int, size_by: str, output: Path, out: Path,
+                 store_dir: Path | None) -> None:
+    """Write an interactive network view (offline HTML) of the graph, an entity, paths or a sector."""
+    from . import views
+
+    try:
+        network, index, store = _network(out, store_dir)
+        if kind == "overview":
+            sizes = None
+            if size_by == "broker":
+                from .brokers import find_brokers
+
+                sizes = {b.node: b.score for b in find_brokers(network, top=1000)}
+            view = views.overview_view(network, sizes=sizes)
+        elif kind == "ego":
+            if entity is None:
+                raise click.UsageError("an ego view needs --entity")
+            view = views.ego_view(network, index.resolve(entity).value, radius=radius, cap=cap)
+        elif kind == "paths":
+            from .namespaces import SCK
+            from .paths import Profile, add_profile, find_paths
+
+            if (entity is None) == (firm is None):
+                raise click.UsageError("a paths view needs --entity ENTITY or --firm NAME (with --sector)")
+            if firm is not None:
+                profile = Profile(firm, index.resolve(country).value, tuple(sectors))
+                network = add_profile(network, profile)
+                start = profile.iri
+            else:
+                start = index.resolve(entity or "").value
+            targets = {index.resolve(target).value} if target else network.members(SCK + "DanishDecisionMaker")
+            view = views.paths_view(network, find_paths(network, start, targets, k=k),
+                                    title=f"Paths from {network.labels.get(start, start)}")
+        else:
+            from .opportunities import find_opportunities
+            from .paths import resolve_sector
+            from .queries import bind_params, load_catalogue, run_query
+            from .resources import shipped
+
+            if len(sectors) != 1:
+                raise click.UsageError("an opportunities view needs one --sector")
+            market = "DK" if country == "US" else country
+            query = load_catalogue(shipped("queries"))["entities-in-country"]
+            rows = run_query(store, query, bind_params(query, {"country": market}, index)).rows
+            in_country = {row[0].value for row in rows if row[0] is not None}
+            found = find_opportunities(network, sectors[0], in_country)
+            view = views.opportunities_view(network, resolve_sector(network, sectors[0]), found)
+    except SmartCityKGError as exc:
+        raise _fail(exc) from None
+    view.save(output)
+    click.echo(f"wrote {output}: {view.nodes} nodes, {view.edges} ties, {len(view.html.encode()) / 1024:.0f} KiB")
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv"]), required=True)
+@click.option("--output", "-o", "output", type=click.Path(path_type=Path), required=True,
+              help="The file to write (graphml, gexf) or the folder for nodes.csv and edges.csv (csv).")
+@_OUT
+@_STORE
+def export_command(fmt: str, output: Path, out: Path, store_dir: Path | None) -> None:
+    """Export the projected network for Gephi, Cytoscape and spreadsheets."""
+    from .exports import export_network
+
+    try:
+        network, _, _ = _network(out, store_dir)
+    except SmartCityKGError as exc:
+        raise _fail(exc) from None
+    for path in export_network(network, output, fmt):
+        click.echo(f"wrote {path}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
