@@ -409,5 +409,52 @@ def export_command(fmt: str, output: Path, out: Path, store_dir: Path | None) ->
         click.echo(f"wrote {path}")
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@_OUT
+@click.option("--endpoint", metavar="URL", help="Serve a remote SPARQL 1.1 endpoint (its default graph the union) instead of the build.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes.")
+@click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, help="Seconds a query may run.")
+@click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) a query may return.")
+@click.option("--max-body", type=click.IntRange(1000), default=100_000, show_default=True, help="Bytes a request may carry.")
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="An origin allowed to query from a browser (repeatable; '*' for any).")
+def serve_command(host: str, port: int, out: Path, endpoint: str | None, workers: int, timeout: float, max_rows: int,
+                  max_body: int, cors: tuple[str, ...]) -> None:
+    """Serve SPARQL, named queries, entity pages and views over HTTP."""
+    import logging
+
+    import uvicorn
+
+    from .server import ServerConfig, create_app
+
+    if endpoint is None and not (out / "graph.trig").is_file():
+        click.echo(f"no graph in {out}/; building it first", err=True)
+        try:
+            _run_build(out, _options(None, None, None, None, True, 120.0), quiet=False)
+        except SmartCityKGError as exc:
+            raise _fail(exc) from None
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    config = ServerConfig(build_dir=out, endpoint=endpoint, workers=workers, timeout=timeout, max_rows=max_rows,
+                          max_body=max_body, cors_origins=cors)
+    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="info")
+
+
+@main.command("push")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The Graph Store Protocol endpoint, such as http://localhost:7878/store for Oxigraph.")
+@_OUT
+def push_command(endpoint: str, out: Path) -> None:
+    """Upload the built dataset's named graphs to a triple store (PUT: pushing twice changes nothing)."""
+    from .push import push
+
+    try:
+        pushed = push(out, endpoint)
+    except SmartCityKGError as exc:
+        raise _fail(exc) from None
+    for item in pushed:
+        click.echo(f"pushed <{item.graph}>: {item.triples} triples")
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
