@@ -67,7 +67,7 @@ def entity_html(state: Any, iri: str, triples: list[ox.Triple]) -> str:
         quotes = sorted(value_of(t.object) for t in triples if t.predicate.value == SCK + "quote"
                         and any(s.subject == node and s.object == t.subject for s in triples))
         evidence.append({"source": labels.get(value_of(source), value_of(source)) if source is not None else "",
-                         "url": None, "quotes": quotes,
+                         "url": _page(state.graph, value_of(source)) if source is not None else None, "quotes": quotes,
                          "reason": value_of(props[SCK + "unquotedReason"]) if SCK + "unquotedReason" in props else None})
     neighbours = []
     network = state.network
@@ -80,6 +80,14 @@ def entity_html(state: Any, iri: str, triples: list[ox.Triple]) -> str:
     return _environment().get_template("entity.html").render(
         title=labels.get(iri, iri), iri=iri, types=types, facts=sorted(facts, key=lambda f: (f["property"], f["value"])),
         evidence=evidence, neighbours=neighbours)
+
+
+def _page(graph: Any, source: str) -> str | None:
+    """The web page of a source record."""
+    rows = graph.query("SELECT ?source ?page WHERE { ?source <http://xmlns.com/foaf/0.1/page> ?page }",
+                       use_default_graph_as_union=True, substitutions={ox.Variable("source"): ox.NamedNode(source)})
+    pages = sorted(value_of(row["page"]) for row in rows)
+    return pages[0] if pages else None
 
 
 def ontology_triples(graph: Any) -> list[ox.Triple]:
