@@ -109,7 +109,10 @@ def _convert(node: object, path: Path, offset: int = 0) -> Node:
         tag = getattr(node.tag, "value", node.tag)
         if tag == "tag:yaml.org,2002:null" and node.value in ("", "~", "null", "Null", "NULL"):
             raise InputError.at(path, line, "an empty value; expected a value")
-        return Scalar(str(node.value), line)
+        # ruamel's round-trip scanner marks the points where a folded scalar (>) was folded
+        # with BEL characters, for its own dumper; they are not part of the value.
+        value = str(node.value).replace("\a", "") if node.style == ">" else str(node.value)
+        return Scalar(value, line)
     if isinstance(node, SequenceNode):
         return Sequence([_convert(item, path, offset) for item in node.value], line)
     if isinstance(node, MappingNode):

@@ -10,6 +10,7 @@ from .exceptions import InputError, Problem, ValidationError
 from .facts import Compiled
 from .namespaces import ONTOLOGY_IRI
 from .rdfio import select
+from .store import merge_default_graph
 
 __all__ = ["check_files", "run_checks"]
 
@@ -40,11 +41,12 @@ def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path) -
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in ontology)
     for graph, triples in compiled.graphs.items():
         store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples)
+    merge_default_graph(store)
     counts: dict[str, int] = {}
     problems: list[Problem] = []
     for path in check_files(directory):
         try:
-            rows = list(select(store, path.read_text(encoding="utf-8"), use_default_graph_as_union=True))
+            rows = list(select(store, path.read_text(encoding="utf-8")))
         except SyntaxError as exc:
             raise InputError.at(path, exc.lineno, f"invalid SPARQL: {exc.msg}") from None
         counts[path.stem] = len(rows)

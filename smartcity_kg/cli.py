@@ -204,9 +204,11 @@ def _resolve_class(network: Network, name: str) -> str:
     """The IRI of a class named by IRI, local name or label."""
     import difflib
 
+    from .namespaces import SCK
+
     classes = {t for types in network.types.values() for t in types}
     wanted = name.strip().casefold()
-    for iri in sorted(classes):
+    for iri in sorted(classes, key=lambda i: (not i.startswith(SCK), i)):  # the ontology's own classes first
         local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
         if wanted in (iri.casefold(), local.casefold(), network.labels.get(iri, "").casefold()):
             return iri
@@ -327,7 +329,7 @@ def opportunities_command(sector: str, country: str, top: int, out: Path, store_
 @click.option("--radius", type=int, default=1, show_default=True, help="ego: how many hops around the entity (1-4).")
 @click.option("--cap", type=int, default=25, show_default=True, help="ego: the most neighbours shown per node (1-500).")
 @click.option("--firm", metavar="NAME", help="paths: a firm profile instead of --entity.")
-@click.option("--country", default="US", show_default=True, help="paths: the profile's home country; opportunities: the market (default DK).")
+@click.option("--country", default=None, help="paths: the profile's home country (default US); opportunities: the market (default DK).")
 @click.option("--sector", "sectors", multiple=True, metavar="SECTOR", help="paths: the profile's sectors; opportunities: the sector.")
 @click.option("--to", "target", metavar="ENTITY", help="paths: one entity to reach.")
 @click.option("--k", "k", type=int, default=5, show_default=True)
@@ -337,7 +339,7 @@ def opportunities_command(sector: str, country: str, top: int, out: Path, store_
               help="The HTML file to write.")
 @_OUT
 @_STORE
-def view_command(kind: str, entity: str | None, radius: int, cap: int, firm: str | None, country: str,
+def view_command(kind: str, entity: str | None, radius: int, cap: int, firm: str | None, country: str | None,
                  sectors: tuple[str, ...], target: str | None, k: int, size_by: str, output: Path, out: Path,
                  store_dir: Path | None) -> None:
     """Write an interactive network view (offline HTML) of the graph, an entity, paths or a sector."""
@@ -363,7 +365,7 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, firm: str
             if (entity is None) == (firm is None):
                 raise click.UsageError("a paths view needs --entity ENTITY or --firm NAME (with --sector)")
             if firm is not None:
-                profile = Profile(firm, index.resolve(country).value, tuple(sectors))
+                profile = Profile(firm, index.resolve(country or "US").value, tuple(sectors))
                 network = add_profile(network, profile)
                 start = profile.iri
             else:
@@ -379,7 +381,7 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, firm: str
 
             if len(sectors) != 1:
                 raise click.UsageError("an opportunities view needs one --sector")
-            market = "DK" if country == "US" else country
+            market = country or "DK"
             query = load_catalogue(shipped("queries"))["entities-in-country"]
             rows = run_query(store, query, bind_params(query, {"country": market}, index)).rows
             in_country = {row[0].value for row in rows if row[0] is not None}

@@ -35,23 +35,25 @@ def _error(status: int, message: str) -> Answer:
 
 
 def _worker(conn: Connection, trig: str) -> None:  # pragma: no cover - runs in a child process
-    """Load the dataset, then answer jobs (query, form, media type, row limit) until told to stop."""
+    """Load the dataset, then answer jobs (query, media type, row limit, bindings) until told to stop."""
     import pyoxigraph as ox
 
     from .negotiate import GRAPH_TYPES
     from .results import RESULT_TYPES, write_boolean, write_solutions
 
+    from .store import load_dataset
+
     store = ox.Store()
-    store.bulk_load(path=trig, format=ox.RdfFormat.TRIG)
+    load_dataset(store, Path(trig))
     conn.send("ready")
     while True:
         job = conn.recv()
         if job is None:
             return
-        text, media, max_rows, union, bound = job
+        text, media, max_rows, bound = job
         try:
             substitutions = {ox.Variable(name): _term(value) for name, value in bound}
-            result = store.query(text, use_default_graph_as_union=union, substitutions=substitutions)
+            result = store.query(text, substitutions=substitutions)
             if isinstance(result, ox.QuerySolutions):
                 variables = [v.value for v in result.variables]
                 rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]] = []
@@ -134,7 +136,7 @@ class LocalEndpoint:
             self._all.append(worker)
             self._idle.put(worker)
 
-    def run(self, text: str, media: str, *, union: bool = True, bindings: dict[str, str] | None = None) -> Answer:
+    def run(self, text: str, media: str, *, bindings: dict[str, str] | None = None) -> Answer:
         """Run the query ``text`` and answer in ``media`` (already negotiated).
 
         ``bindings`` maps variables to N-Triples terms, bound as RDF terms (not spliced).
@@ -144,7 +146,7 @@ class LocalEndpoint:
         except queue.Empty:
             return _error(503, "every query worker is busy; try again in a few seconds")
         try:
-            worker.conn.send((text, media, self.max_rows, union, sorted((bindings or {}).items())))
+            worker.conn.send((text, media, self.max_rows, sorted((bindings or {}).items())))
             if not worker.conn.poll(self.timeout):
                 worker = self._replace(worker)
                 return _error(503, f"the query ran longer than the limit of {self.timeout:g} s and was stopped")
@@ -184,7 +186,7 @@ class RemoteEndpoint:
     def __init__(self, url: str, *, timeout: float = 10.0) -> None:
         self.url, self.timeout = url, timeout
 
-    def run(self, text: str, media: str, *, union: bool = True, bindings: dict[str, str] | None = None) -> Answer:
+    def run(self, text: str, media: str, *, bindings: dict[str, str] | None = None) -> Answer:
         """Forward the query; the remote's error pages are never passed on, only its status."""
         import httpx
 
@@ -212,9 +214,10 @@ class RemoteGraph:
     def __init__(self, url: str, *, timeout: float = 30.0) -> None:
         self.url, self.timeout = url, timeout
 
-    def query(self, text: str, *, use_default_graph_as_union: bool = True,
-              substitutions: dict[object, object] | None = None) -> object:
+    def query(self, text: str, *, substitutions: dict[object, object] | None = None) -> object:
         """Run ``text`` remotely; SELECT and ASK come back as pyoxigraph results, graphs as triples.
+
+        The endpoint's default graph must be the union of its named graphs.
 
         Raises
         ------

@@ -25,7 +25,7 @@ SELECT ?entity ?name ?preferred WHERE {
 def labels_of(store: ox.Store) -> dict[str, str]:
     """Map each IRI of ``store`` that has an ``rdfs:label`` to one label (the smallest)."""
     labels: dict[str, str] = {}
-    for row in select(store, _LABELS, use_default_graph_as_union=True):
+    for row in select(store, _LABELS):
         if row["preferred"].value == "true":
             iri, name = row["entity"].value, row["name"].value
             if iri not in labels or name < labels[iri]:
@@ -44,7 +44,7 @@ class EntityIndex:
     def from_store(cls, store: ox.Store) -> "EntityIndex":
         """Index the names of the entities in ``store``."""
         names: dict[str, set[str]] = {}
-        for row in select(store, _LABELS, use_default_graph_as_union=True):
+        for row in select(store, _LABELS):
             iri = row["entity"].value
             names.setdefault(row["name"].value.casefold(), set()).add(iri)
             slug = iri.rstrip("/").rsplit("/", 1)[-1]

@@ -68,14 +68,18 @@ def check_query(text: str, graphs: Collection[str], limits: Limits = Limits()) -
     depth = deepest = 0
     prefixes: dict[str, str] = {}
     tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
-    for kind, _ in tokens:
+    unary = 0
+    for kind, value in tokens:
+        # A run of prefix operators (!!!x, - - x) nests the parser as deeply as brackets do.
+        unary = unary + 1 if kind == "other" and value in "!-+" else 0
         if kind == "open":
             depth += 1
             deepest = max(deepest, depth)
-            if deepest > limits.max_depth:
-                raise QueryRefused(f"the query is nested more than {limits.max_depth} levels deep")
         elif kind == "close":
             depth -= 1
+        if deepest > limits.max_depth or unary > limits.max_depth:
+            raise QueryRefused(f"the query is nested more than {limits.max_depth} levels deep")
+    tokens = _split_glued_keywords(tokens)
     for index, (kind, value) in enumerate(tokens):
         if kind != "word":
             continue
@@ -94,6 +98,21 @@ def check_query(text: str, graphs: Collection[str], limits: Limits = Limits()) -
             if iri is None or iri not in graphs:
                 named = iri or (following[0][1] if following else "nothing")
                 raise QueryRefused(f"FROM <{named}> names no graph of this dataset; remote and file: IRIs are refused")
+
+
+_KEYWORDS = _UPDATE | {"SERVICE", "FROM", "NAMED"}
+
+
+def _split_glued_keywords(tokens: list[tuple[str | None, str]]) -> list[tuple[str | None, str]]:
+    """``SERVICE:x`` is the keyword SERVICE and the name ``:x`` to a SPARQL parser: split it so."""
+    out: list[tuple[str | None, str]] = []
+    for kind, value in tokens:
+        prefix, colon, rest = value.partition(":")
+        if kind == "word" and colon and prefix.upper() in _KEYWORDS:
+            out += [("word", prefix), ("word", ":" + rest)]
+        else:
+            out.append((kind, value))
+    return out
 
 
 def _iri(token: tuple[str | None, str] | None, prefixes: dict[str, str]) -> str | None:

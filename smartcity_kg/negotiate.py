@@ -42,12 +42,16 @@ def choose(accept: str | None, offered: list[str]) -> str | None:
     """
     if not accept or not accept.strip():
         return offered[0]
+    ranges = _parse(accept)
     best, best_quality = None, 0.0
-    for rank, media in enumerate(offered):
-        for wanted, quality in _parse(accept):
-            major = wanted.split("/")[0]
-            if wanted in (media, "*/*") or (wanted.endswith("/*") and media.startswith(major + "/")):
-                score = quality - rank * 1e-6 + (1e-3 if wanted == media else 0)
-                if quality > 0 and score > best_quality:
-                    best, best_quality = media, score
+    for media in offered:
+        # The most specific range that matches decides the quality (RFC 9110, 12.5.1).
+        matching = [(2 if wanted == media else 1 if wanted.endswith("/*") and wanted != "*/*" else 0, quality)
+                    for wanted, quality in ranges
+                    if wanted in (media, "*/*") or (wanted.endswith("/*") and media.startswith(wanted[:-1]))]
+        if not matching:
+            continue
+        quality = max(matching)[1]
+        if quality > best_quality:
+            best, best_quality = media, quality
     return best

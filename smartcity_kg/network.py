@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import pyoxigraph as ox
 
 from .exceptions import InputError
-from .namespaces import OWL, RDFS, SKOS
+from .namespaces import OWL, RDFS, SCK, SKOS
 from .queries import load_query
 from .rdfio import select, value_of
 from .resources import shipped
@@ -28,6 +28,10 @@ __all__ = ["Evidence", "Network", "Projection", "Tie", "load_projections", "proj
 #: Terms of the ontology itself, never nodes of the network.
 _SCHEMA_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
                  OWL + "Ontology", RDFS + "Datatype", SKOS + "ConceptScheme", OWL + "Restriction"}
+#: Reified facts: they collapse into ties and are never nodes themselves.
+_FACT_TYPES = {SCK + name for name in ("Partnership", "PostHolding", "AwardEvent", "Achievement", "Investment",
+                                       "SectorInvestment", "Estimate", "MarketInsight", "Target", "RankingEntry",
+                                       "Merger", "Evidence", "QuoteSelector")}
 _TYPES = """
 SELECT DISTINCT ?node ?type WHERE { ?node a ?type FILTER(isIRI(?node) && isIRI(?type)) }
 """
@@ -116,8 +120,12 @@ def load_projections(directory: Path | None = None) -> list[Projection]:
         if not cost > 0:
             raise InputError.at(path, 1, "the header needs 'cost:' with a positive number")
         says = query.extras.get("says", "")
+        try:
+            says.format(a="a", b="b", fact="fact")
+        except (KeyError, IndexError, ValueError):
+            says = ""
         if "{a}" not in says or "{b}" not in says:
-            raise InputError.at(path, 1, "the header needs 'says:' with {a} and {b} (and optionally {fact})")
+            raise InputError.at(path, 1, "the header needs 'says:' with {a} and {b}, and optionally {fact}; no other placeholder")
         out.append(Projection(query.name, path, query.text, cost, says))
     return out
 
@@ -126,7 +134,8 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
             labels: dict[str, str] | None = None) -> Network:
     """Project the graph in ``store`` into a :class:`Network`.
 
-    Literals, classes, properties and the ontology itself never become nodes.
+    Literals, classes, properties, the ontology itself and reified facts (a partnership, a
+    post holding, an award event, …) never become nodes.
     """
     import networkx as nx
 
@@ -135,12 +144,12 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
     projections = projections if projections is not None else load_projections()
     labels = dict(labels) if labels is not None else labels_of(store)
     types: dict[str, set[str]] = {}
-    for row in select(store, _TYPES, use_default_graph_as_union=True):
+    for row in select(store, _TYPES):
         types.setdefault(value_of(row["node"]), set()).add(value_of(row["type"]))
-    schema = {node for node, kinds in types.items() if kinds & _SCHEMA_TYPES}
+    schema = {node for node, kinds in types.items() if kinds & (_SCHEMA_TYPES | _FACT_TYPES)}
     found: dict[tuple[str, str, str, str | None], dict[str, object]] = {}
     for projection in projections:
-        for row in select(store, projection.query, use_default_graph_as_union=True):
+        for row in select(store, projection.query):
             a, b = row["a"], row["b"]
             if not isinstance(a, ox.NamedNode) or not isinstance(b, ox.NamedNode) or a == b:
                 continue

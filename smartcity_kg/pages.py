@@ -33,7 +33,7 @@ def _environment():  # type: ignore[no-untyped-def]
 
 def _construct(graph: Any, text: str, **bound: ox.NamedNode) -> list[ox.Triple]:
     substitutions = {ox.Variable(k): v for k, v in bound.items()}
-    result = graph.query(text, use_default_graph_as_union=True, substitutions=substitutions or None)
+    result = graph.query(text, substitutions=substitutions or None)
     return sorted({ox.Triple(t.subject, t.predicate, t.object) for t in result}, key=str)
 
 
@@ -85,7 +85,7 @@ def entity_html(state: Any, iri: str, triples: list[ox.Triple]) -> str:
 def _page(graph: Any, source: str) -> str | None:
     """The web page of a source record."""
     rows = graph.query("SELECT ?source ?page WHERE { ?source <http://xmlns.com/foaf/0.1/page> ?page }",
-                       use_default_graph_as_union=True, substitutions={ox.Variable("source"): ox.NamedNode(source)})
+                       substitutions={ox.Variable("source"): ox.NamedNode(source)})
     pages = sorted(value_of(row["page"]) for row in rows)
     return pages[0] if pages else None
 

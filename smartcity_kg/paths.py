@@ -11,14 +11,17 @@ from .exceptions import EntityNotFoundError, QueryError
 from .namespaces import SCK
 from .network import Evidence, Network, Tie
 
-__all__ = ["Hop", "Path", "Profile", "add_profile", "find_paths", "resolve_sector"]
+__all__ = ["PROFILE_PREFIX", "Hop", "Path", "Profile", "add_profile", "find_paths", "resolve_sector"]
 
 #: Limits on what a caller may ask for.
 K_RANGE = (1, 100)
 HOPS_RANGE = (1, 10)
-#: How many candidate paths Yen's algorithm may produce before the search stops.
-_CANDIDATES = 20_000
+#: How many candidate paths Yen's algorithm may produce before the search stops (it yields
+#: them cheapest first; ones longer than max_hops are skipped).
+_CANDIDATES = 5_000
 _SINK = "urn:smartcity-kg:sink"
+#: The IRIs of firm profiles begin so.
+PROFILE_PREFIX = "urn:smartcity-kg:profile:"
 _PROFILE_COST = {"sector": 3.0, "channel": 1.0}
 #: The projections whose ties say that an organisation is based in a country.
 _HOME_RELATIONS = ("based-in-country",)
@@ -70,7 +73,7 @@ class Profile:
     def iri(self) -> str:
         """The IRI the profile has in the network."""
         slug = re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "firm"
-        return f"urn:smartcity-kg:profile:{slug}"
+        return f"{PROFILE_PREFIX}{slug}"
 
 
 def resolve_sector(network: Network, name: str) -> str:
@@ -134,8 +137,9 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
     """The ``k`` cheapest simple paths from ``source`` to any of ``targets``, at most ``max_hops`` long.
 
     Targets default to the Danish decision makers (the inferred class). Paths come cheapest
-    first (Yen's algorithm over a copy of the graph with a virtual sink tied to every target);
-    ties are broken by the order of the nodes' IRIs.
+    first (Yen's algorithm over a copy of the graph with a virtual sink tied to every target,
+    pruned to the nodes that can lie on a path of at most ``max_hops``); paths of equal cost
+    come in the search's stable order.
 
     Raises
     ------
@@ -156,18 +160,28 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
     wanted = {t for t in wanted if t in network.graph and t != source}
     if not wanted:
         return []
+    # Keep only the nodes that can lie on a path of at most max_hops: their hop distance
+    # from the source plus their hop distance to the nearest target is small enough.
     graph = network.graph.copy()
     for target in sorted(wanted):
         graph.add_edge(target, _SINK, weight=0.0)
+    from_source = nx.single_source_shortest_path_length(graph, source, cutoff=max_hops)
+    to_target = nx.single_source_shortest_path_length(graph, _SINK, cutoff=max_hops + 1)
+    keep = [n for n, d in from_source.items() if n != _SINK and n in to_target and d + to_target[n] - 1 <= max_hops]
+    if not any(n in wanted for n in keep):
+        return []
+    pruned = graph.subgraph(keep + [_SINK])
     found: list[Path] = []
-    candidates = nx.shortest_simple_paths(graph, source, _SINK, weight="weight")
-    for nodes in islice(candidates, _CANDIDATES):
-        nodes = nodes[:-1]
-        if len(nodes) - 1 > max_hops:
-            continue
-        found.append(_explain(network, nodes))
-        if len(found) == k:
-            break
+    try:
+        for nodes in islice(nx.shortest_simple_paths(pruned, source, _SINK, weight="weight"), _CANDIDATES):
+            nodes = nodes[:-1]
+            if len(nodes) - 1 > max_hops:
+                continue
+            found.append(_explain(network, nodes))
+            if len(found) == k:
+                break
+    except nx.NetworkXNoPath:
+        return []
     return found
 
 
@@ -192,8 +206,10 @@ def _best_evidence(tie: Tie, labels: dict[str, str]) -> Evidence | None:
         return None
     quoted = sorted((e for e in tie.evidence if e.quote), key=lambda e: (-len(e.quote or ""), e.source))
     for end in (tie.b, tie.a):
-        name = labels.get(end, "").casefold()
-        for evidence in quoted:
-            if name and name in (evidence.quote or "").casefold():
-                return evidence
+        label = labels.get(end, "")
+        names = [label.casefold()] + ([label.split()[0].casefold()] if len(label.split()[0]) >= 6 else [])
+        for name in names:
+            for evidence in quoted:
+                if name and name in (evidence.quote or "").casefold():
+                    return evidence
     return quoted[0] if quoted else tie.evidence[0]

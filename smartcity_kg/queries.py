@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["NamedQuery", "Param", "Result", "bind_params", "load_catalogue", "load_query", "run_query"]
 
 _HEADER_KEYS = ("summary", "description", "params", "columns")
-_PARAM_KEYS = ("name", "description", "kind", "default")
+_PARAM_KEYS = ("name", "description", "kind", "default", "required")
 _KINDS = ("entity", "literal")
 
 
@@ -32,6 +32,7 @@ class Param:
     description: str
     kind: str = "entity"  # an entity (IRI, id, notation or label) or a literal
     default: str | None = None
+    required: bool = False
 
 
 @dataclass(frozen=True)
@@ -179,7 +180,10 @@ def _params(node: object, path: Path, text: str) -> tuple[Param, ...]:
             raise InputError.at(path, item.keys["kind"], f"unknown kind {kind!r}; expected one of {', '.join(_KINDS)}")
         if f"?{values['name']}" not in text and f"${values['name']}" not in text:
             raise InputError.at(path, item.line, f"parameter {values['name']!r} is not used by the query")
-        out.append(Param(values["name"], values["description"], kind, values.get("default")))
+        required = values.get("required", "false")
+        if required not in ("true", "false"):
+            raise InputError.at(path, item.keys["required"], f"'required' must be true or false, not {required!r}")
+        out.append(Param(values["name"], values["description"], kind, values.get("default"), required == "true"))
     return tuple(out)
 
 
@@ -196,7 +200,7 @@ def load_catalogue(directory: Path) -> dict[str, NamedQuery]:
 
 def run_query(store: ox.Store, query: NamedQuery,
               bindings: dict[str, ox.NamedNode | ox.Literal] | None = None) -> Result:
-    """Run ``query`` over ``store`` (default graph = union of all graphs) with ``bindings``.
+    """Run ``query`` over ``store`` (whose default graph is the merge of all graphs) with ``bindings``.
 
     Parameters not given take their default; a parameter without either stays unbound.
     Values are bound as RDF terms (SEP-0007 substitution), never spliced into the text.
@@ -215,7 +219,7 @@ def run_query(store: ox.Store, query: NamedQuery,
     substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
         ox.Variable(name): term for name, term in bindings.items()}
     try:
-        solutions = store.query(query.text, use_default_graph_as_union=True, substitutions=substitutions)
+        solutions = store.query(query.text, substitutions=substitutions)
     except SyntaxError as exc:
         raise QueryError(f"{query.path}: invalid SPARQL: {exc.msg}") from None
     except RuntimeError as exc:  # pyoxigraph: a parameter that the query does not project
@@ -255,6 +259,8 @@ def bind_params(query: NamedQuery, given: dict[str, str], index: "EntityIndex") 
     for name, param in params.items():
         value = given.get(name, param.default)
         if value is None:
+            if param.required:
+                raise QueryError(f"query {query.name!r} needs the parameter {name!r}: {param.description}")
             continue
         out[name] = index.resolve(value) if param.kind == "entity" else ox.Literal(value)
     return out

@@ -6,14 +6,16 @@ from collections.abc import Sequence
 
 from .brokers import Broker
 from .opportunities import Opportunity
-from .paths import Hop, Path
+from .paths import PROFILE_PREFIX, Hop, Path
 
 __all__ = ["brokers_text", "opportunities_text", "paths_markdown", "paths_text"]
 
 
 def _evidence(hop: Hop) -> str:
     if hop.evidence_source_label is None:
-        return "evidence: the firm profile given on the command line"
+        if hop.source.startswith(PROFILE_PREFIX):
+            return "evidence: the firm profile that was given"
+        return "evidence: none recorded"
     quote = f' — "{hop.quote}"' if hop.quote else " (cited without a quote)"
     return f"source: {hop.evidence_source_label}{quote}"
 
@@ -48,7 +50,7 @@ def paths_markdown(paths: Sequence[Path]) -> str:
             date = f" ({hop.date})" if hop.date else ""
             lines.append(f"{step}. **{hop.relation}**{date}  ")
             if hop.evidence_source_label is None:
-                lines.append("   *the firm profile given on the command line*")
+                lines.append(f"   *{_evidence(hop)}*")
             else:
                 lines.append(f"   *{hop.evidence_source_label}*" + (f": “{hop.quote}”" if hop.quote else ""))
         lines.append("")

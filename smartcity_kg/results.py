@@ -60,6 +60,14 @@ def _xml_term(term: Term) -> str:
     return f"<literal>{escape(str(term))}</literal>"
 
 
+def _csv_term(term: Term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return getattr(term, "value", str(term))
+
+
 def _tsv_term(term: Term) -> str:
     return "" if term is None else str(term)
 
@@ -93,7 +101,7 @@ def write_solutions(variables: Sequence[str], rows: Sequence[Sequence[Term]], fm
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\r\n")
         writer.writerow(variables)
-        writer.writerows([["" if t is None else getattr(t, "value", str(t)) for t in row] for row in rows])
+        writer.writerows([[_csv_term(t) for t in row] for row in rows])
         return buffer.getvalue().encode("utf-8")
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in variables)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import urllib.parse
 from collections.abc import AsyncIterator
@@ -57,6 +58,9 @@ class ServerConfig:
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
 
 
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message, "status": status}, status_code=status)
 
@@ -84,7 +88,7 @@ class _State:
         self.index = EntityIndex.from_store(self.graph)
         rows = self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         self.graphs = {row["g"].value for row in rows}
-        count = self.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        count = self.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         self.triples = int(next(iter(count))["n"].value)
         self._network: Any = None
         self._ox = ox
@@ -108,7 +112,10 @@ async def _read_query(request: Request, config: ServerConfig) -> str | JSONRespo
         if len(raw) > config.max_body * 3:
             return _error(413, f"the request is larger than {config.max_body} bytes")
         try:
-            params = urllib.parse.parse_qs(raw.decode("ascii"), errors="strict", keep_blank_values=True)
+            decoded = raw.decode("ascii")
+            if _BAD_ESCAPE.search(decoded):
+                raise ValueError("a bad percent-escape")
+            params = urllib.parse.parse_qs(decoded, errors="strict", keep_blank_values=True)
         except (UnicodeDecodeError, ValueError):
             return _error(400, "the query string is not valid percent-encoded UTF-8")
     else:
@@ -129,6 +136,8 @@ async def _read_query(request: Request, config: ServerConfig) -> str | JSONRespo
             params = {"query": [text]}
         elif media == "application/x-www-form-urlencoded":
             try:
+                if _BAD_ESCAPE.search(text):
+                    raise ValueError("a bad percent-escape")
                 params = urllib.parse.parse_qs(text, errors="strict", keep_blank_values=True)
             except (UnicodeDecodeError, ValueError):
                 return _error(400, "the form is not valid percent-encoded UTF-8")
@@ -213,6 +222,8 @@ async def query_named(request: Request) -> Response:
         for key, param in known.items():
             value = given.get(key, param.default)
             if value is None:
+                if param.required:
+                    return _error(400, f"query {name!r} needs the parameter {key!r}: {param.description}")
                 continue
             term = state.index.resolve(value) if param.kind == "entity" else state._ox.Literal(value)
             bindings[key] = str(term)

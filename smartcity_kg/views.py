@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,7 +56,7 @@ _OTHER = ("", "other", "#cccccc", "dot")
 class View:
     """A rendered view: its HTML page and what it shows."""
 
-    html: str
+    html: str = field(repr=False)
     title: str
     nodes: int
     edges: int
@@ -99,7 +99,7 @@ def _edge_title(network: Network, u: str, v: str) -> str:
 def _render(network: Network, nodes: Iterable[str], edges: Iterable[tuple[str, str]], *, title: str,
             summary: str, empty: str, highlighted: Sequence[str] = (), sizes: dict[str, float] | None = None,
             extra_nodes: Sequence[dict[str, object]] = (), extra_edges: Sequence[dict[str, object]] = (),
-            notes: str = "") -> View:
+            notes: str = "", fade: bool = True) -> View:
     import jinja2
     import networkx as nx
     from pyvis.network import Network as PyvisNetwork
@@ -117,7 +117,7 @@ def _render(network: Network, nodes: Iterable[str], edges: Iterable[tuple[str, s
     for node in nodes:
         cls, kind, color, shape = _style(network, node)
         legend.setdefault(kind, {"label": kind, "color": color, "shape": shape})
-        faded = bool(marked) and node not in marked
+        faded = fade and bool(marked) and node not in marked
         size = 10 + 4 * (sizes.get(node, 0.0) if sizes is not None else degree.get(node, 0)) ** 0.5
         options: dict[str, object] = {"label": network.labels.get(node, node), "title": _node_title(network, node),
                                       "color": _FADED if faded else color, "shape": shape, "size": round(size, 2)}
@@ -133,7 +133,8 @@ def _render(network: Network, nodes: Iterable[str], edges: Iterable[tuple[str, s
         tie = network.ties(u, v)[0]
         on_route = (u, v) in marked_edges
         net.add_edge(u, v, title=_edge_title(network, u, v), label=tie.relation.replace("-", " ") if on_route else None,
-                     width=5 if on_route else 1, color=("#d62728" if on_route else (_FADED if marked else "#999999")))
+                     width=5 if on_route else 1,
+                     color=("#d62728" if on_route else (_FADED if marked and fade else "#999999")))
     for extra in extra_edges:
         net.add_edge(str(extra["from"]), str(extra["to"]), **{k: v for k, v in extra.items() if k not in ("from", "to")})
     data_nodes, data_edges = net.get_network_data()[:2]
@@ -193,11 +194,11 @@ def ego_view(network: Network, entity: str, *, radius: int = 1, cap: int = 25) -
     if not CAP_RANGE[0] <= cap <= CAP_RANGE[1]:
         raise QueryError(f"cap must be between {CAP_RANGE[0]} and {CAP_RANGE[1]}, not {cap}")
     label = network.labels.get(entity, entity)
-    if entity not in network.graph:
+    if entity not in network.graph or network.graph.degree(entity) == 0:
         return _render(network, [], [], title=f"Around {label}", summary="",
                        empty=f"{label} has no documented ties to show.")
     graph = network.graph
-    keep, frontier, more = {entity}, [entity], []
+    keep, frontier, capped = {entity}, [entity], []
     for _ in range(radius):
         following = []
         for node in frontier:
@@ -207,14 +208,18 @@ def ego_view(network: Network, entity: str, *, radius: int = 1, cap: int = 25) -
             keep.update(shown)
             following += shown
             if len(neighbours) > cap:
-                more.append((node, len(neighbours) - cap))
+                capped.append(node)
         frontier = following
+    # Count what stays hidden once every ring is drawn: a neighbour that another node brought
+    # in is not hidden.
+    more = [(node, len(set(graph.neighbors(node)) - keep)) for node in capped]
+    more = [(node, count) for node, count in more if count > 0]
     extra_nodes: list[dict[str, object]] = [{"id": f"more:{node}", "label": f"+{count} more", "shape": "box", "color": "#eeeeee",
                     "title": f"{count} more neighbours of {network.labels.get(node, node)} are not shown"}
                    for node, count in more]
     extra_edges: list[dict[str, object]] = [{"from": node, "to": f"more:{node}", "dashes": True, "color": "#bbbbbb"} for node, _ in more]
     edges = [e for e in graph.subgraph(keep).edges]
-    return _render(network, keep, edges, title=f"Around {label}", highlighted=[entity],
+    return _render(network, keep, edges, title=f"Around {label}", highlighted=[entity], fade=False,
                    summary=f"radius {radius}, at most {cap} neighbours per node",
                    empty="", extra_nodes=extra_nodes, extra_edges=extra_edges)
 

@@ -1,9 +1,14 @@
-"""Shared fixtures: a minimal valid graph directory, written into ``tmp_path``."""
+"""Shared fixtures: a minimal valid graph directory, written into ``tmp_path``; the shipped graph
+built once, and servers run as subprocesses on free ports of 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
 import textwrap
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -73,3 +78,81 @@ def make_graph(tmp_path: Path) -> Callable[..., Path]:
 def graph_dir(make_graph: Callable[..., Path]) -> Path:
     """A minimal valid graph dir, as ``make_graph()`` writes it."""
     return make_graph()
+
+
+# --- Servers: the shipped graph built once, and `smartcity-kg serve` run as a subprocess ---
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped graph, built once per session for the tests that serve it."""
+    from smartcity_kg import build
+
+    out = tmp_path_factory.mktemp("served") / "build"
+    build(out)
+    return out
+
+
+def _free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (at the time of asking)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def _running(command: list[str], ready: str, log: Path, deadline: float = 90.0) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` until the block ends, once GET ``ready`` answers; its output goes to ``log``."""
+    import httpx
+
+    with log.open("wb") as sink:
+        process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=log.parent)
+    try:
+        started = time.monotonic()
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"{command[:4]} exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+            if time.monotonic() - started > deadline:
+                raise RuntimeError(f"{command[:4]} did not answer {ready} in {deadline:g} s:\n{log.read_text()[-3000:]}")
+            try:
+                if httpx.get(ready, timeout=5).status_code < 500:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(5)
+
+
+@pytest.fixture(scope="session")
+def serve(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., contextlib.AbstractContextManager[str]]:
+    """``serve(build_dir, *options)``: a context manager running ``smartcity-kg serve`` that gives its URL."""
+
+    @contextlib.contextmanager
+    def start(build_dir: Path, *options: str) -> Iterator[str]:
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        command = [sys.executable, "-m", "smartcity_kg", "serve", "--out", str(build_dir), "--port", str(port), *options]
+        log = tmp_path_factory.mktemp("serve") / "server.log"
+        with _running(command, url + "/", log):
+            yield url
+
+    return start
+
+
+@pytest.fixture(scope="session")
+def background() -> Callable[..., contextlib.AbstractContextManager[subprocess.Popen[bytes]]]:
+    """``background(command, ready_url, log)``: run ``command`` until the block ends, once ``ready_url`` answers."""
+    return _running
+
+
+@pytest.fixture(scope="session")
+def free_port() -> Callable[[], int]:
+    """A function giving a TCP port of 127.0.0.1 that nothing listens on (at the time of asking)."""
+    return _free_port

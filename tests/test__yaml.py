@@ -110,3 +110,10 @@ def test_keys_and_list_items_stay_text() -> None:
     assert root.keys == {"NO": 1, "list": 2}
     assert root.values["NO"] == Scalar("010", 1)
     assert root.values["list"] == Sequence([Scalar("yes", 3), Scalar("1.10", 4)], 3)
+
+
+def test_folded_scalars_carry_no_fold_markers(tmp_path: Path) -> None:
+    path = _write(tmp_path, "a: >-\n  one line\n  folded into one\nb: |\n  kept\n  lines\n")
+    root = read_yaml(path)
+    assert root.values["a"].value == "one line folded into one"
+    assert root.values["b"].value == "kept\nlines\n"

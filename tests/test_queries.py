@@ -59,11 +59,20 @@ def test_catalogue_has_every_query_of_the_issue() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.stem)
-def test_every_query_runs_and_has_its_columns(path: Path, store: ox.Store, index: EntityIndex) -> None:
+def test_every_query_runs_has_its_columns_and_no_duplicate_rows(path: Path, store: ox.Store, index: EntityIndex) -> None:
     query = load_query(path)
-    result = run_query(store, query, bind_params(query, {}, index))
+    given = {p.name: "Cisco" for p in query.params if p.required}
+    result = run_query(store, query, bind_params(query, given, index))
     if query.name in COLUMNS:
         assert result.columns == COLUMNS[query.name]
+    rows = [tuple(str(t) for t in row) for row in result.rows]
+    assert len(rows) == len(set(rows)), "a fact stated by several sources must come back once"
+
+
+def test_a_required_parameter_must_be_given(index: EntityIndex) -> None:
+    query = load_catalogue(QUERIES)["evidence"]
+    with pytest.raises(QueryError, match="'evidence' needs the parameter 'entity'"):
+        bind_params(query, {}, index)
 
 
 def test_awards(store: ox.Store, index: EntityIndex) -> None:

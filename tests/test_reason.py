@@ -67,10 +67,14 @@ def test_owl_imports_are_not_followed(ontology: list[ox.Triple]) -> None:
     reason(ontology + facts)  # would fail (no such ontology) if owlready2 tried to load them
 
 
-def test_time_limit_stops_the_reasoner_and_its_java(ontology: list[ox.Triple]) -> None:
+def test_time_limit_stops_the_reasoner_and_its_java(ontology: list[ox.Triple], tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this call's input file lives here
     with pytest.raises(ReasoningError, match=r"did not finish within 0\.2 s"):
         reason(ontology, timeout=0.2)
-    left = subprocess.run(["pgrep", "-f", "smartcity-kg-reason-"], capture_output=True, text=True)
+    left = subprocess.run(["pgrep", "-f", str(tmp_path)], capture_output=True, text=True)
     assert left.stdout.strip() == ""
 
 
