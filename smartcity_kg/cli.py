@@ -109,7 +109,10 @@ def queries_command(queries_dir: Path | None) -> None:
     from .resources import shipped
 
     try:
-        catalogue = load_catalogue(queries_dir or shipped("queries"))
+        folder = queries_dir or shipped("queries")
+        catalogue = load_catalogue(folder)
+        if (folder / "federated").is_dir():
+            catalogue.update(load_catalogue(folder / "federated"))
     except SmartCityKGError as exc:
         raise _fail(exc) from None
     for query in catalogue.values():
@@ -128,14 +131,23 @@ def queries_command(queries_dir: Path | None) -> None:
 @_STORE
 @click.option("--queries", "queries_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Directory of named queries. Default: the shipped one.")
+@click.option("--allow-service", is_flag=True,
+              help="Allow a federated query (queries/federated/) to reach a remote endpoint through SERVICE.")
 def query_command(name: str, params: tuple[str, ...], fmt: str, out: Path, store_dir: Path | None,
-                  queries_dir: Path | None) -> None:
+                  queries_dir: Path | None, allow_service: bool) -> None:
     """Run the named query NAME over the built graph (building it first if there is none)."""
     from .queries import bind_params, load_catalogue
     from .resources import shipped
 
     try:
-        catalogue = load_catalogue(queries_dir or shipped("queries"))
+        folder = queries_dir or shipped("queries")
+        catalogue = load_catalogue(folder)
+        federated = load_catalogue(folder / "federated") if (folder / "federated").is_dir() else {}
+        if name in federated:
+            if not allow_service:
+                raise click.UsageError(f"{name!r} is a federated query: it sends parts of itself to a remote "
+                                       "endpoint through SERVICE. Run it with --allow-service.")
+            catalogue = {**catalogue, name: federated[name]}
         if name not in catalogue:
             import difflib
 
@@ -394,21 +406,105 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, firm: str
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv"]), required=True)
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv", "schema-jsonld", "void"]), required=True,
+              help="graphml, gexf: the projected network; csv: the network (nodes.csv, edges.csv) and one table "
+                   "per class (tables/); schema-jsonld: the entities as schema.org; void: a VoID and DCAT description.")
 @click.option("--output", "-o", "output", type=click.Path(path_type=Path), required=True,
-              help="The file to write (graphml, gexf) or the folder for nodes.csv and edges.csv (csv).")
+              help="The file to write, or the folder for csv.")
+@click.option("--dataset", default="https://w3id.org/smartcity-kg/", show_default=True,
+              help="void: the IRI of the dataset described.")
 @_OUT
 @_STORE
-def export_command(fmt: str, output: Path, out: Path, store_dir: Path | None) -> None:
-    """Export the projected network for Gephi, Cytoscape and spreadsheets."""
+def export_command(fmt: str, output: Path, dataset: str, out: Path, store_dir: Path | None) -> None:
+    """Export for analysts' tools (Gephi, Cytoscape, spreadsheets) and for open-data tools."""
+    import json
+
+    from . import publish
     from .exports import export_network
 
     try:
-        network, _, _ = _network(out, store_dir)
+        if fmt in ("graphml", "gexf", "csv"):
+            network, index, store = _network(out, store_dir)
+            written = export_network(network, output, fmt)
+            if fmt == "csv":
+                written += publish.csv_tables(store, output / "tables", index.labels)
+        else:
+            store, index = _open(out, store_dir)
+            if fmt == "schema-jsonld":
+                written = [publish.schema_jsonld(store, output)]
+            else:
+                report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+                written = [publish.void_description(store, report, output, dataset=dataset)]
     except SmartCityKGError as exc:
         raise _fail(exc) from None
-    for path in export_network(network, output, fmt):
+    for path in written:
         click.echo(f"wrote {path}")
+
+
+@main.command("links")
+@_OUT
+@_STORE
+def links_command(out: Path, store_dir: Path | None) -> None:
+    """For each class, how many entities are linked to each open-data register, and which are not."""
+    from .queries import bind_params, load_catalogue, run_query
+    from .resources import shipped
+
+    try:
+        store, index = _open(out, store_dir)
+        catalogue = load_catalogue(shipped("queries"))
+        coverage = run_query(store, catalogue["links"])
+        unlinked = run_query(store, catalogue["unlinked"], bind_params(catalogue["unlinked"], {}, index))
+    except SmartCityKGError as exc:
+        raise _fail(exc) from None
+    click.echo(coverage.to_csv(index.labels), nl=False)
+    names = sorted(index.labels.get(row[1].value, row[1].value) for row in unlinked.rows if row[1] is not None)
+    click.echo(f"\n{len(names)} organisations without any link: " + "; ".join(names))
+
+
+@main.command("link")
+@_OUT
+@click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path), default=Path("link-review.csv"),
+              show_default=True, help="The review file to write (or, with --accept, to read).")
+@click.option("--wikidata/--no-wikidata", default=True, show_default=True, help="Ask Wikidata about organisations.")
+@click.option("--offline", is_flag=True, help="Answer Wikidata questions from the cache only.")
+@click.option("--cache", type=click.Path(file_okay=False, path_type=Path), help="Wikidata cache folder.")
+@click.option("--accept", "accept", is_flag=True, help="Write the review file's accepted links into the fact sheets.")
+@click.option("--graph", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="With --accept: the graph folder whose facts/ receive the links. Default: the shipped one.")
+@_STORE
+def link_command(out: Path, review: Path, wikidata: bool, offline: bool, cache: Path | None, accept: bool,
+                 graph: Path | None, store_dir: Path | None) -> None:
+    """Propose links to GeoNames, ISO 3166 and Wikidata for review, or accept the reviewed ones."""
+    import datetime
+
+    from .linking import Unreached, accept_review, propose_organisations, propose_places, write_review
+    from .resources import shipped
+    from .wikidata import WikidataClient
+
+    try:
+        if accept:
+            counts = accept_review(review, (graph or shipped("graph")) / "facts", datetime.date.today().isoformat())
+            for sheet, count in counts.items():
+                click.echo(f"added {count} links to {sheet}.yaml")
+            if not counts:
+                click.echo("no new accepted link in the review file")
+            return
+        store, _ = _open(out, store_dir)
+        proposals = propose_places(store)
+        unreached: list[Unreached] = []
+        if wikidata:
+            found, unreached = propose_organisations(store, WikidataClient(cache, offline=offline))
+            proposals += found
+    except SmartCityKGError as exc:
+        raise _fail(exc) from None
+    write_review(proposals, review)
+    by_status: dict[str, int] = {}
+    for proposal in proposals:
+        by_status[proposal.status] = by_status.get(proposal.status, 0) + 1
+    click.echo(f"wrote {review}: {len(proposals)} proposals (" +
+               ", ".join(f"{n} {s}" for s, n in sorted(by_status.items())) + "); mark accept=yes and run 'link --accept'")
+    for item in unreached:
+        click.echo(f"could not ask {item.register} about {item.label}: {item.reason}", err=True)
 
 
 @main.command("serve")

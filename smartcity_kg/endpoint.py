@@ -31,7 +31,7 @@ class Answer:
 def _error(status: int, message: str) -> Answer:
     import json
 
-    return Answer(status, "application/json", json.dumps({"error": message}).encode("utf-8"))
+    return Answer(status, "application/json", json.dumps({"error": message, "status": status}).encode("utf-8"))
 
 
 def _worker(conn: Connection, trig: str) -> None:  # pragma: no cover - runs in a child process
@@ -181,19 +181,31 @@ class LocalEndpoint:
 
 
 class RemoteEndpoint:
-    """Queries forwarded to a remote SPARQL 1.1 endpoint, with the same time limit."""
+    """Queries forwarded to a remote SPARQL 1.1 endpoint, with the same time and row limits.
 
-    def __init__(self, url: str, *, timeout: float = 10.0) -> None:
-        self.url, self.timeout = url, timeout
+    Results are asked for in SPARQL JSON or N-Triples, cut at ``max_rows`` and written again
+    in the negotiated format, so a remote endpoint answers exactly like the embedded one.
+    """
+
+    def __init__(self, url: str, *, timeout: float = 10.0, max_rows: int = 10_000) -> None:
+        self.url, self.timeout, self.max_rows = url, timeout, max_rows
 
     def run(self, text: str, media: str, *, bindings: dict[str, str] | None = None) -> Answer:
         """Forward the query; the remote's error pages are never passed on, only its status."""
         import httpx
 
+        import pyoxigraph as ox
+
+        from .guard import query_form
+        from .negotiate import GRAPH_TYPES
+        from .results import RESULT_TYPES, write_boolean, write_solutions
+
         text += values_clause(bindings or {})
+        graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        ask = "application/n-triples" if graph_form else "application/sparql-results+json"
         try:
             response = httpx.post(self.url, content=text.encode("utf-8"), timeout=self.timeout,
-                                  headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": media})
+                                  headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": ask})
         except httpx.TimeoutException:
             return _error(503, f"the remote endpoint did not answer within {self.timeout:g} s")
         except httpx.HTTPError as exc:
@@ -202,7 +214,25 @@ class RemoteEndpoint:
             return _error(400, "the remote endpoint refused the query as malformed")
         if response.status_code != 200:
             return _error(502, f"the remote endpoint answered with status {response.status_code}")
-        return Answer(200, media, response.content)
+        try:
+            if graph_form:
+                triples = [ox.Triple(q.subject, q.predicate, q.object)
+                           for q in ox.parse(input=response.content, format=ox.RdfFormat.N_TRIPLES)]
+                cut = len(triples) > self.max_rows
+                body = ox.serialize(triples[: self.max_rows], format=getattr(ox.RdfFormat, GRAPH_TYPES[media])) or b""
+                return Answer(200, media, body, cut)
+            results = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+            if isinstance(results, ox.QueryBoolean):
+                return Answer(200, media, write_boolean(bool(results), RESULT_TYPES[media]))
+            variables = [v.value for v in results.variables]
+            rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]] = []
+            for solution in results:
+                if len(rows) == self.max_rows:
+                    return Answer(200, media, write_solutions(variables, rows, RESULT_TYPES[media], truncated=True), True)
+                rows.append([solution[v] for v in variables])
+            return Answer(200, media, write_solutions(variables, rows, RESULT_TYPES[media]))
+        except (SyntaxError, ValueError):
+            return _error(502, "the remote endpoint answered with results that could not be read")
 
     def close(self) -> None:
         """Nothing to stop."""

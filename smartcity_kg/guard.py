@@ -42,6 +42,7 @@ class Limits:
 
     max_length: int = 100_000  # characters
     max_depth: int = 64  # nested (), {} and []
+    max_operators: int = 512  # operators in one expression
 
 
 def check_query(text: str, graphs: Collection[str], limits: Limits = Limits()) -> None:
@@ -68,8 +69,19 @@ def check_query(text: str, graphs: Collection[str], limits: Limits = Limits()) -
     depth = deepest = 0
     prefixes: dict[str, str] = {}
     tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(text) if m.lastgroup != "comment"]
-    unary = 0
+    unary = operators = 0
     for kind, value in tokens:
+        # A long chain of operators (1+1+1…) nests the expression parser too: count the
+        # operators between two separators of triple patterns.
+        if kind == "other" and value in ".;,":
+            operators = 0
+        elif kind in ("open", "close") and value in "{}":
+            operators = 0
+        elif kind == "other" and value in "!-+*/<>=&|":
+            operators += 1
+        if operators > limits.max_operators:
+            raise QueryRefused(f"the query is nested more than {limits.max_depth} levels deep: one expression "
+                               f"chains more than {limits.max_operators} operators")
         # A run of prefix operators (!!!x, - - x) nests the parser as deeply as brackets do.
         unary = unary + 1 if kind == "other" and value in "!-+" else 0
         if kind == "open":

@@ -32,6 +32,14 @@ _SCHEMA_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty"
 _FACT_TYPES = {SCK + name for name in ("Partnership", "PostHolding", "AwardEvent", "Achievement", "Investment",
                                        "SectorInvestment", "Estimate", "MarketInsight", "Target", "RankingEntry",
                                        "Merger", "Evidence", "QuoteSelector")}
+_IDENTIFIERS = """
+PREFIX sck: <https://w3id.org/smartcity-kg/ontology#>
+SELECT ?node ?register ?id WHERE {
+  VALUES (?property ?register) { (sck:wikidataId "Wikidata") (sck:geonamesId "GeoNames") (sck:dbpediaResource "DBpedia")
+    (sck:isoCode "ISO 3166") (sck:nutsCode "NUTS") (sck:municipalityCode "municipality code") (sck:rorId "ROR") }
+  ?node ?property ?id .
+}
+"""
 _TYPES = """
 SELECT DISTINCT ?node ?type WHERE { ?node a ?type FILTER(isIRI(?node) && isIRI(?type)) }
 """
@@ -87,6 +95,7 @@ class Network:
     graph: nx.Graph
     labels: dict[str, str]
     types: dict[str, frozenset[str]] = field(default_factory=dict)
+    identifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "Wikidata Q35", ...
 
     def ties(self, u: str, v: str) -> list[Tie]:
         """The ties between ``u`` and ``v``, cheapest first."""
@@ -179,4 +188,8 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
             graph.edges[a, b].update(ties=tuple(ties), weight=ties[0].cost)
         else:
             graph.add_edge(a, b, ties=(tie,), weight=tie.cost)
-    return Network(graph, labels, {node: frozenset(kinds) for node, kinds in types.items()})
+    identifiers: dict[str, set[str]] = {}
+    for row in select(store, _IDENTIFIERS):
+        identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
+    return Network(graph, labels, {node: frozenset(kinds) for node, kinds in types.items()},
+                   {node: tuple(sorted(ids)) for node, ids in identifiers.items()})

@@ -53,14 +53,16 @@ def entity_html(state: Any, iri: str, triples: list[ox.Triple]) -> str:
     subject = ox.NamedNode(iri)
     facts, evidence = [], []
     evidence_nodes = {t.object for t in triples if t.subject == subject and t.predicate.value == SCK + "evidence"}
+    stated = _stated_in(state, iri)
     for t in triples:
         if t.subject != subject or t.predicate.value == SCK + "evidence":
             continue
         value = getattr(t.object, "value", str(t.object))
         is_iri = isinstance(t.object, ox.NamedNode)
+        sources = stated.get((t.predicate.value, str(t.object)), [])
         facts.append({"property": labels.get(t.predicate.value, t.predicate.value.rsplit("#", 1)[-1]),
                       "value": labels.get(value, value) if is_iri else value,
-                      "link": _link(state, value) if is_iri else None, "source": ""})
+                      "link": _link(state, value) if is_iri else None, "source": "; ".join(sources)})
     for node in sorted(evidence_nodes, key=str):
         props = {t.predicate.value: t.object for t in triples if t.subject == node}
         source = props.get(SCK + "source")
@@ -80,6 +82,23 @@ def entity_html(state: Any, iri: str, triples: list[ox.Triple]) -> str:
     return _environment().get_template("entity.html").render(
         title=labels.get(iri, iri), iri=iri, types=types, facts=sorted(facts, key=lambda f: (f["property"], f["value"])),
         evidence=evidence, neighbours=neighbours)
+
+
+def _stated_in(state: Any, iri: str) -> dict[tuple[str, str], list[str]]:
+    """For each statement about ``iri``, the sources (by label) whose graphs state it."""
+    base, labels = state.config.base, state.index.labels
+    rows = state.graph.query("SELECT ?entity ?p ?o ?g WHERE { GRAPH ?g { ?entity ?p ?o } }",
+                             substitutions={ox.Variable("entity"): ox.NamedNode(iri)})
+    out: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        graph = value_of(row["g"])
+        if graph.startswith(base + "graph/"):
+            source = base + "source/" + graph[len(base + "graph/"):]
+            name = labels.get(source, "inferred" if graph.endswith("/inferred") else graph)
+        else:
+            name = "ontology"
+        out.setdefault((value_of(row["p"]), str(row["o"])), []).append(name)
+    return {key: sorted(set(names)) for key, names in out.items()}
 
 
 def _page(graph: Any, source: str) -> str | None:

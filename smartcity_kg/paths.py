@@ -125,7 +125,7 @@ def add_profile(network: Network, profile: Profile) -> Network:
         says = f"{{a}}, a firm based in {country_label}, can turn to {{b}}, its country's trade-promotion agency"
         tie = Tie("profile-channel", node, agency, _PROFILE_COST["channel"], says, evidence=based[0].evidence)
         graph.add_edge(node, agency, ties=(tie,), weight=tie.cost)
-    return Network(graph, labels, {**network.types, node: frozenset({SCK + "Company"})})
+    return Network(graph, labels, {**network.types, node: frozenset({SCK + "Company"})}, dict(network.identifiers))
 
 
 def _ties(network: Network, u: str, v: str) -> list[Tie]:

@@ -232,8 +232,11 @@ def run_query(store: ox.Store, query: NamedQuery,
         raise QueryError(f"{query.path}: 'columns' names {', '.join(missing)}, which the query does not project")
     columns = list(query.columns) or projected
     result = Result(columns)
-    for solution in solutions:
-        result.rows.append([solution[c] for c in columns])
+    try:
+        for solution in solutions:
+            result.rows.append([solution[c] for c in columns])
+    except OSError as exc:  # SERVICE of a federated query: the remote endpoint is out of reach
+        raise QueryError(f"{query.path}: a remote endpoint could not be reached: {exc}") from None
     return result
 
 

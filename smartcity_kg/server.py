@@ -76,7 +76,7 @@ class _State:
 
         self.config = config
         if config.endpoint:
-            self.runner: Any = RemoteEndpoint(config.endpoint, timeout=config.timeout)
+            self.runner: Any = RemoteEndpoint(config.endpoint, timeout=config.timeout, max_rows=config.max_rows)
             self.graph: Any = RemoteGraph(config.endpoint, timeout=max(config.timeout, 30.0))
         else:
             from .store import open_store
@@ -92,6 +92,10 @@ class _State:
         self.triples = int(next(iter(count))["n"].value)
         self._network: Any = None
         self._ox = ox
+        from .queries import load_catalogue
+        from .resources import shipped
+
+        self.catalogue = load_catalogue(shipped("queries"))
 
     @property
     def network(self) -> Any:
@@ -185,19 +189,12 @@ async def sparql(request: Request) -> Response:
     return await run_in_threadpool(_answer, state, request, text)
 
 
-def _catalogue() -> dict[str, Any]:
-    from .queries import load_catalogue
-    from .resources import shipped
-
-    return load_catalogue(shipped("queries"))
-
-
 async def queries_list(request: Request) -> JSONResponse:
     """The named-query catalogue with each query's header."""
     items = [{"name": q.name, "summary": q.summary, "description": q.description,
               "params": [{"name": p.name, "description": p.description, "kind": p.kind, "default": p.default}
                          for p in q.params],
-              "url": f"/queries/{q.name}"} for q in _catalogue().values()]
+              "url": f"/queries/{q.name}"} for q in request.app.state.smartcity.catalogue.values()]
     return JSONResponse({"queries": items})
 
 
@@ -206,7 +203,7 @@ async def query_named(request: Request) -> Response:
     from .exceptions import EntityNotFoundError
 
     state: _State = request.app.state.smartcity
-    catalogue = _catalogue()
+    catalogue = state.catalogue
     name = request.path_params["name"]
     if name not in catalogue:
         return _error(404, f"no named query {name!r}; GET /queries lists them")
@@ -276,7 +273,7 @@ async def landing(request: Request) -> HTMLResponse:
     from .pages import landing_html
 
     state: _State = request.app.state.smartcity
-    return HTMLResponse(landing_html(state, list(_catalogue().values())))
+    return HTMLResponse(landing_html(state, list(state.catalogue.values())))
 
 
 async def paths_page(request: Request) -> HTMLResponse:

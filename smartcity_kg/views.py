@@ -83,6 +83,7 @@ def _style(network: Network, node: str) -> tuple[str, str, str, str]:
 def _node_title(network: Network, node: str) -> str:
     style = _style(network, node)
     lines = [network.labels.get(node, node), f"type: {style[1]}", node]
+    lines += list(network.identifiers.get(node, ()))
     return "\n".join(lines)
 
 

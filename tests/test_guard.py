@@ -91,6 +91,16 @@ def test_nesting_up_to_the_limit_is_accepted_and_one_more_refused(brackets: str)
     assert refused.value.status == 400
 
 
+@pytest.mark.parametrize("text", [
+    pytest.param("ASK { FILTER(" + "!" * 200 + "true) }", id="not"),
+    pytest.param("ASK { FILTER(" + "- " * 200 + "1 < 0) }", id="minus"),
+    pytest.param("ASK { FILTER(1" + "+1" * 8_000 + " > 0) }", id="sum"),
+])
+def test_operator_chains_count_as_nesting(text: str) -> None:
+    with pytest.raises(QueryRefused, match="nested more than 64 levels"):
+        check_query(text, [])
+
+
 def test_deep_nesting_is_refused_quickly() -> None:
     started = time.perf_counter()
     with pytest.raises(QueryRefused, match="nested more than 64 levels"):

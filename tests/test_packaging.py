@@ -25,7 +25,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_wheel_ships_every_data_file(wheel: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = set()
-    for folder, patterns in (("ontology", ("*.ttl", "shapes/*.ttl")), ("queries", ("*.rq", "checks/*.rq")),
+    for folder, patterns in (("ontology", ("*.ttl", "shapes/*.ttl")), ("queries", ("**/*.rq",)),
                              ("graph", ("sources/*.yaml", "sources/*.txt", "facts/*.yaml"))):
         for pattern in patterns:
             expected |= {f"smartcity_kg/data/{folder}/{p.relative_to(ROOT / folder).as_posix()}"
