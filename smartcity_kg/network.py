@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -139,9 +139,28 @@ def load_projections(directory: Path | None = None) -> list[Projection]:
     return out
 
 
+def _restricted(query: str, variable: str, nodes: list[str]) -> str:
+    """``query`` with ``?variable`` bound to ``nodes`` by a VALUES block at the start of its WHERE.
+
+    The nodes are IRIs of the graph itself, written as N-Triples terms by pyoxigraph.
+    """
+    position = query.upper().index("WHERE {") + len("WHERE {")
+    values = " ".join(str(ox.NamedNode(node)) for node in nodes)
+    return f"{query[:position]}\n  VALUES ?{variable} {{ {values} }}{query[position:]}"
+
+
+def _batches(nodes: set[str], size: int = 200) -> list[list[str]]:
+    ordered = sorted(nodes)
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
 def project(store: ox.Store, projections: list[Projection] | None = None,
-            labels: dict[str, str] | None = None) -> Network:
+            labels: dict[str, str] | None = None, *, around: set[str] | None = None, hops: int = 6) -> Network:
     """Project the graph in ``store`` into a :class:`Network`.
+
+    With ``around``, only the neighbourhood within ``hops`` ties of those nodes is pulled: each
+    projection query is asked for the ties of the frontier, hop by hop. That is how path finding
+    works over a remote endpoint, where the whole graph may be far larger than a path needs.
 
     Literals, classes, properties, the ontology itself and reified facts (a partnership, a
     post holding, an award event, …) never become nodes.
@@ -152,27 +171,49 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
 
     projections = projections if projections is not None else load_projections()
     labels = dict(labels) if labels is not None else labels_of(store)
+    rows: list[tuple[Projection, Any]] = []
+    if around is None:
+        for projection in projections:
+            rows += [(projection, row) for row in select(store, projection.query)]
+    else:
+        seen, frontier = set(around), set(around)
+        for _ in range(hops):
+            reached: set[str] = set()
+            for projection in projections:
+                for variable in ("a", "b"):
+                    for batch in _batches(frontier):
+                        for row in select(store, _restricted(projection.query, variable, batch)):
+                            rows.append((projection, row))
+                            reached.update(value_of(row[v]) for v in ("a", "b") if isinstance(row[v], ox.NamedNode))
+            frontier = reached - seen
+            seen |= reached
+            if not frontier:
+                break
     types: dict[str, set[str]] = {}
-    for row in select(store, _TYPES):
-        types.setdefault(value_of(row["node"]), set()).add(value_of(row["type"]))
+    if around is None:
+        for row in select(store, _TYPES):
+            types.setdefault(value_of(row["node"]), set()).add(value_of(row["type"]))
+    else:
+        for batch in _batches(seen):
+            for row in select(store, _restricted(_TYPES, "node", batch)):
+                types.setdefault(value_of(row["node"]), set()).add(value_of(row["type"]))
     schema = {node for node, kinds in types.items() if kinds & (_SCHEMA_TYPES | _FACT_TYPES)}
     found: dict[tuple[str, str, str, str | None], dict[str, object]] = {}
-    for projection in projections:
-        for row in select(store, projection.query):
-            a, b = row["a"], row["b"]
-            if not isinstance(a, ox.NamedNode) or not isinstance(b, ox.NamedNode) or a == b:
-                continue
-            if a.value in schema or b.value in schema:
-                continue
-            fact = value_of(row["fact"]) if row["fact"] is not None else None
-            entry = found.setdefault((projection.name, a.value, b.value, fact),
-                                     {"projection": projection, "dates": set(), "evidence": set()})
-            if row["date"] is not None:
-                entry["dates"].add(value_of(row["date"]))  # type: ignore[attr-defined]
-            if row["source"] is not None:
-                source = value_of(row["source"])
-                quote = value_of(row["quote"]) if row["quote"] is not None else None
-                entry["evidence"].add(Evidence(source, labels.get(source, source), quote))  # type: ignore[attr-defined]
+    for projection, row in rows:
+        a, b = row["a"], row["b"]
+        if not isinstance(a, ox.NamedNode) or not isinstance(b, ox.NamedNode) or a == b:
+            continue
+        if a.value in schema or b.value in schema:
+            continue
+        fact = value_of(row["fact"]) if row["fact"] is not None else None
+        entry = found.setdefault((projection.name, a.value, b.value, fact),
+                                 {"projection": projection, "dates": set(), "evidence": set()})
+        if row["date"] is not None:
+            entry["dates"].add(value_of(row["date"]))  # type: ignore[attr-defined]
+        if row["source"] is not None:
+            source = value_of(row["source"])
+            quote = value_of(row["quote"]) if row["quote"] is not None else None
+            entry["evidence"].add(Evidence(source, labels.get(source, source), quote))  # type: ignore[attr-defined]
     graph = nx.Graph()
     for (name, a, b, fact), entry in sorted(found.items(), key=lambda item: tuple(str(k) for k in item[0])):
         source_projection: Projection = entry["projection"]  # type: ignore[assignment]
@@ -189,7 +230,9 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
         else:
             graph.add_edge(a, b, ties=(tie,), weight=tie.cost)
     identifiers: dict[str, set[str]] = {}
-    for row in select(store, _IDENTIFIERS):
+    identifier_rows = (select(store, _IDENTIFIERS) if around is None else
+                       [row for batch in _batches(seen) for row in select(store, _restricted(_IDENTIFIERS, "node", batch))])
+    for row in identifier_rows:
         identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
     return Network(graph, labels, {node: frozenset(kinds) for node, kinds in types.items()},
                    {node: tuple(sorted(ids)) for node, ids in identifiers.items()})

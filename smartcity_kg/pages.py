@@ -166,18 +166,21 @@ def paths_html(state: Any, params: dict[str, str]) -> str:
     source, firm, sector = params.get("from", ""), params.get("firm", ""), params.get("sector", "")
     context: dict[str, Any] = {"title": "Paths to decision makers", "source": source, "firm": firm, "sector": sector,
                                "paths": [], "error": None, "view": None, "empty": "Give an entity or a firm profile."}
+    hops = 6
     try:
-        network = state.network
         if firm:
-            profile = Profile(firm, state.index.resolve(params.get("country", "US")).value,
-                              tuple(s.strip() for s in sector.split(",") if s.strip()))
-            network = add_profile(network, profile)
+            sectors = tuple(s.strip() for s in sector.split(",") if s.strip())
+            country = state.index.resolve(params.get("country", "US")).value
+            seeds = {country} | {state.index.resolve(s).value for s in sectors}
+            profile = Profile(firm, country, sectors)
+            network = add_profile(state.network_around(seeds, hops - 1), profile)
             start = profile.iri
         elif source:
             start = state.index.resolve(source).value
+            network = state.network_around({start}, hops)
         else:
             return _environment().get_template("paths.html").render(**context)
-        found = find_paths(network, start, k=int(params.get("k", "5")))
+        found = find_paths(network, start, k=int(params.get("k", "5")), max_hops=hops)
     except (SmartCityKGError, ValueError) as exc:
         context["error"] = str(exc)
         return _environment().get_template("paths.html").render(**context)

@@ -99,11 +99,21 @@ class _State:
 
     @property
     def network(self) -> Any:
+        """The whole projected network (embedded store only; built once)."""
         if self._network is None:
             from .network import project
 
             self._network = project(self.graph, labels=self.index.labels)
         return self._network
+
+    def network_around(self, seeds: set[str], hops: int) -> Any:
+        """The network that a path or view of ``hops`` ties from ``seeds`` needs: the whole one
+        for the embedded store, only that neighbourhood, pulled hop by hop, from a remote endpoint."""
+        if not self.config.endpoint:
+            return self.network
+        from .network import project
+
+        return project(self.graph, labels=self.index.labels, around=seeds, hops=hops)
 
     def close(self) -> None:
         self.runner.close()
@@ -296,7 +306,8 @@ async def view_page(request: Request) -> Response:
         entity = state.index.resolve(request.query_params.get("entity", ""))
         radius = int(request.query_params.get("radius", "1"))
         cap = int(request.query_params.get("cap", "25"))
-        view = await run_in_threadpool(ego_view, state.network, entity.value, radius=radius, cap=cap)
+        network = await run_in_threadpool(state.network_around, {entity.value}, max(1, min(radius, 4)))
+        view = await run_in_threadpool(ego_view, network, entity.value, radius=radius, cap=cap)
     except EntityNotFoundError as exc:
         return _error(404, str(exc))
     except (QueryError, ValueError) as exc:

@@ -146,3 +146,21 @@ def test_load_projections_reads_a_good_directory(tmp_path: Path) -> None:
 def test_load_projections_refuses_an_empty_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError, match=re.escape(str(tmp_path)) + ".*no projection queries"):
         load_projections(tmp_path)
+
+
+@pytest.mark.parametrize("hops", [1, 2, 3])
+def test_a_neighbourhood_holds_every_path_within_its_hops(store: ox.Store, network: Network, hops: int) -> None:
+    from smartcity_kg.paths import find_paths
+
+    cisco = ID + "cisco"
+    around = project(store, labels=network.labels, around={cisco}, hops=hops)
+    assert set(around.graph.nodes) < set(network.graph.nodes)
+    assert all(network.graph.has_edge(u, v) for u, v in around.graph.edges)
+    full = find_paths(network, cisco, k=20, max_hops=hops)
+    assert full
+    assert find_paths(around, cisco, k=20, max_hops=hops) == full
+    # Nothing beyond the hops was pulled: every node is within reach of Cisco.
+    import networkx as nx
+
+    reach = nx.single_source_shortest_path_length(network.graph, cisco, cutoff=hops)
+    assert set(around.graph.nodes) <= set(reach)
