@@ -108,12 +108,15 @@ class _State:
 
     def network_around(self, seeds: set[str], hops: int) -> Any:
         """The network that a path or view of ``hops`` ties from ``seeds`` needs: the whole one
-        for the embedded store, only that neighbourhood, pulled hop by hop, from a remote endpoint."""
+        for the embedded store; from a remote endpoint, only that neighbourhood, pulled with
+        CONSTRUCT (named graphs kept) into a local store and projected there."""
         if not self.config.endpoint:
             return self.network
         from .network import project
+        from .pull import pull_neighbourhood
 
-        return project(self.graph, labels=self.index.labels, around=seeds, hops=hops)
+        local = pull_neighbourhood(self.graph, seeds, hops)
+        return project(local, labels=self.index.labels, around=seeds, hops=hops)
 
     def close(self) -> None:
         self.runner.close()

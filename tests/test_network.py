@@ -164,3 +164,29 @@ def test_a_neighbourhood_holds_every_path_within_its_hops(store: ox.Store, netwo
 
     reach = nx.single_source_shortest_path_length(network.graph, cisco, cutoff=hops)
     assert set(around.graph.nodes) <= set(reach)
+
+
+class _Remote:
+    """A stand-in for RemoteGraph over a local store that counts the queries it answers."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store, self.queries = store, []
+
+    def query(self, text: str, **_: object) -> list[ox.Triple]:
+        self.queries.append(text)
+        return list(self.store.query(text))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("hops", [1, 2, 3])
+def test_a_neighbourhood_pulled_with_construct_gives_the_same_paths(store: ox.Store, network: Network,
+                                                                    hops: int) -> None:
+    from smartcity_kg.paths import find_paths
+    from smartcity_kg.pull import pull_neighbourhood
+
+    cisco = ID + "cisco"
+    remote = _Remote(store)
+    local = pull_neighbourhood(remote, {cisco}, hops)
+    assert remote.queries and all(q.lstrip().startswith("CONSTRUCT") for q in remote.queries)
+    pulled = project(local, labels=network.labels, around={cisco}, hops=hops)
+    assert find_paths(pulled, cisco, k=20, max_hops=hops) == find_paths(network, cisco, k=20, max_hops=hops)
+    assert len(local) < 2 * len(store)  # not the whole dataset (its default graph is the merge)
