@@ -127,7 +127,8 @@ def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options
     data_shapes = read_rdf(shapes_dir / "data.ttl")
     hub = options.ontology_dir / "smartcity-kg.ttl"
     problems = shacl_problems(onto.triples, ontology_shapes, _term_origins(onto), hub)
-    problems += shacl_problems(onto.triples + data, data_shapes, compiled.origins, options.sources_file)
+    problems += shacl_problems(onto.triples + data, data_shapes, compiled.origins, options.sources_file,
+                               compiled.statement_origins)
     if problems:
         raise ValidationError(problems)
 

@@ -14,6 +14,7 @@ from .namespaces import DCTERMS, FOAF, RDF, RDFS, SKOS
 from .terms import SCK
 from .ontology import Ontology
 from .sources import Source, quote_in_text
+from .rdfio import value_of
 from .values import check_slug, typed_literal
 
 __all__ = ["Compiled", "compile_facts", "entity_iri", "graph_iri"]
@@ -45,6 +46,8 @@ class Compiled:
 
     graphs: dict[str, list[ox.Triple]] = field(default_factory=dict)
     origins: dict[str, Problem] = field(default_factory=dict)
+    #: Where each (subject, property) was stated: the item that carries it.
+    statement_origins: dict[tuple[str, str], Problem] = field(default_factory=dict)
     sheets: dict[str, Path] = field(default_factory=dict)
     items: int = 0
 
@@ -103,6 +106,9 @@ def compile_facts(sheets: list[Path], sources: dict[str, Source], onto: Ontology
             continue
         compiled.graphs.setdefault(graph_iri(base, item.source.id).value, []).extend(triples)
         compiled.items += 1
+        for triple in triples:
+            stated = (value_of(triple.subject), triple.predicate.value)
+            compiled.statement_origins.setdefault(stated, Problem(item.path, item.node.line, item.key))
     if problems:
         raise InputError(problems)
     compiled.graphs[graph_iri(base, "sources").value] = _source_triples(sources, base)

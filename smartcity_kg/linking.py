@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .exceptions import InputError, Problem
-from .namespaces import SCK
+from .namespaces import DEFAULT_BASE, SCK
 from .rdfio import select, value_of
 
 __all__ = ["Proposal", "Unreached", "accept_review", "propose_organisations", "propose_places", "read_review",
@@ -43,9 +43,10 @@ PREFIX sck: <https://w3id.org/smartcity-kg/ontology#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?entity ?kind ?label ?match WHERE {
-  ?entity a sck:Organisation ; a ?kind ; rdfs:label ?label .
+  ?entity a ?kind ; rdfs:label ?label .
   ?kind rdfs:subClassOf* sck:Organisation .
   FILTER(STRSTARTS(STR(?kind), "https://w3id.org/smartcity-kg/ontology#"))
+  FILTER NOT EXISTS { ?kind <http://www.w3.org/2002/07/owl#equivalentClass> ?definition }
   OPTIONAL { ?kind skos:closeMatch ?match }
   FILTER NOT EXISTS { ?entity sck:wikidataId ?id }
 }
@@ -180,13 +181,16 @@ def propose_organisations(store: Any, client: Any) -> tuple[list[Proposal], list
 
     entities: dict[str, dict[str, Any]] = {}
     for row in _rows(store, _ORGANISATIONS):
-        entry = entities.setdefault(row["entity"], {"label": row["label"], "kinds": set(), "classes": set()})
-        entry["kinds"].add(row["kind"])
+        entry = entities.setdefault(row["entity"], {"label": row["label"], "kinds": {}, "classes": set()})
+        entry["kinds"].setdefault(row["kind"], set())
         if "match" in row:
+            entry["kinds"][row["kind"]].add(row["match"])
             entry["classes"].add(row["match"].rsplit("/", 1)[-1])
     proposals, unreached = [], []
     for iri, entry in sorted(entities.items()):
-        kind = sorted(entry["kinds"], key=lambda k: (k == SCK + "Organisation", k))[0].rsplit("#", 1)[-1]
+        # The most specific asserted class: one with its own Wikidata classes, not Organisation itself.
+        kind = sorted(entry["kinds"], key=lambda k: (k == SCK + "Organisation", not entry["kinds"][k], k))[0]
+        kind = kind.rsplit("#", 1)[-1]
         try:
             candidates = client.search(entry["label"])
         except WikidataUnavailable as exc:
@@ -261,43 +265,73 @@ def read_review(path: Path) -> list[tuple[int, Proposal]]:
     return accepted
 
 
-def accept_review(review: Path, facts_dir: Path, today: str) -> dict[str, int]:
-    """Append the accepted, new links of ``review`` to the register fact sheets in ``facts_dir``.
+def accept_review(review: Path, facts_dir: Path, today: str, *, base: str = DEFAULT_BASE) -> dict[str, int]:
+    """Write the accepted links of ``review`` into the register fact sheets in ``facts_dir``.
 
-    Each becomes an item ``about: <id>`` with the identifier and ``unquoted`` saying that
-    ``smartcity-kg link`` proposed it, how, and that it was accepted on ``today``. Links the graph
-    has already are skipped. Returns the number of links added per fact sheet.
+    A link goes into the item ``about: <id>`` of the register's sheet (made if the sheet has
+    none for the entity), with ``unquoted`` saying that ``smartcity-kg link`` proposed it, how,
+    and that it was accepted on ``today``. Identifiers a sheet has already are skipped, so
+    accepting the same review twice changes nothing. Every sheet is written, or none.
+
+    Returns the number of identifiers added per fact sheet.
 
     Raises
     ------
     InputError
-        If the review file is bad, an entity IRI is not one of the graph's ids, or a register's
-        fact sheet is missing.
+        If the review file is bad, an entity is not one of the graph's (under ``base``, or a
+        country or sector of the ontology), or a register's fact sheet is missing.
     """
-    added: dict[str, list[str]] = {}
-    for line, proposal in read_review(review):
-        if proposal.status == "agrees":
-            continue
+    from ruamel.yaml import YAML
+
+    from .namespaces import COUNTRY, SECTOR
+
+    accepted = [(line, p) for line, p in read_review(review) if p.status != "agrees"]
+    wanted: dict[str, dict[str, list[tuple[str, str, Proposal]]]] = {}
+    for line, proposal in accepted:
+        prefix = next((p for p in (base + "id/", COUNTRY, SECTOR) if proposal.entity.startswith(p)), None)
+        key = proposal.entity[len(prefix):] if prefix else ""
+        if not key or "/" in key:
+            raise InputError.at(review, line, f"<{proposal.entity}> is not an entity of the graph (under {base}id/)")
         prop, sheet = REGISTERS[proposal.register]
-        key = proposal.entity.rstrip("/").rsplit("/", 1)[-1]
-        if not key:
-            raise InputError.at(review, line, f"cannot tell the id of <{proposal.entity}>")
-        why = f"proposed by smartcity-kg link ({proposal.why}; score {proposal.score}) and accepted on {today}"
-        item = (f"  - about: {key}\n    {prop}: \"{proposal.candidate}\"\n"
-                f"    unquoted: \"{_yaml_text(why)}\"\n")
-        added.setdefault(sheet, []).append(item)
-    counts = {}
-    for sheet, items in sorted(added.items()):
+        wanted.setdefault(sheet, {}).setdefault(key, []).append((prop, proposal.candidate, proposal))
+    for sheet in wanted:
+        if not (facts_dir / f"{sheet}.yaml").is_file():
+            raise InputError.at(facts_dir / f"{sheet}.yaml", None,
+                                "the register's fact sheet is missing; create it with its source first")
+    yaml = YAML(typ="rt")
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    counts: dict[str, int] = {}
+    staged: list[tuple[Path, Path]] = []
+    for sheet, entities in sorted(wanted.items()):
         path = facts_dir / f"{sheet}.yaml"
-        if not path.is_file():
-            raise InputError.at(path, None, "the register's fact sheet is missing; create it with its source first")
-        text = path.read_text(encoding="utf-8")
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        tmp.write_text(text.rstrip("\n") + "\n" + "".join(items), encoding="utf-8")
+        document = yaml.load(path.read_text(encoding="utf-8"))
+        items = document["items"]
+        added = 0
+        for key, links in sorted(entities.items()):
+            item = next((i for i in items if str(i.get("about", i.get("id", ""))) == key), None)
+            if item is None:
+                item = {"about": key}
+                items.append(item)
+            for prop, value, proposal in links:
+                present = item.get(prop)
+                values = [str(v) for v in present] if isinstance(present, list) else [str(present)] if present else []
+                if value in values:
+                    continue
+                item[prop] = values + [value] if values else value
+                added += 1
+                note = (f"{prop} {value}: proposed by smartcity-kg link ({proposal.why}; score {proposal.score}) "
+                        f"and accepted on {today}")
+                item["note"] = f"{item['note']} {note}" if "note" in item else note
+            if "quote" not in item and "unquoted" not in item:
+                item["unquoted"] = f"proposed by smartcity-kg link and accepted on {today}"
+        if added:
+            tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+            with tmp.open("w", encoding="utf-8") as handle:
+                yaml.dump(document, handle)
+            staged.append((tmp, path))
+            counts[sheet] = added
+    for tmp, path in staged:
         tmp.replace(path)
-        counts[sheet] = len(items)
     return counts
-
-
-def _yaml_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')

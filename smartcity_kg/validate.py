@@ -20,11 +20,13 @@ def _to_rdflib(triples: list[ox.Triple]):  # type: ignore[no-untyped-def]
 
 
 def shacl_problems(data: list[ox.Triple], shapes: list[ox.Triple],
-                   origins: dict[str, Problem], fallback: Path) -> list[Problem]:
+                   origins: dict[str, Problem], fallback: Path,
+                   statements: dict[tuple[str, str], Problem] | None = None) -> list[Problem]:
     """Validate ``data`` against ``shapes`` and return one problem per violation.
 
-    Each problem names the file and line where the offending node was declared (looked
-    up in ``origins``, keyed by IRI), or ``fallback`` where the node has no origin.
+    Each problem names the file and line of the item that stated the offending value
+    (``statements``, keyed by subject and property), else where the offending node was
+    declared (``origins``, keyed by IRI), else ``fallback``.
     """
     import pyshacl
     from rdflib import URIRef
@@ -43,7 +45,8 @@ def shacl_problems(data: list[ox.Triple], shapes: list[ox.Triple],
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
         value = results.value(result, SH.value)
-        origin = origins.get(str(focus)) if isinstance(focus, URIRef) else None
+        origin = (statements or {}).get((str(focus), str(path))) if isinstance(focus, URIRef) else None
+        origin = origin or (origins.get(str(focus)) if isinstance(focus, URIRef) else None)
         where = origin.path if origin else fallback
         line = origin.line if origin else None
         text = f"<{focus}>"

@@ -111,14 +111,34 @@ class WikidataClient:
     def instance_of(self, qids: list[str]) -> dict[str, tuple[str, ...]]:
         """The 'instance of' (P31) classes of each item (wbgetentities, claims)."""
         params = {"action": "wbgetentities", "ids": "|".join(sorted(qids)), "props": "claims"}
-        found = self._get(params, lambda a: isinstance(a, dict) and isinstance(a.get("entities"), dict))
-        out: dict[str, tuple[str, ...]] = {}
-        for qid, entity in found["entities"].items():
-            claims = entity.get("claims", {}) if isinstance(entity, dict) else {}
-            values = []
-            for claim in claims.get("P31", []):
-                value = claim.get("mainsnak", {}).get("datavalue", {}).get("value", {})
-                if isinstance(value, dict) and isinstance(value.get("id"), str):
-                    values.append(value["id"])
-            out[qid] = tuple(values)
-        return out
+        found = self._get(params, _valid_entities)
+        return {qid: tuple(_classes(entity)) for qid, entity in found["entities"].items()}
+
+
+def _classes(entity: dict[str, Any]) -> list[str]:
+    """The QIDs of an entity's 'instance of' (P31) claims."""
+    out = []
+    for claim in entity.get("claims", {}).get("P31", []):
+        value = claim.get("mainsnak", {}).get("datavalue", {}).get("value", {})
+        if isinstance(value, dict) and isinstance(value.get("id"), str):
+            out.append(value["id"])
+    return out
+
+
+def _valid_entities(answer: Any) -> bool:
+    """Whether a wbgetentities answer has the API's shape, down to each P31 claim."""
+    if not isinstance(answer, dict) or not isinstance(answer.get("entities"), dict):
+        return False
+    for entity in answer["entities"].values():
+        if not isinstance(entity, dict):
+            return False
+        claims = entity.get("claims", {})
+        if not isinstance(claims, dict) or not isinstance(claims.get("P31", []), list):
+            return False
+        for claim in claims.get("P31", []):
+            if not isinstance(claim, dict) or not isinstance(claim.get("mainsnak", {}), dict):
+                return False
+            snak = claim.get("mainsnak", {})
+            if not isinstance(snak.get("datavalue", {}), dict) or not isinstance(snak.get("datavalue", {}).get("value", {}), (dict, str)):
+                return False
+    return True
