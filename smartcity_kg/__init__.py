@@ -45,8 +45,14 @@ if TYPE_CHECKING:
     from .builder import BuildOptions, BuildResult, build
     from .entities import EntityIndex
     from .exceptions import (
-        EntityNotFoundError, InconsistentOntologyError, InputError, JavaNotFoundError, QueryError,
-        ReasoningError, SmartCityKGError, ValidationError,
+        EntityNotFoundError,
+        InconsistentOntologyError,
+        InputError,
+        JavaNotFoundError,
+        QueryError,
+        ReasoningError,
+        SmartCityKGError,
+        ValidationError,
     )
     from .queries import NamedQuery, Result, bind_params, load_catalogue, run_query
     from .resources import shipped

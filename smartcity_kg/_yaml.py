@@ -76,7 +76,6 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Node:
     """
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
-
     from ruamel.yaml.tokens import AliasToken, AnchorToken, TagToken
 
     offset = first_line - 1

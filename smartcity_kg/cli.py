@@ -477,7 +477,13 @@ def link_command(out: Path, review: Path, wikidata: bool, offline: bool, cache: 
     """Propose links to GeoNames, ISO 3166 and Wikidata for review, or accept the reviewed ones."""
     import datetime
 
-    from .linking import Unreached, accept_review, propose_organisations, propose_places, write_review
+    from .linking import (
+        Unreached,
+        accept_review,
+        propose_organisations,
+        propose_places,
+        write_review,
+    )
     from .resources import shipped
     from .wikidata import WikidataClient
 

@@ -40,7 +40,6 @@ def _worker(conn: Connection, trig: str) -> None:  # pragma: no cover - runs in 
 
     from .negotiate import GRAPH_TYPES
     from .results import RESULT_TYPES, write_boolean, write_solutions
-
     from .store import load_dataset
 
     store = ox.Store()
@@ -193,7 +192,6 @@ class RemoteEndpoint:
     def run(self, text: str, media: str, *, bindings: dict[str, str] | None = None) -> Answer:
         """Forward the query; the remote's error pages are never passed on, only its status."""
         import httpx
-
         import pyoxigraph as ox
 
         from .guard import query_form

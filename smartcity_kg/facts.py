@@ -11,10 +11,10 @@ import pyoxigraph as ox
 from ._yaml import Mapping, Node, Scalar, Sequence, read_yaml
 from .exceptions import InputError, Problem
 from .namespaces import DCTERMS, FOAF, RDF, RDFS, SKOS
-from .terms import SCK
 from .ontology import Ontology
-from .sources import Source, quote_in_text
 from .rdfio import value_of
+from .sources import Source, quote_in_text
+from .terms import SCK
 from .values import check_slug, typed_literal
 
 __all__ = ["Compiled", "compile_facts", "entity_iri", "graph_iri"]

@@ -10,8 +10,14 @@ import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from smartcity_kg.network import Network
 
 SOURCE_TEXT = """\
 Acme, an American technology company, has opened an office in Aarhus.
@@ -156,3 +162,34 @@ def background() -> Callable[..., contextlib.AbstractContextManager[subprocess.P
 def free_port() -> Callable[[], int]:
     """A function giving a TCP port of 127.0.0.1 that nothing listens on (at the time of asking)."""
     return _free_port
+
+
+# --- The shipped graph, loaded and projected once, and a guard against the network -----------
+
+@pytest.fixture(scope="session")
+def store(built: Path) -> "ox.Store":
+    """The shipped graph (built once per session by ``built``), loaded into a store."""
+    from smartcity_kg import open_store
+
+    return open_store(built)
+
+
+@pytest.fixture(scope="session")
+def network(store: "ox.Store") -> "Network":
+    """The shipped graph's network projection."""
+    from smartcity_kg.network import project
+
+    return project(store)
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any attempt to resolve a name or open a connection fails the test."""
+    import socket
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a test tried to reach the network: {args[:2]!r}")
+
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
@@ -12,29 +10,17 @@ from smartcity_kg import (
     EntityNotFoundError,
     bind_params,
     load_catalogue,
-    open_store,
     run_query,
     shipped,
 )
 from smartcity_kg.brokers import Broker, find_brokers
 from smartcity_kg.namespaces import COUNTRY, SCK, SECTOR
-from smartcity_kg.network import Network, project
+from smartcity_kg.network import Network
 from smartcity_kg.opportunities import Opportunity, find_opportunities
 
 ID = "https://w3id.org/smartcity-kg/id/"
 CITY_OF_COPENHAGEN = ID + "copenhagen-municipality"
 LIGHTING = SECTOR + "intelligent-lighting"
-
-
-@pytest.fixture(scope="module")
-def store(built: Path) -> ox.Store:
-    """The shipped graph (built once per session by conftest's ``built``), loaded."""
-    return open_store(built)
-
-
-@pytest.fixture(scope="module")
-def network(store: ox.Store) -> Network:
-    return project(store)
 
 
 @pytest.fixture(scope="module")

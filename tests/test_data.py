@@ -8,7 +8,15 @@ import io
 import pyoxigraph as ox
 import pytest
 
-from smartcity_kg import EntityIndex, bind_params, build, load_catalogue, open_store, run_query, shipped
+from smartcity_kg import (
+    EntityIndex,
+    bind_params,
+    build,
+    load_catalogue,
+    open_store,
+    run_query,
+    shipped,
+)
 from smartcity_kg.namespaces import COUNTRY
 
 ID = "https://w3id.org/smartcity-kg/id/"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from smartcity_kg import InputError, open_store, shipped
+from smartcity_kg import InputError, shipped
 from smartcity_kg.namespaces import OWL, RDF
 from smartcity_kg.network import Network, Projection, load_projections, project
 from smartcity_kg.ontology import load_ontology
@@ -23,17 +23,6 @@ GOOD = """\
 #+ says: "{a} is tied to {b}"
 SELECT ?a ?b ?fact ?date ?source ?quote WHERE { ?a <urn:x:p> ?b }
 """
-
-
-@pytest.fixture(scope="module")
-def store(built: Path) -> ox.Store:
-    """The shipped graph (built once per session by conftest's ``built``), loaded."""
-    return open_store(built)
-
-
-@pytest.fixture(scope="module")
-def network(store: ox.Store) -> Network:
-    return project(store)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import json
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from click.testing import CliRunner
 from pyld import jsonld
 from rdflib.namespace import DCAT, DCTERMS, RDF, VOID, XSD
 
-from smartcity_kg import EntityIndex, open_store
+from smartcity_kg import EntityIndex
 from smartcity_kg.cli import main
 from smartcity_kg.namespaces import COUNTRY, SCK
 from smartcity_kg.publish import (
@@ -31,22 +30,7 @@ SDO = rdflib.Namespace("https://schema.org/")
 DATASET = "https://w3id.org/smartcity-kg/"
 ITA_GUIDE = "https://www.trade.gov/country-commercial-guides/denmark-smart-cities"
 
-
-@pytest.fixture(autouse=True)
-def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to resolve a name or open a connection fails the test."""
-
-    def refuse(*args: object, **kwargs: object) -> None:
-        raise AssertionError(f"a test tried to reach the network: {args[:2]!r}")
-
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-
-
-@pytest.fixture(scope="module")
-def store(built: Path) -> ox.Store:
-    return open_store(built)
+pytestmark = pytest.mark.usefixtures("no_network")
 
 
 @pytest.fixture(scope="module")

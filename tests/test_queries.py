@@ -11,8 +11,17 @@ import pyoxigraph as ox
 import pytest
 
 from smartcity_kg import (
-    BuildOptions, EntityIndex, EntityNotFoundError, InputError, QueryError, bind_params, build,
-    load_catalogue, open_store, run_query, shipped,
+    BuildOptions,
+    EntityIndex,
+    EntityNotFoundError,
+    InputError,
+    QueryError,
+    bind_params,
+    build,
+    load_catalogue,
+    open_store,
+    run_query,
+    shipped,
 )
 from smartcity_kg.queries import load_query
 

@@ -26,7 +26,7 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from smartcity_kg import EntityIndex, load_catalogue, open_store, run_query
+from smartcity_kg import EntityIndex, load_catalogue, run_query
 from smartcity_kg.queries import bind_params
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
@@ -60,11 +60,6 @@ def url(built: Path, serve: Serve) -> Iterator[str]:
 def client(url: str) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=url, timeout=30) as session:
         yield session
-
-
-@pytest.fixture(scope="module")
-def store(built: Path) -> ox.Store:
-    return open_store(built)
 
 
 def _sparql(client: httpx.Client, query: str, accept: str = JSON_RESULTS) -> httpx.Response:

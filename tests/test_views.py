@@ -10,17 +10,30 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import pyvis
 import pytest
+import pyvis
 
-from smartcity_kg import EntityIndex, QueryError, load_catalogue, open_store, run_query, shipped
+from smartcity_kg import (
+    EntityIndex,
+    QueryError,
+    load_catalogue,
+    open_store,
+    run_query,
+    shipped,
+)
 from smartcity_kg.namespaces import SCK
 from smartcity_kg.network import Network, project
 from smartcity_kg.opportunities import find_opportunities
 from smartcity_kg.paths import Path as RoutePath
 from smartcity_kg.paths import find_paths, resolve_sector
 from smartcity_kg.queries import bind_params
-from smartcity_kg.views import View, ego_view, opportunities_view, overview_view, paths_view
+from smartcity_kg.views import (
+    View,
+    ego_view,
+    opportunities_view,
+    overview_view,
+    paths_view,
+)
 
 VIS_JS = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2" / "vis-network.min.js"
 IMG = "<img src=x onerror=alert(1)>"

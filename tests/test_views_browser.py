@@ -17,10 +17,23 @@ from smartcity_kg.network import Network, Tie, project
 from smartcity_kg.opportunities import find_opportunities
 from smartcity_kg.paths import find_paths, resolve_sector
 from smartcity_kg.queries import bind_params
-from smartcity_kg.views import View, ego_view, opportunities_view, overview_view, paths_view
+from smartcity_kg.views import (
+    View,
+    ego_view,
+    opportunities_view,
+    overview_view,
+    paths_view,
+)
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, Request, Route
+    from playwright.sync_api import (
+        Browser,
+        ConsoleMessage,
+        Dialog,
+        Page,
+        Request,
+        Route,
+    )
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
