@@ -517,14 +517,15 @@ def link_command(out: Path, review: Path, wikidata: bool, offline: bool, cache: 
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @_OUT
+@_STORE
 @click.option("--endpoint", metavar="URL", help="Serve a remote SPARQL 1.1 endpoint (its default graph the union) instead of the build.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes.")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) a query may return.")
 @click.option("--max-body", type=click.IntRange(1000), default=100_000, show_default=True, help="Bytes a request may carry.")
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="An origin allowed to query from a browser (repeatable; '*' for any).")
-def serve_command(host: str, port: int, out: Path, endpoint: str | None, workers: int, timeout: float, max_rows: int,
-                  max_body: int, cors: tuple[str, ...]) -> None:
+def serve_command(host: str, port: int, out: Path, store_dir: Path | None, endpoint: str | None, workers: int,
+                  timeout: float, max_rows: int, max_body: int, cors: tuple[str, ...]) -> None:
     """Serve SPARQL, named queries, entity pages and views over HTTP."""
     import logging
 
@@ -539,8 +540,8 @@ def serve_command(host: str, port: int, out: Path, endpoint: str | None, workers
         except SmartCityKGError as exc:
             raise _fail(exc) from None
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    config = ServerConfig(build_dir=out, endpoint=endpoint, workers=workers, timeout=timeout, max_rows=max_rows,
-                          max_body=max_body, cors_origins=cors)
+    config = ServerConfig(build_dir=out, store_dir=store_dir, endpoint=endpoint, workers=workers, timeout=timeout,
+                          max_rows=max_rows, max_body=max_body, cors_origins=cors)
     uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="info")
 
 

@@ -47,6 +47,7 @@ class ServerConfig:
     """How the server runs: on a build (embedded) or on a remote endpoint, and its bounds."""
 
     build_dir: Path = Path("build")
+    store_dir: Path | None = None  # an on-disk store for the pages, reused while the build is the same
     endpoint: str | None = None
     base: str = DEFAULT_BASE
     workers: int = 2
@@ -82,7 +83,7 @@ class _State:
             from .store import open_store
 
             trig = config.build_dir / "graph.trig"
-            self.graph = open_store(config.build_dir)
+            self.graph = open_store(config.build_dir, config.store_dir)
             self.runner = LocalEndpoint(trig, workers=config.workers, timeout=config.timeout,
                                         max_rows=config.max_rows, wait=config.wait)
         self.index = EntityIndex.from_store(self.graph)

@@ -787,3 +787,12 @@ def test_rdflib_sparqlstore(url: str, store: ox.Store) -> None:
     rows = [row for row in graph.query(LABELS) if isinstance(row, rdflib.query.ResultRow)]
     assert {str(row[0]) for row in rows} == _labels_in_store(store)
     assert graph.query(f"ASK {{ <{CISCO}> ?p ?o }}").askAnswer is True
+
+
+def test_serve_keeps_its_graph_in_an_on_disk_store(built: Path, serve: Callable[..., contextlib.AbstractContextManager[str]],
+                                                  tmp_path: Path) -> None:
+    disk = tmp_path / "store"
+    with serve(built, "--store", str(disk)) as url:
+        response = httpx.get(f"{url}/id/cisco", headers={"Accept": "text/turtle"}, timeout=30)
+        assert response.status_code == 200 and "https://w3id.org/smartcity-kg/id/cisco" in response.text
+    assert (disk / "smartcity-kg-build.sha256").is_file()
