@@ -27,13 +27,15 @@ STORE = click.option("--store", "store_dir", type=click.Path(file_okay=False, pa
 
 
 def fail(exc: SmartCityKGError) -> "click.ClickException":
+    """A click error for ``exc``: exit status 2 for bad input, 1 otherwise."""
     error = click.ClickException(str(exc))
     error.exit_code = 2 if isinstance(exc, ValueError) else 1
     return error
 
 
 def build_options(ontology: Path | None, graph: Path | None, checks: Path | None, base: str | None,
-             reason: bool, reason_timeout: float) -> BuildOptions:
+                  reason: bool, reason_timeout: float) -> BuildOptions:
+    """The build options, the shipped files standing in for any path not given."""
     from dataclasses import replace
 
     from .builder import BuildOptions
@@ -51,6 +53,7 @@ def build_options(ontology: Path | None, graph: Path | None, checks: Path | None
 
 
 def run_build(out: Path, options: BuildOptions, quiet: bool) -> BuildResult:
+    """Build into ``out``, with a progress display on a terminal only."""
     from rich.console import Console
 
     from .builder import build
@@ -75,6 +78,7 @@ def open_graph(out: Path, store_dir: Path | None) -> tuple[ox.Store, EntityIndex
 
 
 def network_of(out: Path, store_dir: Path | None) -> tuple[Network, EntityIndex, ox.Store]:
+    """The projected network of the build in ``out``, its entity index and its store."""
     from .network import project
 
     store, index = open_graph(out, store_dir)
