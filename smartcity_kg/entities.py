@@ -24,13 +24,7 @@ SELECT ?entity ?name ?preferred WHERE {
 
 def labels_of(store: ox.Store) -> dict[str, str]:
     """Map each IRI of ``store`` that has an ``rdfs:label`` to one label (the smallest)."""
-    labels: dict[str, str] = {}
-    for row in select(store, _LABELS):
-        if row["preferred"].value == "true":
-            iri, name = row["entity"].value, row["name"].value
-            if iri not in labels or name < labels[iri]:
-                labels[iri] = name
-    return labels
+    return EntityIndex.from_store(store).labels
 
 
 @dataclass
@@ -44,12 +38,15 @@ class EntityIndex:
     def from_store(cls, store: ox.Store) -> "EntityIndex":
         """Index the names of the entities in ``store``."""
         names: dict[str, set[str]] = {}
+        labels: dict[str, str] = {}
         for row in select(store, _LABELS):
-            iri = row["entity"].value
-            names.setdefault(row["name"].value.casefold(), set()).add(iri)
+            iri, name = row["entity"].value, row["name"].value
+            names.setdefault(name.casefold(), set()).add(iri)
             slug = iri.rstrip("/").rsplit("/", 1)[-1]
             names.setdefault(slug.casefold(), set()).add(iri)
-        return cls(names, labels_of(store))
+            if row["preferred"].value == "true" and (iri not in labels or name < labels[iri]):
+                labels[iri] = name
+        return cls(names, labels)
 
     def resolve(self, name: str) -> ox.NamedNode:
         """The entity that ``name`` (an IRI, id, notation or label) designates.

@@ -123,6 +123,13 @@ class _State:
         self.runner.close()
 
 
+def _parse_form(text: str) -> dict[str, list[str]]:
+    """Parse percent-encoded ``name=value`` pairs strictly: a bad escape or bad UTF-8 is an error."""
+    if _BAD_ESCAPE.search(text):
+        raise ValueError("a bad percent-escape")
+    return urllib.parse.parse_qs(text, errors="strict", keep_blank_values=True)
+
+
 async def _read_query(request: Request, config: ServerConfig) -> str | JSONResponse:
     """The query text of a SPARQL Protocol request, or the error response to give."""
     if request.method == "GET":
@@ -130,10 +137,7 @@ async def _read_query(request: Request, config: ServerConfig) -> str | JSONRespo
         if len(raw) > config.max_body * 3:
             return _error(413, f"the request is larger than {config.max_body} bytes")
         try:
-            decoded = raw.decode("ascii")
-            if _BAD_ESCAPE.search(decoded):
-                raise ValueError("a bad percent-escape")
-            params = urllib.parse.parse_qs(decoded, errors="strict", keep_blank_values=True)
+            params = _parse_form(raw.decode("ascii"))
         except (UnicodeDecodeError, ValueError):
             return _error(400, "the query string is not valid percent-encoded UTF-8")
     else:
@@ -154,9 +158,7 @@ async def _read_query(request: Request, config: ServerConfig) -> str | JSONRespo
             params = {"query": [text]}
         elif media == "application/x-www-form-urlencoded":
             try:
-                if _BAD_ESCAPE.search(text):
-                    raise ValueError("a bad percent-escape")
-                params = urllib.parse.parse_qs(text, errors="strict", keep_blank_values=True)
+                params = _parse_form(text)
             except (UnicodeDecodeError, ValueError):
                 return _error(400, "the form is not valid percent-encoded UTF-8")
         else:
