@@ -41,6 +41,8 @@ MAX_ROWS = 50
 MAX_BODY = 20_000
 ORIGIN = "https://example.org"
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+# Unbounded property paths over the whole graph, joined with each other.
+PROPERTY_PATHS = "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<urn:x:none>)* ?b . ?c (!<urn:x:none>)* ?d }"
 LABELS = f"SELECT ?label WHERE {{ <{CISCO}> <{RDFS_LABEL}> ?label }}"
 JSON_RESULTS = "application/sparql-results+json"
 FORM = "application/x-www-form-urlencoded"
@@ -472,13 +474,15 @@ def test_row_limit_cuts_graph_results(client: httpx.Client) -> None:
     assert len(list(ox.parse(input=response.content, format=ox.RdfFormat.N_TRIPLES))) == MAX_ROWS
 
 
-def test_time_limit_stops_a_pathological_query_while_others_are_answered(client: httpx.Client, url: str) -> None:
+@pytest.mark.parametrize("query", [CARTESIAN, PROPERTY_PATHS], ids=["cartesian", "property-paths"])
+def test_time_limit_stops_a_pathological_query_while_others_are_answered(client: httpx.Client, url: str,
+                                                                        query: str) -> None:
     outcome: dict[str, Any] = {}
 
     def pathological() -> None:
         started = time.monotonic()
         with httpx.Client(base_url=url, timeout=30) as other:
-            response = _sparql(other, CARTESIAN)
+            response = _sparql(other, query)
         outcome.update(status=response.status_code, body=response.json(), seconds=time.monotonic() - started)
 
     thread = threading.Thread(target=pathological)
