@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -132,8 +133,11 @@ def test_landing_page_shows_a_refusal(open_page: Callable[[str], Opened]) -> Non
     page = opened.page
     page.fill("#query", "SELECT * WHERE { SERVICE <https://example.org/sparql> { ?s ?p ?o } }")
     page.click("button[type=submit]")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('error')",
-                           timeout=WAIT_MS)
+    # wait_for_function evaluates a string, which the page's Content-Security-Policy forbids: poll.
+    deadline = time.monotonic() + WAIT_MS / 1000
+    while not (page.text_content("#status") or "").startswith("error"):
+        assert time.monotonic() < deadline, f"no refusal shown: {page.text_content('#status')!r}"
+        time.sleep(0.1)
     assert page.text_content("#status") == ("error 400: SERVICE is not allowed: this endpoint queries "
                                             "only its own dataset")
     assert page.query_selector("#results table") is None
