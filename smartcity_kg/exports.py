@@ -17,11 +17,11 @@ def _flat(network: Network):  # type: ignore[no-untyped-def]
     """A copy of the network whose attributes are plain text and numbers, as GraphML and GEXF ask."""
     import networkx as nx
 
-    from .views import _style
+    from .views import node_style
 
     flat = nx.Graph()
     for node in sorted(network.graph.nodes):
-        flat.add_node(node, label=network.labels.get(node, node), type=_style(network, node)[1],
+        flat.add_node(node, label=network.labels.get(node, node), type=node_style(network, node)[1],
                       types=" ".join(sorted(network.types.get(node, ()))))
     for u, v in sorted(network.graph.edges):
         ties = network.ties(u, v)

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from itertools import islice
 
 from .exceptions import EntityNotFoundError, QueryError
-from .namespaces import SCK
+from .namespaces import SCK, SKOS
 from .network import Evidence, Network, Tie
 
 __all__ = ["PROFILE_PREFIX", "Hop", "Path", "Profile", "add_profile", "find_paths", "resolve_sector"]
@@ -84,8 +84,7 @@ def resolve_sector(network: Network, name: str) -> str:
     EntityNotFoundError
         Listing the sectors, if none is named so.
     """
-    sectors = network.members("http://www.w3.org/2004/02/skos/core#Concept") | {
-        n for n, types in network.types.items() if "http://www.w3.org/2004/02/skos/core#Concept" in types}
+    sectors = {n for n, types in network.types.items() if SKOS + "Concept" in types}
     wanted = name.strip().casefold()
     for iri in sectors:
         notation = iri.rsplit("/", 1)[-1]

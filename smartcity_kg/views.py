@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .opportunities import Opportunity
     from .paths import Path as RoutePath
 
-__all__ = ["View", "ego_view", "opportunities_view", "overview_view", "paths_view"]
+__all__ = ["View", "ego_view", "node_style", "opportunities_view", "overview_view", "paths_view"]
 
 RADIUS_RANGE = (1, 4)
 CAP_RANGE = (1, 500)
@@ -75,13 +75,14 @@ class View:
                 f'title="{html.escape(self.title)}" srcdoc="{html.escape(self.html, quote=True)}"></iframe>')
 
 
-def _style(network: Network, node: str) -> tuple[str, str, str, str]:
+def node_style(network: Network, node: str) -> tuple[str, str, str, str]:
+    """The (class, legend label, colour, shape) a node is drawn with: its most specific class's."""
     types = network.types.get(node, frozenset()) | network.graph.nodes[node].get("types", frozenset())
     return next((style for style in _STYLES if style[0] in types), _OTHER)
 
 
 def _node_title(network: Network, node: str) -> str:
-    style = _style(network, node)
+    style = node_style(network, node)
     lines = [network.labels.get(node, node), f"type: {style[1]}", node]
     lines += list(network.identifiers.get(node, ()))
     return "\n".join(lines)
@@ -116,7 +117,7 @@ def _render(network: Network, nodes: Iterable[str], edges: Iterable[tuple[str, s
     degree = dict(network.graph.degree(nodes))
     legend: dict[str, dict[str, str]] = {}
     for node in nodes:
-        cls, kind, color, shape = _style(network, node)
+        cls, kind, color, shape = node_style(network, node)
         legend.setdefault(kind, {"label": kind, "color": color, "shape": shape})
         faded = fade and bool(marked) and node not in marked
         size = 10 + 4 * (sizes.get(node, 0.0) if sizes is not None else degree.get(node, 0)) ** 0.5

@@ -19,9 +19,6 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(os.environ.get("SMARTCITY_KG_SCREENSHOTS", Path(__file__).resolve().parents[1] / "build" / "screenshots"))
 WAIT_MS = 30_000
 QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
@@ -29,9 +26,6 @@ SELECT ?entity ?label WHERE {
   VALUES ?entity { <https://w3id.org/smartcity-kg/id/cisco> <https://w3id.org/smartcity-kg/country/DK> }
   ?entity rdfs:label ?label
 } ORDER BY ?label"""
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-
 
 @dataclass
 class Opened:
@@ -46,16 +40,6 @@ class Opened:
 def url(built: Path, serve: Callable[..., contextlib.AbstractContextManager[str]]) -> Iterator[str]:
     with serve(built, "--workers", "2") as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+import pyoxigraph as ox
 import pytest
 import pyvis
 
@@ -17,12 +18,11 @@ from smartcity_kg import (
     EntityIndex,
     QueryError,
     load_catalogue,
-    open_store,
     run_query,
     shipped,
 )
 from smartcity_kg.namespaces import SCK
-from smartcity_kg.network import Network, project
+from smartcity_kg.network import Network
 from smartcity_kg.opportunities import find_opportunities
 from smartcity_kg.paths import Path as RoutePath
 from smartcity_kg.paths import find_paths, resolve_sector
@@ -104,10 +104,8 @@ def hostile(network: Network, index: EntityIndex) -> Network:
 
 
 @pytest.fixture(scope="module")
-def shipped_graph(built: Path) -> Shipped:
-    store = open_store(built)
+def shipped_graph(store: ox.Store, network: Network) -> Shipped:
     index = EntityIndex.from_store(store)
-    network = project(store, labels=index.labels)
     query = load_catalogue(shipped("queries"))["entities-in-country"]
     rows = run_query(store, query, bind_params(query, {"country": "DK"}, index)).rows
     in_dk = {row[0].value for row in rows if row[0] is not None}

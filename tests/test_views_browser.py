@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import networkx as nx
+import pyoxigraph as ox
 import pytest
 
-from smartcity_kg import EntityIndex, load_catalogue, open_store, run_query, shipped
-from smartcity_kg.network import Network, Tie, project
+from smartcity_kg import EntityIndex, load_catalogue, run_query, shipped
+from smartcity_kg.network import Network, Tie
 from smartcity_kg.opportunities import find_opportunities
 from smartcity_kg.paths import find_paths, resolve_sector
 from smartcity_kg.queries import bind_params
@@ -35,17 +36,11 @@ if TYPE_CHECKING:
         Route,
     )
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 SCREENSHOTS = Path(os.environ.get("SMARTCITY_KG_SCREENSHOTS", Path(__file__).resolve().parents[1] / "build" / "screenshots"))
 DEADLINE = 30.0
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>alert(1)</script>"
 FADED = "rgba(180,180,180,0.25)"
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.is_file(), reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
-
 
 @dataclass
 class Opened:
@@ -66,20 +61,8 @@ class Opener(Protocol):
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
-def views(built: Path) -> dict[str, View]:
-    store = open_store(built)
+def views(store: ox.Store, network: Network) -> dict[str, View]:
     index = EntityIndex.from_store(store)
-    network = project(store, labels=index.labels)
     query = load_catalogue(shipped("queries"))["entities-in-country"]
     rows = run_query(store, query, bind_params(query, {"country": "DK"}, index)).rows
     in_dk = {row[0].value for row in rows if row[0] is not None}
