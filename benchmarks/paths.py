@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from smartcity_kg import EntityIndex, open_store
-from smartcity_kg.brokers import find_brokers
-from smartcity_kg.network import project
-from smartcity_kg.paths import Profile, add_profile, find_paths
+from smartcity_kg.network.brokers import find_brokers
+from smartcity_kg.network.projection import project
+from smartcity_kg.network.paths import Profile, add_profile, find_paths
 
 
 def _median(runs: int, work: Callable[[], object]) -> float:

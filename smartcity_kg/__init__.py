@@ -23,15 +23,15 @@ __version__ = "0.1.0"
 #: Each public name and the module that defines it; modules are imported on first use, so
 #: that ``import smartcity_kg`` stays cheap for commands that need little of it.
 _EXPORTS = {
-    "BuildOptions": "builder", "BuildResult": "builder", "build": "builder",
-    "EntityIndex": "entities",
+    "BuildOptions": "builder.pipeline", "BuildResult": "builder.pipeline", "build": "builder.pipeline",
+    "EntityIndex": "store.entities",
     "EntityNotFoundError": "exceptions", "InconsistentOntologyError": "exceptions", "InputError": "exceptions",
     "JavaNotFoundError": "exceptions", "QueryError": "exceptions", "ReasoningError": "exceptions",
     "SmartCityKGError": "exceptions", "ValidationError": "exceptions",
-    "NamedQuery": "queries", "Result": "queries", "bind_params": "queries", "load_catalogue": "queries",
-    "run_query": "queries",
+    "NamedQuery": "store.queries", "Result": "store.queries", "bind_params": "store.queries", "load_catalogue": "store.queries",
+    "run_query": "store.queries",
     "shipped": "resources",
-    "open_store": "store",
+    "open_store": "store.dataset",
 }
 
 __all__ = [
@@ -42,8 +42,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from .builder import BuildOptions, BuildResult, build
-    from .entities import EntityIndex
+    from .builder.pipeline import BuildOptions, BuildResult, build
+    from .store.entities import EntityIndex
     from .exceptions import (
         EntityNotFoundError,
         InconsistentOntologyError,
@@ -54,9 +54,9 @@ if TYPE_CHECKING:
         SmartCityKGError,
         ValidationError,
     )
-    from .queries import NamedQuery, Result, bind_params, load_catalogue, run_query
+    from .store.queries import NamedQuery, Result, bind_params, load_catalogue, run_query
     from .resources import shipped
-    from .store import open_store
+    from .store.dataset import open_store
 
 
 def __getattr__(name: str) -> Any:

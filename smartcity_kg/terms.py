@@ -1,6 +1,6 @@
 """Constants for the terms of the smartcity-kg ontology: a closed rdflib namespace.
 
-Generated from the ontology by ``python -m smartcity_kg.termgen``; do not edit by hand.
+Generated from the ontology by ``python -m smartcity_kg.builder.termgen``; do not edit by hand.
 
 Examples
 --------

@@ -17,7 +17,7 @@ import pytest
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from smartcity_kg.network import Network
+    from smartcity_kg.network.projection import Network
 
 SOURCE_TEXT = """\
 Acme, an American technology company, has opened an office in Aarhus.
@@ -177,7 +177,7 @@ def store(built: Path) -> "ox.Store":
 @pytest.fixture(scope="session")
 def network(store: "ox.Store") -> "Network":
     """The shipped graph's network projection."""
-    from smartcity_kg.network import project
+    from smartcity_kg.network.projection import project
 
     return project(store)
 

@@ -6,14 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from smartcity_kg.termgen import generate
+from smartcity_kg.builder.termgen import generate
 from smartcity_kg.terms import SCK
 
 TERMS = Path(__file__).resolve().parent.parent / "smartcity_kg" / "terms.py"
 
 
 def test_terms_module_is_regenerated_unchanged() -> None:
-    assert TERMS.read_text(encoding="utf-8") == generate(), "run: python -m smartcity_kg.termgen > smartcity_kg/terms.py"
+    assert TERMS.read_text(encoding="utf-8") == generate(), "run: python -m smartcity_kg.builder.termgen > smartcity_kg/terms.py"
 
 
 def test_namespace_is_closed() -> None:

@@ -1,0 +1,10 @@
+"""The build stage: source records and fact sheets, with the ontology, become a validated, reasoned dataset.
+
+``sources`` and ``facts`` read and compile the YAML inputs (``values`` checks dates, amounts
+and identifiers); ``ontology`` loads the hub and its modules; ``validate`` runs SHACL and
+``checks`` the ``*-violation.rq`` queries; ``rules`` infers the defined classes from the
+ontology's axioms without Java, ``reason`` runs HermiT where Java is present; ``outdir``
+guards and swaps the output folder; ``pipeline`` ties the stages together (:func:`build`).
+It may import the foundations and :mod:`smartcity_kg.store`; never ``network``, ``link``,
+``serve`` or ``cli``.
+"""

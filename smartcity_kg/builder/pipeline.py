@@ -1,0 +1,240 @@
+"""The build: fact sheets and ontology → validated, reasoned RDF dataset, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .checks import run_checks
+from ..exceptions import InputError, Problem, ValidationError
+from .facts import Compiled, compile_facts, graph_iri
+from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS
+from .ontology import Ontology, load_ontology
+from ..store.rdfio import read_rdf, value_of
+from ..resources import shipped
+from .sources import load_sources
+from .validate import shacl_problems
+
+__all__ = ["BuildOptions", "BuildResult", "build"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What to build from, and how. Paths default to the files shipped with the package."""
+
+    ontology_dir: Path = field(default_factory=lambda: shipped("ontology"))
+    graph_dir: Path = field(default_factory=lambda: shipped("graph"))
+    checks_dir: Path = field(default_factory=lambda: shipped("queries") / "checks")
+    base: str = DEFAULT_BASE
+    reason: bool = True
+    reason_timeout: float = 120.0
+
+    @property
+    def sources_file(self) -> Path:
+        """The source records: ``<graph_dir>/sources/sources.yaml``."""
+        return self.graph_dir / "sources" / "sources.yaml"
+
+    @property
+    def fact_sheets(self) -> list[Path]:
+        """The fact sheets: ``<graph_dir>/facts/*.yaml``."""
+        return sorted((self.graph_dir / "facts").glob("*.yaml"))
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote and its report."""
+
+    out_dir: Path
+    report: dict[str, object]
+    timings: dict[str, float]
+
+
+Stage = Callable[[str], None]
+
+
+def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | None = None) -> BuildResult:
+    """Build the graph into ``out_dir``, replacing a previous build only on success.
+
+    Stages: load the ontology and sources, compile the fact sheets (schema checks, quotes),
+    validate with SHACL, run the quality checks, reason with HermiT, write the outputs.
+
+    Raises
+    ------
+    InputError
+        For bad input (with file and line); ``out_dir`` is left as it was.
+    ReasoningError
+        If the reasoner is missing, fails, times out, or finds the facts inconsistent.
+    """
+    options = options or BuildOptions()
+    if not options.base.endswith(("/", "#")):
+        raise InputError.at(None, None, f"the base IRI {options.base!r} must end with '/' or '#'")
+    notify = on_stage or (lambda stage: None)
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(stage: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[stage] = round(now - clock, 3)
+        clock = now
+
+    notify("load")
+    onto = load_ontology(options.ontology_dir)
+    sources = load_sources(options.sources_file)
+    sheets = options.fact_sheets
+    if not sheets:
+        raise InputError.at(options.graph_dir / "facts", None, "no fact sheets (*.yaml) here")
+    lap("load")
+    notify("compile")
+    compiled = compile_facts(sheets, sources, onto, options.base)
+    lap("compile")
+    notify("validate")
+    data = [t for triples in compiled.graphs.values() for t in triples]
+    _validate(onto, data, compiled, options)
+    lap("validate")
+    notify("check")
+    check_counts = run_checks(onto.triples, compiled, options.checks_dir)
+    lap("check")
+    inferred: list[ox.Triple] = []
+    reasoning: dict[str, object] = {"reasoner": None}
+    if options.reason:
+        notify("reason")
+        from .reason import reason
+
+        inference = reason(onto.triples + data, timeout=options.reason_timeout)
+        inferred = _entailed_types(onto.triples + data, inference.triples)
+        reasoning = {"reasoner": "HermiT (owlready2)", "consistent": True, "inferred_triples": len(inferred)}
+        lap("reason")
+    notify("write")
+    quads = _dataset(onto, compiled, inferred, options.base)
+    report = _report(quads, compiled, onto, options, check_counts, reasoning)
+    _write(out_dir, quads, report)
+    lap("write")
+    _write_timings(out_dir, timings)
+    return BuildResult(out_dir, report, timings)
+
+
+def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options: BuildOptions) -> None:
+    shapes_dir = options.ontology_dir / "shapes"
+    ontology_shapes = read_rdf(shapes_dir / "ontology.ttl")
+    data_shapes = read_rdf(shapes_dir / "data.ttl")
+    hub = options.ontology_dir / "smartcity-kg.ttl"
+    problems = shacl_problems(onto.triples, ontology_shapes, _term_origins(onto), hub)
+    problems += shacl_problems(onto.triples + data, data_shapes, compiled.origins, options.sources_file,
+                               compiled.statement_origins)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _term_origins(onto: Ontology) -> dict[str, Problem]:
+    """Where each term of the ontology is written: its module file and line."""
+    origins: dict[str, Problem] = {}
+    for path in onto.modules.values():
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for prefix, namespace in PREFIXES.items():
+                if line.startswith(f"{prefix}:") and " " in line:
+                    iri = namespace + line[len(prefix) + 1:line.index(" ")]
+                    origins.setdefault(iri, Problem(path, number, iri))
+    return origins
+
+
+def _entailed_types(asserted: list[ox.Triple], inferred: list[ox.Triple]) -> list[ox.Triple]:
+    """HermiT's new triples, plus every named superclass type of every individual."""
+    rdf_type, sub = ox.NamedNode(RDF + "type"), ox.NamedNode(RDFS + "subClassOf")
+    parents: dict[ox.NamedNode, set[ox.NamedNode]] = {}
+    for t in asserted + inferred:
+        if t.predicate == sub and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
+            parents.setdefault(t.subject, set()).add(t.object)
+    schema_terms = {ox.NamedNode(OWL + n) for n in ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty",
+                                                 "Ontology", "NamedIndividual", "Thing", "Restriction", "AllDisjointClasses",
+                                                 "AllDifferent", "TransitiveProperty", "FunctionalProperty")}
+    out = set(inferred)
+    for t in asserted + inferred:
+        if t.predicate != rdf_type or not isinstance(t.object, ox.NamedNode) or t.object in schema_terms:
+            continue
+        seen, todo = set(), [t.object]
+        while todo:
+            klass = todo.pop()
+            for parent in parents.get(klass, ()):
+                if parent not in seen and parent.value != OWL + "Thing":
+                    seen.add(parent)
+                    todo.append(parent)
+        out.update(ox.Triple(t.subject, rdf_type, parent) for parent in seen)
+    return sorted(out - set(asserted), key=str)
+
+
+def _dataset(onto: Ontology, compiled: Compiled, inferred: list[ox.Triple], base: str) -> list[ox.Quad]:
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in onto.triples]
+    for graph, triples in compiled.graphs.items():
+        quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
+    quads += [ox.Quad(t.subject, t.predicate, t.object, graph_iri(base, "inferred")) for t in inferred]
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def _report(quads: list[ox.Quad], compiled: Compiled, onto: Ontology, options: BuildOptions,
+            checks: dict[str, int], reasoning: dict[str, object]) -> dict[str, object]:
+    rdf_type = ox.NamedNode(RDF + "type")
+    per_graph: dict[str, int] = {}
+    members: dict[str, set[str]] = {}
+    for q in quads:
+        graph = value_of(q.graph_name)
+        per_graph[graph] = per_graph.get(graph, 0) + 1
+        if q.predicate == rdf_type and graph != ONTOLOGY_IRI and isinstance(q.object, ox.NamedNode):
+            members.setdefault(q.object.value, set()).add(value_of(q.subject))
+    sources = {}
+    for source_id, path in sorted(compiled.sheets.items()):
+        graph = graph_iri(options.base, source_id).value
+        sources[source_id] = {"fact_sheet": path.name, "graph": graph, "triples": per_graph.get(graph, 0)}
+    triples = {(q.subject, q.predicate, q.object) for q in quads}
+    return {
+        "base": options.base,
+        "ontology": {"iri": ONTOLOGY_IRI, "modules": len(onto.modules), "triples": per_graph.get(ONTOLOGY_IRI, 0)},
+        "quads": len(quads),
+        "triples": len(triples),
+        "items": compiled.items,
+        "sources": sources,
+        "classes": {iri: len(found) for iri, found in sorted(members.items())},
+        "validation": {"fact_sheets": "ok", "shacl": "conforms", "checks": checks},
+        "reasoning": reasoning,
+    }
+
+
+def _write_timings(out_dir: Path, timings: dict[str, float]) -> None:
+    """Write the stage timings beside the build; the only output that differs between builds."""
+    tmp = out_dir / f".timings.json.tmp-{os.getpid()}"
+    tmp.write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, out_dir / "timings.json")
+
+
+def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object]) -> None:
+    out_dir = out_dir.resolve()
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
+    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        ox.serialize(quads, str(tmp / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        ox.serialize(triples, str(tmp / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(triples, str(tmp / "graph.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        ox.serialize(quads, str(tmp / "graph.jsonld"), format=ox.RdfFormat.JSON_LD)
+        (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        if out_dir.exists():
+            out_dir.rename(old)
+        tmp.rename(out_dir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not out_dir.exists():
+            old.rename(out_dir)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

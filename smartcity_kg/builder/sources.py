@@ -1,0 +1,150 @@
+"""Source records (title, publisher, URL, date, licence) and checks of quotes against texts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .._yaml import Mapping, Scalar, Sequence, read_yaml
+from ..exceptions import InputError, Problem
+from .values import check_slug, parse_temporal
+
+__all__ = ["Source", "load_sources", "quote_in_text"]
+
+_KINDS = ("guide", "study", "article", "press-release", "web-page", "register", "blog-post")
+_REQUIRED = ("id", "title", "publisher", "url", "kind", "language")
+_OPTIONAL = ("date", "licence", "text", "note")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source document, as its record in ``sources.yaml`` describes it."""
+
+    id: str
+    title: str
+    publisher: str
+    url: str
+    kind: str
+    language: str
+    path: Path
+    line: int
+    date: tuple[str, str] | None = None  # (lexical value, XSD datatype IRI)
+    licence: str | None = None
+    text: str | None = None
+    note: str | None = None
+
+
+def load_sources(path: Path) -> dict[str, Source]:
+    """Read the source records of ``path`` (a ``sources.yaml``), keyed by id.
+
+    Raises
+    ------
+    InputError
+        Naming the file and line of each problem: an unknown or missing key, a duplicate
+        id, a bad date, URL or language tag, or a text file that cannot be read.
+    """
+    root = read_yaml(path)
+    if not isinstance(root, Mapping) or set(root.values) != {"sources"}:
+        raise InputError.at(path, root.line, "expected a mapping with the single key 'sources'")
+    records = root.values["sources"]
+    if not isinstance(records, Sequence):
+        raise InputError.at(path, records.line, "'sources' must be a list of records")
+    sources: dict[str, Source] = {}
+    problems: list[Problem] = []
+    for record in records.items:
+        try:
+            source = _record(path, record)
+        except InputError as exc:
+            problems += exc.problems
+            continue
+        if source.id in sources:
+            first = sources[source.id].line
+            problems.append(Problem(path, source.line, f"duplicate source id {source.id!r} (first at line {first})"))
+            continue
+        sources[source.id] = source
+    if problems:
+        raise InputError(problems)
+    return sources
+
+
+def _record(path: Path, node: object) -> Source:
+    if not isinstance(node, Mapping):
+        raise InputError.at(path, getattr(node, "line", None), "expected a source record (a mapping)")
+    values: dict[str, str] = {}
+    for key, value in node.values.items():
+        line = node.keys[key]
+        if key not in _REQUIRED + _OPTIONAL:
+            allowed = ", ".join(_REQUIRED + _OPTIONAL)
+            raise InputError.at(path, line, f"unknown key {key!r}; expected one of {allowed}")
+        if not isinstance(value, Scalar):
+            raise InputError.at(path, line, f"{key!r} must be a single text value")
+        values[key] = value.value.strip()
+    missing = [k for k in _REQUIRED if k not in values]
+    if missing:
+        raise InputError.at(path, node.line, f"missing {', '.join(missing)} in source record")
+    check_slug(values["id"], path, node.keys["id"])
+    if values["kind"] not in _KINDS:
+        raise InputError.at(path, node.keys["kind"], f"unknown kind {values['kind']!r}; expected one of {', '.join(_KINDS)}")
+    if not _LANGUAGE.match(values["language"]):
+        raise InputError.at(path, node.keys["language"], f"{values['language']!r} is not a language tag such as 'en' or 'da'")
+    for key in ("url", "licence"):
+        if key in values and not _URL.match(values[key]):
+            raise InputError.at(path, node.keys[key], f"{values[key]!r} is not an http(s) URL")
+    date = None
+    if "date" in values:
+        date = parse_temporal(values["date"], path, node.keys["date"])
+    text = None
+    if "text" in values:
+        text_path = path.parent / values["text"]
+        try:
+            text = text_path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = getattr(exc, "strerror", None) or "not UTF-8 text"
+            raise InputError.at(path, node.keys["text"], f"cannot read the source text {text_path}: {reason}") from None
+    return Source(
+        id=values["id"], title=values["title"], publisher=values["publisher"], url=values["url"],
+        kind=values["kind"], language=values["language"], path=path, line=node.line, date=date,
+        licence=values.get("licence"), text=text, note=values.get("note"),
+    )
+
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"'})
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def quote_in_text(quote: str, text: str) -> bool:
+    """Whether ``quote`` occurs in ``text``, whitespace and quotation marks aside.
+
+    An ellipsis (``…`` or ``...``) in the quote stands for an omission: the parts around it
+    must occur in order.
+
+    Examples
+    --------
+    >>> quote_in_text("the “Smart City” approach", 'is the "Smart City"\\n approach.')
+    True
+    >>> quote_in_text("Copenhagen … 2025", "Copenhagen aims at 2025")
+    True
+    >>> quote_in_text("2025 … Copenhagen", "Copenhagen aims at 2025")
+    False
+    >>> quote_in_text("…", "Copenhagen aims at 2025")
+    False
+    """
+    if not re.search(r"\w", quote):
+        return False
+    haystack = _normalise(text)
+    position = 0
+    for part in re.split(r"…|\.\.\.", quote):
+        part = _normalise(part)
+        if not part:
+            continue
+        found = haystack.find(part, position)
+        if found < 0:
+            return False
+        position = found + len(part)
+    return True

@@ -1,0 +1,76 @@
+"""SHACL validation of the ontology and the data, with results traced to file and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..exceptions import Problem, ValidationError
+
+__all__ = ["shacl_problems", "validate_shacl"]
+
+
+def _to_rdflib(triples: list[ox.Triple]):  # type: ignore[no-untyped-def]
+    import rdflib
+
+    graph = rdflib.Graph()
+    graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    return graph
+
+
+def shacl_problems(data: list[ox.Triple], shapes: list[ox.Triple],
+                   origins: dict[str, Problem], fallback: Path,
+                   statements: dict[tuple[str, str], Problem] | None = None) -> list[Problem]:
+    """Validate ``data`` against ``shapes`` and return one problem per violation.
+
+    Each problem names the file and line of the item that stated the offending value
+    (``statements``, keyed by subject and property), else where the offending node was
+    declared (``origins``, keyed by IRI), else ``fallback``.
+    """
+    import pyshacl
+    from rdflib import URIRef
+    from rdflib.namespace import SH
+
+    data_graph, shapes_graph = _to_rdflib(data), _to_rdflib(shapes)
+    conforms, results, _ = pyshacl.validate(
+        data_graph, shacl_graph=shapes_graph, inference="none", advanced=True,
+        allow_warnings=True, meta_shacl=False,
+    )
+    if conforms:
+        return []
+    problems = []
+    for result in results.subjects(SH.resultSeverity, SH.Violation):
+        focus = results.value(result, SH.focusNode)
+        path = results.value(result, SH.resultPath)
+        message = results.value(result, SH.resultMessage)
+        value = results.value(result, SH.value)
+        origin = (statements or {}).get((str(focus), str(path))) if isinstance(focus, URIRef) else None
+        origin = origin or (origins.get(str(focus)) if isinstance(focus, URIRef) else None)
+        where = origin.path if origin else fallback
+        line = origin.line if origin else None
+        text = f"<{focus}>"
+        if path is not None:
+            text += f" {_short(str(path))}"
+        if value is not None:
+            text += f" = {value!s}"
+        text += f": {message or 'violates a shape'}"
+        problems.append(Problem(where, line, text))
+    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.message))
+
+
+def validate_shacl(data: list[ox.Triple], shapes: list[ox.Triple],
+                   origins: dict[str, Problem], fallback: Path) -> None:
+    """Raise :class:`ValidationError` listing every SHACL violation of ``data``."""
+    problems = shacl_problems(data, shapes, origins, fallback)
+    if problems:
+        raise ValidationError(problems)
+
+
+def _short(iri: str) -> str:
+    from ..namespaces import PREFIXES
+
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"

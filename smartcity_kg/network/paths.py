@@ -1,0 +1,214 @@
+"""Explained paths from a firm to decision makers: the k best simple paths by total cost."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from itertools import islice
+
+from ..exceptions import EntityNotFoundError, QueryError
+from ..namespaces import SCK, SKOS
+from .projection import Evidence, Network, Tie
+
+__all__ = ["PROFILE_PREFIX", "Hop", "Path", "Profile", "add_profile", "find_paths", "resolve_sector"]
+
+#: Limits on what a caller may ask for.
+K_RANGE = (1, 100)
+HOPS_RANGE = (1, 10)
+#: How many candidate paths Yen's algorithm may produce before the search stops (it yields
+#: them cheapest first; ones longer than max_hops are skipped).
+_CANDIDATES = 5_000
+_SINK = "urn:smartcity-kg:sink"
+#: The IRIs of firm profiles begin so.
+PROFILE_PREFIX = "urn:smartcity-kg:profile:"
+_PROFILE_COST = {"sector": 3.0, "channel": 1.0}
+#: The projections whose ties say that an organisation is based in a country.
+_HOME_RELATIONS = ("based-in-country",)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One step of a path: from, the relation in words, to, and its evidence."""
+
+    source: str
+    source_label: str
+    relation: str
+    target: str
+    target_label: str
+    date: str | None
+    fact: str | None
+    evidence_source: str | None
+    evidence_source_label: str | None
+    quote: str | None
+    cost: float
+
+
+@dataclass(frozen=True)
+class Path:
+    """A path to a target, hop by hop, with its total cost."""
+
+    hops: tuple[Hop, ...]
+    cost: float
+
+    @property
+    def target(self) -> str:
+        """The IRI of the node the path ends at."""
+        return self.hops[-1].target
+
+    def to_dict(self) -> dict[str, object]:
+        """The path as plain data, for JSON."""
+        return {"cost": self.cost, "target": self.target, "hops": [asdict(h) for h in self.hops]}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A firm that is not in the graph: its name, home country and sectors."""
+
+    name: str
+    country: str
+    sectors: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def iri(self) -> str:
+        """The IRI the profile has in the network."""
+        slug = re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-") or "firm"
+        return f"{PROFILE_PREFIX}{slug}"
+
+
+def resolve_sector(network: Network, name: str) -> str:
+    """The IRI of the sector named ``name`` (its notation, label or IRI).
+
+    Raises
+    ------
+    EntityNotFoundError
+        Listing the sectors, if none is named so.
+    """
+    sectors = {n for n, types in network.types.items() if SKOS + "Concept" in types}
+    wanted = name.strip().casefold()
+    for iri in sectors:
+        notation = iri.rsplit("/", 1)[-1]
+        if wanted in (iri.casefold(), notation.casefold(), network.labels.get(iri, "").casefold()):
+            return iri
+    listing = ", ".join(sorted(f"{i.rsplit('/', 1)[-1]} ({network.labels.get(i, i)})" for i in sectors))
+    raise EntityNotFoundError(f"no sector {name!r}; the sectors are: {listing}", sorted(sectors))
+
+
+def add_profile(network: Network, profile: Profile) -> Network:
+    """A copy of ``network`` with ``profile`` tied to its sectors and its trade-promotion channel.
+
+    The channel is each trade-promotion agency based in the profile's home country (``country``
+    is that country's IRI). ``network`` itself is not changed.
+
+    Raises
+    ------
+    EntityNotFoundError
+        If a sector is unknown (the sectors are listed).
+    """
+    graph = network.graph.copy()
+    labels = dict(network.labels)
+    node = profile.iri
+    labels[node] = profile.name
+    graph.add_node(node, label=profile.name, types=frozenset({SCK + "Company"}))
+    country_label = labels.get(profile.country, profile.country)
+    for name in profile.sectors:
+        sector = resolve_sector(network, name)
+        tie = Tie("profile-sector", node, sector, _PROFILE_COST["sector"],
+                  "{a} works in the sector {b} (firm profile)")
+        graph.add_edge(node, sector, ties=(tie,), weight=tie.cost)
+    agencies = network.members(SCK + "TradePromotionAgency")
+    for agency in sorted(agencies):
+        based = [t for t in _ties(network, agency, profile.country) if t.relation in _HOME_RELATIONS]
+        if not based:
+            continue
+        says = f"{{a}}, a firm based in {country_label}, can turn to {{b}}, its country's trade-promotion agency"
+        tie = Tie("profile-channel", node, agency, _PROFILE_COST["channel"], says, evidence=based[0].evidence)
+        graph.add_edge(node, agency, ties=(tie,), weight=tie.cost)
+    return Network(graph, labels, {**network.types, node: frozenset({SCK + "Company"})}, dict(network.identifiers))
+
+
+def _ties(network: Network, u: str, v: str) -> list[Tie]:
+    return network.ties(u, v) if network.graph.has_edge(u, v) else []
+
+
+def find_paths(network: Network, source: str, targets: Iterable[str] | None = None, *,
+               k: int = 5, max_hops: int = 6) -> list[Path]:
+    """The ``k`` cheapest simple paths from ``source`` to any of ``targets``, at most ``max_hops`` long.
+
+    Targets default to the Danish decision makers (the inferred class). Paths come cheapest
+    first (Yen's algorithm over a copy of the graph with a virtual sink tied to every target,
+    pruned to the nodes that can lie on a path of at most ``max_hops``); paths of equal cost
+    come in the search's stable order.
+
+    Raises
+    ------
+    QueryError
+        If ``k`` or ``max_hops`` is out of range.
+    EntityNotFoundError
+        If ``source`` is not a node of the network.
+    """
+    import networkx as nx
+
+    if not K_RANGE[0] <= k <= K_RANGE[1]:
+        raise QueryError(f"k must be between {K_RANGE[0]} and {K_RANGE[1]}, not {k}")
+    if not HOPS_RANGE[0] <= max_hops <= HOPS_RANGE[1]:
+        raise QueryError(f"max-hops must be between {HOPS_RANGE[0]} and {HOPS_RANGE[1]}, not {max_hops}")
+    if source not in network.graph:
+        raise EntityNotFoundError(f"{network.labels.get(source, source)!r} has no documented ties in the network")
+    wanted = set(targets) if targets is not None else network.members(SCK + "DanishDecisionMaker")
+    wanted = {t for t in wanted if t in network.graph and t != source}
+    if not wanted:
+        return []
+    # Keep only the nodes that can lie on a path of at most max_hops: their hop distance
+    # from the source plus their hop distance to the nearest target is small enough.
+    graph = network.graph.copy()
+    for target in sorted(wanted):
+        graph.add_edge(target, _SINK, weight=0.0)
+    from_source = nx.single_source_shortest_path_length(graph, source, cutoff=max_hops)
+    to_target = nx.single_source_shortest_path_length(graph, _SINK, cutoff=max_hops + 1)
+    keep = [n for n, d in from_source.items() if n != _SINK and n in to_target and d + to_target[n] - 1 <= max_hops]
+    if not any(n in wanted for n in keep):
+        return []
+    pruned = graph.subgraph(keep + [_SINK])
+    found: list[Path] = []
+    try:
+        for nodes in islice(nx.shortest_simple_paths(pruned, source, _SINK, weight="weight"), _CANDIDATES):
+            nodes = nodes[:-1]
+            if len(nodes) - 1 > max_hops:
+                continue
+            found.append(_explain(network, nodes))
+            if len(found) == k:
+                break
+    except nx.NetworkXNoPath:
+        return []
+    return found
+
+
+def _explain(network: Network, nodes: list[str]) -> Path:
+    hops = []
+    for u, v in zip(nodes, nodes[1:]):
+        tie = network.ties(u, v)[0]
+        evidence = _best_evidence(tie, network.labels)
+        hops.append(Hop(
+            source=u, source_label=network.labels.get(u, u), relation=tie.phrase(network.labels),
+            target=v, target_label=network.labels.get(v, v), date=tie.date, fact=tie.fact,
+            evidence_source=evidence.source if evidence else None,
+            evidence_source_label=evidence.source_label if evidence else None,
+            quote=evidence.quote if evidence else None, cost=tie.cost,
+        ))
+    return Path(tuple(hops), round(sum(h.cost for h in hops), 6))
+
+
+def _best_evidence(tie: Tie, labels: dict[str, str]) -> Evidence | None:
+    """The fullest quote that names the far end of the tie, else its near end, else any quote."""
+    if not tie.evidence:
+        return None
+    quoted = sorted((e for e in tie.evidence if e.quote), key=lambda e: (-len(e.quote or ""), e.source))
+    for end in (tie.b, tie.a):
+        label = labels.get(end, "")
+        names = [label.casefold()] + ([label.split()[0].casefold()] if len(label.split()[0]) >= 6 else [])
+        for name in names:
+            for evidence in quoted:
+                if name and name in (evidence.quote or "").casefold():
+                    return evidence
+    return quoted[0] if quoted else tie.evidence[0]

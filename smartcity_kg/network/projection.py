@@ -1,0 +1,238 @@
+"""The network projection: the graph's documented ties as a weighted networkx graph.
+
+Which relations become ties, what each costs and how each reads in words live in one
+place: the projection queries ``queries/projections/*.rq``, each with ``cost`` and
+``says`` in its ``#+`` header. Reified facts (a partnership, a post holding, an award, an
+investment) collapse into ties that keep the fact's IRI, date, source and quote.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from ..exceptions import InputError
+from ..namespaces import OWL, RDFS, SCK, SKOS
+from ..store.queries import load_query
+from ..store.rdfio import select, value_of
+from ..resources import shipped
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["Evidence", "Network", "Projection", "Tie", "load_projections", "project"]
+
+#: Terms of the ontology itself, never nodes of the network.
+_SCHEMA_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
+                 OWL + "Ontology", RDFS + "Datatype", SKOS + "ConceptScheme", OWL + "Restriction"}
+#: Reified facts: they collapse into ties and are never nodes themselves.
+_FACT_TYPES = {SCK + name for name in ("Partnership", "PostHolding", "AwardEvent", "Achievement", "Investment",
+                                       "SectorInvestment", "Estimate", "MarketInsight", "Target", "RankingEntry",
+                                       "Merger", "Evidence", "QuoteSelector")}
+_IDENTIFIERS = """
+PREFIX sck: <https://w3id.org/smartcity-kg/ontology#>
+SELECT ?node ?register ?id WHERE {
+  VALUES (?property ?register) { (sck:wikidataId "Wikidata") (sck:geonamesId "GeoNames") (sck:dbpediaResource "DBpedia")
+    (sck:isoCode "ISO 3166") (sck:nutsCode "NUTS") (sck:municipalityCode "municipality code") (sck:rorId "ROR") }
+  ?node ?property ?id .
+}
+"""
+_TYPES = """
+SELECT DISTINCT ?node ?type WHERE { ?node a ?type FILTER(isIRI(?node) && isIRI(?type)) }
+"""
+
+
+@dataclass(frozen=True)
+class Projection:
+    """A relation that becomes ties: its query, its cost and how it reads."""
+
+    name: str
+    path: Path
+    query: str
+    cost: float
+    says: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A source and the quote in it (``None`` where the source is cited without one)."""
+
+    source: str
+    source_label: str
+    quote: str | None
+
+
+@dataclass(frozen=True)
+class Tie:
+    """One documented tie between two entities ``a`` and ``b``."""
+
+    relation: str
+    a: str
+    b: str
+    cost: float
+    says: str
+    fact: str | None = None
+    date: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+
+    def phrase(self, labels: dict[str, str]) -> str:
+        """The tie in words, with the labels of its ends and its fact."""
+        return self.says.format(a=labels.get(self.a, self.a), b=labels.get(self.b, self.b),
+                                fact=labels.get(self.fact, self.fact) if self.fact else "")
+
+
+@dataclass
+class Network:
+    """The projected network: a weighted undirected graph and the ties behind each edge.
+
+    Each edge of ``graph`` has ``weight`` (the cost of its cheapest tie) and ``ties`` (all
+    ties between its ends, cheapest first). Nodes carry ``label`` and ``types``.
+    """
+
+    graph: nx.Graph
+    labels: dict[str, str]
+    types: dict[str, frozenset[str]] = field(default_factory=dict)
+    identifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "Wikidata Q35", ...
+
+    def ties(self, u: str, v: str) -> list[Tie]:
+        """The ties between ``u`` and ``v``, cheapest first."""
+        return list(self.graph.edges[u, v]["ties"])
+
+    def members(self, class_iri: str) -> set[str]:
+        """The nodes that are instances of ``class_iri`` (asserted or inferred)."""
+        return {node for node, types in self.types.items() if class_iri in types and node in self.graph}
+
+
+def load_projections(directory: Path | None = None) -> list[Projection]:
+    """Read the projection queries of ``directory`` (default: the shipped ones).
+
+    Raises
+    ------
+    InputError
+        If there are none, or a header lacks a positive ``cost`` or a ``says`` naming
+        ``{a}`` and ``{b}``.
+    """
+    directory = directory or shipped("queries") / "projections"
+    files = sorted(directory.glob("*.rq"))
+    if not files:
+        raise InputError.at(directory, None, "no projection queries (*.rq) here")
+    out = []
+    for path in files:
+        query = load_query(path, extra_keys=("cost", "says"))
+        try:
+            cost = float(query.extras.get("cost", ""))
+        except ValueError:
+            cost = -1.0
+        if not cost > 0:
+            raise InputError.at(path, 1, "the header needs 'cost:' with a positive number")
+        says = query.extras.get("says", "")
+        try:
+            says.format(a="a", b="b", fact="fact")
+        except (KeyError, IndexError, ValueError):
+            says = ""
+        if "{a}" not in says or "{b}" not in says:
+            raise InputError.at(path, 1, "the header needs 'says:' with {a} and {b}, and optionally {fact}; no other placeholder")
+        out.append(Projection(query.name, path, query.text, cost, says))
+    return out
+
+
+def _restricted(query: str, variable: str, nodes: list[str]) -> str:
+    """``query`` with ``?variable`` bound to ``nodes`` by a VALUES block at the start of its WHERE.
+
+    The nodes are IRIs of the graph itself, written as N-Triples terms by pyoxigraph.
+    """
+    position = query.upper().index("WHERE {") + len("WHERE {")
+    values = " ".join(str(ox.NamedNode(node)) for node in nodes)
+    return f"{query[:position]}\n  VALUES ?{variable} {{ {values} }}{query[position:]}"
+
+
+def _batches(nodes: set[str], size: int = 200) -> list[list[str]]:
+    ordered = sorted(nodes)
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
+
+
+def project(store: ox.Store, projections: list[Projection] | None = None,
+            labels: dict[str, str] | None = None, *, around: set[str] | None = None, hops: int = 6) -> Network:
+    """Project the graph in ``store`` into a :class:`Network`.
+
+    With ``around``, only the neighbourhood within ``hops`` ties of those nodes is pulled: each
+    projection query is asked for the ties of the frontier, hop by hop. That is how path finding
+    works over a remote endpoint, where the whole graph may be far larger than a path needs.
+
+    Literals, classes, properties, the ontology itself and reified facts (a partnership, a
+    post holding, an award event, …) never become nodes.
+    """
+    import networkx as nx
+
+    from ..store.entities import labels_of
+
+    projections = projections if projections is not None else load_projections()
+    labels = dict(labels) if labels is not None else labels_of(store)
+    rows: list[tuple[Projection, Any]] = []
+    if around is None:
+        for projection in projections:
+            rows += [(projection, row) for row in select(store, projection.query)]
+    else:
+        seen, frontier = set(around), set(around)
+        for _ in range(hops):
+            reached: set[str] = set()
+            for projection in projections:
+                for variable in ("a", "b"):
+                    for batch in _batches(frontier):
+                        for row in select(store, _restricted(projection.query, variable, batch)):
+                            rows.append((projection, row))
+                            reached.update(value_of(row[v]) for v in ("a", "b") if isinstance(row[v], ox.NamedNode))
+            frontier = reached - seen
+            seen |= reached
+            if not frontier:
+                break
+    types: dict[str, set[str]] = {}
+    if around is None:
+        for row in select(store, _TYPES):
+            types.setdefault(value_of(row["node"]), set()).add(value_of(row["type"]))
+    else:
+        for batch in _batches(seen):
+            for row in select(store, _restricted(_TYPES, "node", batch)):
+                types.setdefault(value_of(row["node"]), set()).add(value_of(row["type"]))
+    schema = {node for node, kinds in types.items() if kinds & (_SCHEMA_TYPES | _FACT_TYPES)}
+    found: dict[tuple[str, str, str, str | None], dict[str, object]] = {}
+    for projection, row in rows:
+        a, b = row["a"], row["b"]
+        if not isinstance(a, ox.NamedNode) or not isinstance(b, ox.NamedNode) or a == b:
+            continue
+        if a.value in schema or b.value in schema:
+            continue
+        fact = value_of(row["fact"]) if row["fact"] is not None else None
+        entry = found.setdefault((projection.name, a.value, b.value, fact),
+                                 {"projection": projection, "dates": set(), "evidence": set()})
+        if row["date"] is not None:
+            entry["dates"].add(value_of(row["date"]))  # type: ignore[attr-defined]
+        if row["source"] is not None:
+            source = value_of(row["source"])
+            quote = value_of(row["quote"]) if row["quote"] is not None else None
+            entry["evidence"].add(Evidence(source, labels.get(source, source), quote))  # type: ignore[attr-defined]
+    graph = nx.Graph()
+    for (name, a, b, fact), entry in sorted(found.items(), key=lambda item: tuple(str(k) for k in item[0])):
+        source_projection: Projection = entry["projection"]  # type: ignore[assignment]
+        dates: set[str] = entry["dates"]  # type: ignore[assignment]
+        evidence = tuple(sorted(entry["evidence"], key=lambda e: (e.source, e.quote or "")))  # type: ignore[call-overload]
+        date = min(dates, key=lambda d: (-len(d), d)) if dates else None  # the most precise
+        tie = Tie(name, a, b, source_projection.cost, source_projection.says, fact, date, evidence)
+        for node in (a, b):
+            if node not in graph:
+                graph.add_node(node, label=labels.get(node, node), types=frozenset(types.get(node, ())))
+        if graph.has_edge(a, b):
+            ties = sorted([*graph.edges[a, b]["ties"], tie], key=lambda t: (t.cost, t.relation, t.fact or ""))
+            graph.edges[a, b].update(ties=tuple(ties), weight=ties[0].cost)
+        else:
+            graph.add_edge(a, b, ties=(tie,), weight=tie.cost)
+    identifiers: dict[str, set[str]] = {}
+    identifier_rows = (select(store, _IDENTIFIERS) if around is None else
+                       [row for batch in _batches(seen) for row in select(store, _restricted(_IDENTIFIERS, "node", batch))])
+    for row in identifier_rows:
+        identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
+    return Network(graph, labels, {node: frozenset(kinds) for node, kinds in types.items()},
+                   {node: tuple(sorted(ids)) for node, ids in identifiers.items()})

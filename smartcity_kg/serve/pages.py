@@ -1,0 +1,223 @@
+"""HTML pages of the server: the landing page, entities, the ontology and paths, all escaped."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pyoxigraph as ox
+
+from ..namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS, SCK, SKOS
+from ..store.rdfio import value_of
+
+__all__ = ["OPENAPI", "entity_html", "entity_triples", "landing_html", "ontology_html", "ontology_triples",
+           "paths_html"]
+
+_ENTITY = """
+CONSTRUCT { ?entity ?p ?o . ?evidence ?ep ?eo . ?selector ?sp ?so . }
+WHERE {
+  { ?entity ?p ?o }
+  UNION { ?entity <https://w3id.org/smartcity-kg/ontology#evidence> ?evidence . ?evidence ?ep ?eo }
+  UNION { ?entity <https://w3id.org/smartcity-kg/ontology#evidence>/<https://w3id.org/smartcity-kg/ontology#selector> ?selector .
+          ?selector ?sp ?so }
+}
+"""
+_ONTOLOGY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <" + ONTOLOGY_IRI + "> { ?s ?p ?o } }"
+
+
+def _environment():  # type: ignore[no-untyped-def]
+    import jinja2
+
+    return jinja2.Environment(loader=jinja2.PackageLoader("smartcity_kg", "templates"), autoescape=True)
+
+
+def _construct(graph: Any, text: str, **bound: ox.NamedNode) -> list[ox.Triple]:
+    substitutions = {ox.Variable(k): v for k, v in bound.items()}
+    result = graph.query(text, substitutions=substitutions or None)
+    return sorted({ox.Triple(t.subject, t.predicate, t.object) for t in result}, key=str)
+
+
+def entity_triples(graph: Any, iri: str) -> list[ox.Triple]:
+    """The statements about ``iri`` and its evidence (empty when the graph has no such entity)."""
+    return _construct(graph, _ENTITY, entity=ox.NamedNode(iri))
+
+
+def _link(state: Any, iri: str) -> str:
+    base = state.config.base
+    return "/" + iri[len(base):] if iri.startswith(base) else iri
+
+
+def entity_html(state: Any, iri: str, triples: list[ox.Triple]) -> str:
+    """The HTML page of an entity: its facts, its evidence (quotes) and its neighbours."""
+    labels = state.index.labels
+    subject = ox.NamedNode(iri)
+    facts, evidence = [], []
+    evidence_nodes = {t.object for t in triples if t.subject == subject and t.predicate.value == SCK + "evidence"}
+    stated = _stated_in(state, iri)
+    for t in triples:
+        if t.subject != subject or t.predicate.value == SCK + "evidence":
+            continue
+        value = getattr(t.object, "value", str(t.object))
+        is_iri = isinstance(t.object, ox.NamedNode)
+        sources = stated.get((t.predicate.value, str(t.object)), [])
+        facts.append({"property": labels.get(t.predicate.value, t.predicate.value.rsplit("#", 1)[-1]),
+                      "value": labels.get(value, value) if is_iri else value,
+                      "link": _link(state, value) if is_iri else None, "source": "; ".join(sources)})
+    for node in sorted(evidence_nodes, key=str):
+        props = {t.predicate.value: t.object for t in triples if t.subject == node}
+        source = props.get(SCK + "source")
+        quotes = sorted(value_of(t.object) for t in triples if t.predicate.value == SCK + "quote"
+                        and any(s.subject == node and s.object == t.subject for s in triples))
+        evidence.append({"source": labels.get(value_of(source), value_of(source)) if source is not None else "",
+                         "url": _page(state.graph, value_of(source)) if source is not None else None, "quotes": quotes,
+                         "reason": value_of(props[SCK + "unquotedReason"]) if SCK + "unquotedReason" in props else None})
+    neighbours = []
+    network = state.network
+    if iri in network.graph:
+        for other in sorted(network.graph.neighbors(iri), key=lambda n: labels.get(n, n)):
+            tie = network.ties(iri, other)[0]
+            neighbours.append({"phrase": tie.phrase(labels), "label": labels.get(other, other), "link": _link(state, other)})
+    types = sorted(labels.get(value_of(t.object), value_of(t.object).rsplit("#", 1)[-1]) for t in triples
+                   if t.subject == subject and t.predicate.value == RDF + "type")
+    return _environment().get_template("entity.html").render(
+        title=labels.get(iri, iri), iri=iri, types=types, facts=sorted(facts, key=lambda f: (f["property"], f["value"])),
+        evidence=evidence, neighbours=neighbours)
+
+
+def _stated_in(state: Any, iri: str) -> dict[tuple[str, str], list[str]]:
+    """For each statement about ``iri``, the sources (by label) whose graphs state it."""
+    base, labels = state.config.base, state.index.labels
+    rows = state.graph.query("SELECT ?entity ?p ?o ?g WHERE { GRAPH ?g { ?entity ?p ?o } }",
+                             substitutions={ox.Variable("entity"): ox.NamedNode(iri)})
+    out: dict[tuple[str, str], list[str]] = {}
+    for row in rows:
+        graph = value_of(row["g"])
+        if graph.startswith(base + "graph/"):
+            source = base + "source/" + graph[len(base + "graph/"):]
+            name = labels.get(source, "inferred" if graph.endswith("/inferred") else graph)
+        else:
+            name = "ontology"
+        out.setdefault((value_of(row["p"]), str(row["o"])), []).append(name)
+    return {key: sorted(set(names)) for key, names in out.items()}
+
+
+def _page(graph: Any, source: str) -> str | None:
+    """The web page of a source record."""
+    rows = graph.query("SELECT ?source ?page WHERE { ?source <http://xmlns.com/foaf/0.1/page> ?page }",
+                       substitutions={ox.Variable("source"): ox.NamedNode(source)})
+    pages = sorted(value_of(row["page"]) for row in rows)
+    return pages[0] if pages else None
+
+
+def ontology_triples(graph: Any) -> list[ox.Triple]:
+    """The ontology's triples, from its named graph."""
+    return _construct(graph, _ONTOLOGY)
+
+
+def ontology_html(triples: list[ox.Triple]) -> str:
+    """Documentation of the ontology's classes and properties, generated from its triples."""
+    by_subject: dict[str, dict[str, list[str]]] = {}
+    for t in triples:
+        by_subject.setdefault(getattr(t.subject, "value", ""), {}).setdefault(t.predicate.value, []).append(
+            getattr(t.object, "value", str(t.object)))
+
+    def first(iri: str, prop: str) -> str:
+        return (by_subject.get(iri, {}).get(prop) or [""])[0]
+
+    def short(iri: str) -> str:
+        return "sck:" + iri[len(SCK):] if iri.startswith(SCK) else iri
+
+    classes, properties = [], []
+    for iri, props in sorted(by_subject.items()):
+        if not iri.startswith(SCK):
+            continue
+        kinds = props.get(RDF + "type", [])
+        entry: dict[str, Any] = {"name": iri[len(SCK):], "label": first(iri, RDFS + "label"), "definition": first(iri, SKOS + "definition")}
+        if OWL + "Class" in kinds:
+            entry["parents"] = [short(p) for p in props.get(RDFS + "subClassOf", []) if not p.startswith("_:") and ":" in p]
+            classes.append(entry)
+        elif OWL + "ObjectProperty" in kinds or OWL + "DatatypeProperty" in kinds:
+            entry["domain"] = short(first(iri, RDFS + "domain")) or "any"
+            entry["range"] = short(first(iri, RDFS + "range")) or "any"
+            properties.append(entry)
+    return _environment().get_template("ontology.html").render(
+        title="smartcity-kg ontology", iri=ONTOLOGY_IRI, version=first(ONTOLOGY_IRI, OWL + "versionInfo"),
+        classes=classes, properties=properties)
+
+
+def landing_html(state: Any, catalogue: list[Any]) -> str:
+    """The landing page with the query editor and the catalogue's queries as examples."""
+    items = [{"name": q.name, "summary": q.summary, "text": q.text} for q in catalogue]
+    text = json.dumps(items, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    base = json.dumps(state.config.base).replace("<", "\\u003c")
+    return _environment().get_template("landing.html").render(
+        title="smartcity-kg SPARQL", triples=state.triples, timeout=state.config.timeout,
+        max_rows=state.config.max_rows, catalogue=items, catalogue_json=text, base_json=base,
+        base_length=len(state.config.base),
+        example="SELECT ?class (COUNT(?x) AS ?n)\nWHERE { ?x a ?class }\nGROUP BY ?class\nORDER BY DESC(?n)\nLIMIT 20")
+
+
+def paths_html(state: Any, params: dict[str, str]) -> str:
+    """Explained paths from ``from`` or from a ``firm`` profile with ``sector`` (and ``country``)."""
+    from ..exceptions import SmartCityKGError
+    from ..network.paths import Profile, add_profile, find_paths
+    from ..network.views import paths_view
+
+    source, firm, sector = params.get("from", ""), params.get("firm", ""), params.get("sector", "")
+    context: dict[str, Any] = {"title": "Paths to decision makers", "source": source, "firm": firm, "sector": sector,
+                               "paths": [], "error": None, "view": None, "empty": "Give an entity or a firm profile."}
+    hops = 6
+    try:
+        if firm:
+            sectors = tuple(s.strip() for s in sector.split(",") if s.strip())
+            country = state.index.resolve(params.get("country", "US")).value
+            seeds = {country} | {state.index.resolve(s).value for s in sectors}
+            profile = Profile(firm, country, sectors)
+            network = add_profile(state.network_around(seeds, hops - 1), profile)
+            start = profile.iri
+        elif source:
+            start = state.index.resolve(source).value
+            network = state.network_around({start}, hops)
+        else:
+            return _environment().get_template("paths.html").render(**context)
+        found = find_paths(network, start, k=int(params.get("k", "5")), max_hops=hops)
+    except (SmartCityKGError, ValueError) as exc:
+        context["error"] = str(exc)
+        return _environment().get_template("paths.html").render(**context)
+    context["empty"] = f"No path from {network.labels.get(start, start)} to a Danish decision maker."
+    context["paths"] = [{"route": " → ".join([p.hops[0].source_label] + [h.target_label for h in p.hops]),
+                         "cost": p.cost, "hops": [{"relation": h.relation, "date": h.date, "source": h.evidence_source_label,
+                                                   "quote": h.quote} for h in p.hops]} for p in found]
+    if found:
+        context["view"] = paths_view(network, found, title=f"Paths from {network.labels.get(start, start)}").html
+    return _environment().get_template("paths.html").render(**context)
+
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {"title": "smartcity-kg", "version": "0.1.0",
+             "description": "Named queries, linked-data pages and views of the smartcity-kg dataset. The SPARQL "
+                            "1.1 Protocol endpoint is /sparql (see the W3C recommendation)."},
+    "paths": {
+        "/queries": {"get": {"summary": "The named-query catalogue", "responses": {"200": {"description": "JSON"}}}},
+        "/queries/{name}": {"get": {
+            "summary": "Run a named query; its parameters come from the query string",
+            "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "SPARQL results in the negotiated format"},
+                          "400": {"description": "unknown parameter"}, "404": {"description": "unknown query or entity"},
+                          "406": {"description": "no acceptable format"}}}},
+        "/ontology": {"get": {"summary": "The ontology as HTML or Turtle", "responses": {"200": {"description": "ok"}}}},
+        "/paths": {"get": {"summary": "Explained paths from an entity or a firm profile",
+                           "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                                          for n in ("from", "firm", "sector", "country", "k")],
+                           "responses": {"200": {"description": "HTML"}}}},
+        "/view/ego": {"get": {"summary": "An entity's neighbourhood as an interactive view",
+                              "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                                             for n in ("entity", "radius", "cap")],
+                              "responses": {"200": {"description": "HTML"}, "400": {"description": "out of range"},
+                                            "404": {"description": "unknown entity"}}}},
+        "/id/{slug}": {"get": {"summary": "An entity: HTML, Turtle, N-Triples or JSON-LD by content negotiation",
+                               "parameters": [{"name": "slug", "in": "path", "required": True, "schema": {"type": "string"}}],
+                               "responses": {"200": {"description": "ok"}, "404": {"description": "no such entity"}}}},
+    },
+}

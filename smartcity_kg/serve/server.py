@@ -1,0 +1,380 @@
+"""The HTTP server: SPARQL 1.1 Protocol, named queries, linked-data pages and views.
+
+Built by :func:`create_app` (an app factory; nothing runs at import). The SPARQL endpoint is
+read-only and bounded: queries are checked as text before they are parsed (size, nesting,
+SERVICE, updates, FROM of graphs outside the dataset), run in worker processes that are
+killed at the time limit, cut at the row limit (flagged, never silent), and refused with 503
+when every worker stays busy. Errors are JSON with a clear message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+import urllib.parse
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from .guard import Limits, QueryRefused, check_query, query_form
+from ..namespaces import DEFAULT_BASE
+from .negotiate import GRAPH_TYPES, choose
+
+__all__ = ["ServerConfig", "create_app"]
+
+ACCESS_LOG = logging.getLogger("smartcity_kg.access")
+_SELECT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                 "text/tab-separated-values", "application/json", "application/xml"]
+_ASK_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "application/json",
+              "application/xml", "text/csv", "text/tab-separated-values"]
+_GRAPH_TYPES = list(GRAPH_TYPES)
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """How the server runs: on a build (embedded) or on a remote endpoint, and its bounds."""
+
+    build_dir: Path = Path("build")
+    store_dir: Path | None = None  # an on-disk store for the pages, reused while the build is the same
+    endpoint: str | None = None
+    base: str = DEFAULT_BASE
+    workers: int = 2
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_body: int = 100_000
+    max_depth: int = 64
+    wait: float = 2.0
+    cors_origins: tuple[str, ...] = field(default_factory=tuple)
+
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message, "status": status}, status_code=status)
+
+
+class _State:
+    """What a running app holds: the query runner, a graph for pages, and what is derived from it."""
+
+    def __init__(self, config: ServerConfig) -> None:
+        import pyoxigraph as ox
+
+        from .endpoint import LocalEndpoint, RemoteEndpoint, RemoteGraph
+        from ..store.entities import EntityIndex
+
+        self.config = config
+        if config.endpoint:
+            self.runner: Any = RemoteEndpoint(config.endpoint, timeout=config.timeout, max_rows=config.max_rows)
+            self.graph: Any = RemoteGraph(config.endpoint, timeout=max(config.timeout, 30.0))
+        else:
+            from ..store.dataset import open_store
+
+            trig = config.build_dir / "graph.trig"
+            self.graph = open_store(config.build_dir, config.store_dir)
+            self.runner = LocalEndpoint(trig, workers=config.workers, timeout=config.timeout,
+                                        max_rows=config.max_rows, wait=config.wait)
+        self.index = EntityIndex.from_store(self.graph)
+        rows = self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        self.graphs = {row["g"].value for row in rows}
+        count = self.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+        self.triples = int(next(iter(count))["n"].value)
+        self._network: Any = None
+        self._ox = ox
+        from ..store.queries import load_catalogue
+        from ..resources import shipped
+
+        self.catalogue = load_catalogue(shipped("queries"))
+
+    @property
+    def network(self) -> Any:
+        """The whole projected network (embedded store only; built once)."""
+        if self._network is None:
+            from ..network.projection import project
+
+            self._network = project(self.graph, labels=self.index.labels)
+        return self._network
+
+    def network_around(self, seeds: set[str], hops: int) -> Any:
+        """The network that a path or view of ``hops`` ties from ``seeds`` needs: the whole one
+        for the embedded store; from a remote endpoint, only that neighbourhood, pulled with
+        CONSTRUCT (named graphs kept) into a local store and projected there."""
+        if not self.config.endpoint:
+            return self.network
+        from ..network.projection import project
+        from ..store.pull import pull_neighbourhood
+
+        local = pull_neighbourhood(self.graph, seeds, hops)
+        return project(local, labels=self.index.labels, around=seeds, hops=hops)
+
+    def close(self) -> None:
+        self.runner.close()
+
+
+def _parse_form(text: str) -> dict[str, list[str]]:
+    """Parse percent-encoded ``name=value`` pairs strictly: a bad escape or bad UTF-8 is an error."""
+    if _BAD_ESCAPE.search(text):
+        raise ValueError("a bad percent-escape")
+    return urllib.parse.parse_qs(text, errors="strict", keep_blank_values=True)
+
+
+async def _read_query(request: Request, config: ServerConfig) -> str | JSONResponse:
+    """The query text of a SPARQL Protocol request, or the error response to give."""
+    if request.method == "GET":
+        raw = request.scope.get("query_string", b"")
+        if len(raw) > config.max_body * 3:
+            return _error(413, f"the request is larger than {config.max_body} bytes")
+        try:
+            params = _parse_form(raw.decode("ascii"))
+        except (UnicodeDecodeError, ValueError):
+            return _error(400, "the query string is not valid percent-encoded UTF-8")
+    else:
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > config.max_body:
+            return _error(413, f"the request body is larger than {config.max_body} bytes")
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > config.max_body:
+                return _error(413, f"the request body is larger than {config.max_body} bytes")
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        try:
+            text = bytes(body).decode("utf-8", errors="strict")
+        except UnicodeDecodeError:
+            return _error(400, "the request body is not UTF-8")
+        if media == "application/sparql-query":
+            params = {"query": [text]}
+        elif media == "application/x-www-form-urlencoded":
+            try:
+                params = _parse_form(text)
+            except (UnicodeDecodeError, ValueError):
+                return _error(400, "the form is not valid percent-encoded UTF-8")
+        else:
+            return _error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded; "
+                               "this endpoint takes no updates")
+    if "update" in params:
+        return _error(400, "this endpoint is read-only: it takes no updates")
+    if "default-graph-uri" in params or "named-graph-uri" in params:
+        return _error(400, "default-graph-uri and named-graph-uri are not supported: the default graph is the "
+                           "union of all graphs, and GRAPH names any of them")
+    queries = params.get("query", [])
+    if len(queries) != 1 or not queries[0].strip():
+        return _error(400, "give exactly one query (the 'query' parameter)")
+    return queries[0]
+
+
+def _offered(form: str | None) -> list[str]:
+    return _SELECT_TYPES if form == "SELECT" else _ASK_TYPES if form == "ASK" else _GRAPH_TYPES
+
+
+def _answer(state: _State, request: Request, text: str, bindings: dict[str, str] | None = None) -> Response:
+    config = state.config
+    try:
+        check_query(text, state.graphs, Limits(max_length=config.max_body, max_depth=config.max_depth))
+    except QueryRefused as refused:
+        return _error(refused.status, str(refused))
+    form = query_form(text)
+    media = choose(request.headers.get("accept"), _offered(form))
+    if media is None:
+        return _error(406, f"cannot answer a {form or 'query'} in {request.headers.get('accept')}; "
+                           f"offered: {', '.join(_offered(form))}")
+    answer = state.runner.run(text, media, bindings=bindings)
+    headers = {"X-SPARQL-Truncated": f"max-rows={config.max_rows}"} if answer.truncated else {}
+    media_type = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
+    return Response(answer.body, status_code=answer.status, media_type=media_type, headers=headers)
+
+
+async def sparql(request: Request) -> Response:
+    """The SPARQL 1.1 Protocol: GET ?query=, POST form-encoded, POST application/sparql-query."""
+    state: _State = request.app.state.smartcity
+    text = await _read_query(request, state.config)
+    if isinstance(text, Response):
+        return text
+    return await run_in_threadpool(_answer, state, request, text)
+
+
+async def queries_list(request: Request) -> JSONResponse:
+    """The named-query catalogue with each query's header."""
+    items = [{"name": q.name, "summary": q.summary, "description": q.description,
+              "params": [{"name": p.name, "description": p.description, "kind": p.kind, "default": p.default}
+                         for p in q.params],
+              "url": f"/queries/{q.name}"} for q in request.app.state.smartcity.catalogue.values()]
+    return JSONResponse({"queries": items})
+
+
+async def query_named(request: Request) -> Response:
+    """Run one named query with its parameters from the query string."""
+    from ..exceptions import EntityNotFoundError
+
+    state: _State = request.app.state.smartcity
+    catalogue = state.catalogue
+    name = request.path_params["name"]
+    if name not in catalogue:
+        return _error(404, f"no named query {name!r}; GET /queries lists them")
+    query = catalogue[name]
+    known = {p.name: p for p in query.params}
+    given = dict(request.query_params)
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        return _error(400, f"query {name!r} has no parameter {', '.join(unknown)}; its parameters: "
+                           f"{', '.join(known) or 'none'}")
+    bindings: dict[str, str] = {}
+    try:
+        for key, param in known.items():
+            value = given.get(key, param.default)
+            if value is None:
+                if param.required:
+                    return _error(400, f"query {name!r} needs the parameter {key!r}: {param.description}")
+                continue
+            term = state.index.resolve(value) if param.kind == "entity" else state._ox.Literal(value)
+            bindings[key] = str(term)
+    except EntityNotFoundError as exc:
+        return _error(404, str(exc))
+    return await run_in_threadpool(_answer, state, request, query.text, bindings)
+
+
+def _wants_html(request: Request) -> str | None:
+    forced = request.query_params.get("format")
+    if forced in ("turtle", "jsonld", "ntriples"):
+        return {"turtle": "text/turtle", "jsonld": "application/ld+json", "ntriples": "application/n-triples"}[forced]
+    return choose(request.headers.get("accept"), ["text/html", *_GRAPH_TYPES])
+
+
+async def entity_page(request: Request) -> Response:
+    """An entity of the graph: HTML for a browser, Turtle or JSON-LD by content negotiation."""
+    from .pages import entity_html, entity_triples
+
+    state: _State = request.app.state.smartcity
+    iri = state.config.base + request.url.path.lstrip("/")
+    media = _wants_html(request)
+    if media is None:
+        return _error(406, "offered: text/html, " + ", ".join(_GRAPH_TYPES))
+    triples = await run_in_threadpool(entity_triples, state.graph, iri)
+    if not triples:
+        return _error(404, f"no entity <{iri}> in the graph")
+    if media == "text/html":
+        return HTMLResponse(await run_in_threadpool(entity_html, state, iri, triples))
+    body = state._ox.serialize(triples, format=getattr(state._ox.RdfFormat, GRAPH_TYPES[media]))
+    return Response(body, media_type=media)
+
+
+async def ontology_page(request: Request) -> Response:
+    """The ontology: HTML documentation generated from the Turtle, or the Turtle itself."""
+    from .pages import ontology_html, ontology_triples
+
+    state: _State = request.app.state.smartcity
+    media = _wants_html(request)
+    if media is None:
+        return _error(406, "offered: text/html, " + ", ".join(_GRAPH_TYPES))
+    triples = await run_in_threadpool(ontology_triples, state.graph)
+    if media == "text/html":
+        return HTMLResponse(await run_in_threadpool(ontology_html, triples))
+    return Response(state._ox.serialize(triples, format=getattr(state._ox.RdfFormat, GRAPH_TYPES[media])), media_type=media)
+
+
+async def landing(request: Request) -> HTMLResponse:
+    """The landing page: a query editor that works offline, with the catalogue's examples."""
+    from .pages import landing_html
+
+    state: _State = request.app.state.smartcity
+    return HTMLResponse(landing_html(state, list(state.catalogue.values())))
+
+
+async def paths_page(request: Request) -> HTMLResponse:
+    """Explained paths from ``from`` (an entity) or ``firm`` (a profile with ``sector``), and their view."""
+    from .pages import paths_html
+
+    state: _State = request.app.state.smartcity
+    return HTMLResponse(await run_in_threadpool(paths_html, state, dict(request.query_params)))
+
+
+async def view_page(request: Request) -> Response:
+    """An entity's neighbourhood as an interactive view (``entity``, ``radius``, ``cap``)."""
+    from ..exceptions import EntityNotFoundError, QueryError
+    from ..network.views import ego_view
+
+    state: _State = request.app.state.smartcity
+    if request.path_params["kind"] != "ego":
+        return _error(404, "the views served are /view/ego?entity=…; the others are on /paths")
+    try:
+        entity = state.index.resolve(request.query_params.get("entity", ""))
+        radius = int(request.query_params.get("radius", "1"))
+        cap = int(request.query_params.get("cap", "25"))
+        network = await run_in_threadpool(state.network_around, {entity.value}, max(1, min(radius, 4)))
+        view = await run_in_threadpool(ego_view, network, entity.value, radius=radius, cap=cap)
+    except EntityNotFoundError as exc:
+        return _error(404, str(exc))
+    except (QueryError, ValueError) as exc:
+        return _error(400, str(exc))
+    return HTMLResponse(view.html)
+
+
+async def openapi(request: Request) -> JSONResponse:
+    """An OpenAPI description of the routes other than /sparql."""
+    from .pages import OPENAPI
+
+    return JSONResponse(OPENAPI)
+
+
+class _AccessLog:
+    """Structured access logs: one JSON object per request."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), {"code": 0}
+
+        async def record(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, record)
+        finally:
+            client = scope.get("client") or ("", 0)
+            ACCESS_LOG.info(json.dumps({"method": scope["method"], "path": scope["path"], "status": status["code"],
+                                        "ms": round((time.perf_counter() - started) * 1000, 1), "client": client[0]}))
+
+
+def create_app(config: ServerConfig | None = None) -> Starlette:
+    """Build the ASGI app for ``config``; its workers start with the app and stop with it."""
+    config = config or ServerConfig()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        app.state.smartcity = await run_in_threadpool(_State, config)
+        try:
+            yield
+        finally:
+            app.state.smartcity.close()
+
+    routes = [
+        Route("/", landing), Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/queries", queries_list), Route("/queries/{name}", query_named),
+        Route("/ontology", ontology_page), Route("/paths", paths_page), Route("/view/{kind}", view_page),
+        Route("/openapi.json", openapi),
+        Route("/{kind:str}/{slug:path}", entity_page),
+    ]
+    middleware = [Middleware(_AccessLog)]
+    if config.cors_origins:
+        middleware.append(Middleware(CORSMiddleware, allow_origins=list(config.cors_origins),
+                                     allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Accept"],
+                                     allow_credentials=False))
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

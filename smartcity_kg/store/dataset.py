@@ -1,0 +1,62 @@
+"""The embedded store: pyoxigraph, in memory or on disk, loaded from a build's TriG file."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..exceptions import InputError
+
+__all__ = ["load_dataset", "merge_default_graph", "open_store"]
+
+_STAMP = "smartcity-kg-build.sha256"
+
+
+def merge_default_graph(store: ox.Store) -> None:
+    """Make the default graph of ``store`` the RDF merge (set union) of its named graphs.
+
+    Queries then see every triple once, however many sources state it. (pyoxigraph's
+    ``use_default_graph_as_union`` counts a triple once per graph that holds it, so a fact
+    stated by two sources would come back twice, and counts would double.)
+    """
+    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                 for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != ox.DefaultGraph())
+
+
+def load_dataset(store: ox.Store, trig: Path) -> None:
+    """Load the TriG dataset ``trig`` into ``store`` and merge its graphs into the default graph."""
+    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    merge_default_graph(store)
+
+
+def open_store(build_dir: Path, store_dir: Path | None = None) -> ox.Store:
+    """Open a store holding the dataset of ``build_dir``/graph.trig.
+
+    The default graph holds the merge of all named graphs (see :func:`merge_default_graph`).
+    Without ``store_dir`` the store is in memory. With it, an on-disk store is reused
+    when it already holds this very build, and reloaded otherwise.
+
+    Raises
+    ------
+    InputError
+        If ``build_dir`` holds no graph.trig.
+    """
+    trig = build_dir / "graph.trig"
+    if not trig.is_file():
+        raise InputError.at(trig, None, "no built graph here; run 'smartcity-kg build' first")
+    if store_dir is None:
+        store = ox.Store()
+        load_dataset(store, trig)
+        return store
+    digest = hashlib.sha256(trig.read_bytes()).hexdigest()
+    store_dir.mkdir(parents=True, exist_ok=True)
+    stamp = store_dir / _STAMP
+    store = ox.Store(str(store_dir))
+    if not stamp.is_file() or stamp.read_text().strip() != digest:
+        store.clear()
+        load_dataset(store, trig)
+        store.flush()
+        stamp.write_text(digest + "\n")
+    return store

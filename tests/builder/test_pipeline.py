@@ -1,0 +1,135 @@
+"""Tests of the build: outputs, determinism, atomic replacement, reasoning."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from smartcity_kg import BuildOptions, InputError, build
+from smartcity_kg.namespaces import COUNTRY, SCK
+
+OUTPUTS = ("graph.trig", "graph.nt", "graph.ttl", "graph.jsonld", "report.json", "timings.json")
+
+
+@pytest.fixture(scope="module")
+def two_builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    first = tmp_path_factory.mktemp("first") / "build"
+    second = tmp_path_factory.mktemp("second") / "build"
+    build(first)
+    build(second)
+    return first, second
+
+
+def test_build_writes_every_output(two_builds: tuple[Path, Path]) -> None:
+    first, _ = two_builds
+    assert sorted(p.name for p in first.iterdir()) == sorted(OUTPUTS)
+    for name in OUTPUTS:
+        assert (first / name).stat().st_size > 0
+
+
+def test_two_builds_are_byte_identical(two_builds: tuple[Path, Path]) -> None:
+    first, second = two_builds
+    same, different, errors = filecmp.cmpfiles(first, second, [n for n in OUTPUTS if n != "timings.json"], shallow=False)
+    assert different == [] and errors == []
+    assert len(same) == len(OUTPUTS) - 1
+
+
+def test_outputs_parse_and_agree(two_builds: tuple[Path, Path]) -> None:
+    first, _ = two_builds
+    quads = list(ox.parse(path=str(first / "graph.trig")))
+    triples = {(q.subject, q.predicate, q.object) for q in quads}
+    for name, fmt in (("graph.nt", ox.RdfFormat.N_TRIPLES), ("graph.ttl", ox.RdfFormat.TURTLE)):
+        parsed = {(q.subject, q.predicate, q.object) for q in ox.parse(path=str(first / name), format=fmt)}
+        assert len(parsed) == len(triples), name
+    jsonld = list(ox.parse(path=str(first / "graph.jsonld"), format=ox.RdfFormat.JSON_LD))
+    assert len(jsonld) == len(quads)
+    report = json.loads((first / "report.json").read_text())
+    assert report["quads"] == len(quads)
+    assert report["triples"] == len(triples)
+
+
+def test_named_graphs_one_per_source_plus_ontology_sources_inferred(two_builds: tuple[Path, Path]) -> None:
+    first, _ = two_builds
+    report = json.loads((first / "report.json").read_text())
+    graphs = {q.graph_name.value for q in ox.parse(path=str(first / "graph.trig"))}
+    expected = {s["graph"] for s in report["sources"].values()}
+    base = report["base"]
+    expected |= {"https://w3id.org/smartcity-kg/ontology", f"{base}graph/sources", f"{base}graph/inferred"}
+    assert graphs == expected
+    assert "ita-denmark-smart-cities" in report["sources"]
+
+
+def test_report_counts_and_outcomes(two_builds: tuple[Path, Path]) -> None:
+    first, _ = two_builds
+    report = json.loads((first / "report.json").read_text())
+    assert report["validation"]["shacl"] == "conforms"
+    assert set(report["validation"]["checks"]) >= {"evidence-violation", "label-violation", "dangling-reference-violation"}
+    assert all(count == 0 for count in report["validation"]["checks"].values())
+    assert report["reasoning"]["consistent"] is True
+    assert report["reasoning"]["inferred_triples"] > 0
+    assert report["classes"][SCK + "City"] >= 2
+    timings = json.loads((first / "timings.json").read_text())
+    assert set(timings) == {"load", "compile", "validate", "check", "reason", "write"}
+
+
+def test_inferred_classes_are_in_the_inferred_graph_only(two_builds: tuple[Path, Path]) -> None:
+    first, _ = two_builds
+    report = json.loads((first / "report.json").read_text())
+    inferred_graph = f"{report['base']}graph/inferred"
+    store = ox.Store()
+    store.bulk_load(path=str(first / "graph.trig"), format=ox.RdfFormat.TRIG)
+    defined = ("DanishOrganisation", "USFirm", "DanishDecisionMakingPost", "DanishDecisionMaker")
+    for name in defined:
+        assert not store.query(f"ASK {{ GRAPH ?g {{ ?x a <{SCK}{name}> }} FILTER(?g != <{inferred_graph}>) }}"), name
+        assert store.query(f"ASK {{ GRAPH <{inferred_graph}> {{ ?x a <{SCK}{name}> }} }}"), name
+    copenhagen = f"{report['base']}id/copenhagen-municipality"
+    assert store.query(f"ASK {{ GRAPH <{inferred_graph}> {{ <{copenhagen}> a <{SCK}DanishOrganisation> }} }}")
+    # 'based in' follows 'located in': the municipality is based in Copenhagen, which lies in Denmark.
+    assert store.query(f"ASK {{ GRAPH <{inferred_graph}> {{ <{copenhagen}> <{SCK}basedIn> <{COUNTRY}DK> }} }}")
+
+
+def test_failed_build_leaves_previous_build_intact(tmp_path: Path, two_builds: tuple[Path, Path]) -> None:
+    first, _ = two_builds
+    out = tmp_path / "build"
+    build(out, BuildOptions(reason=False))
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    broken = tmp_path / "graph"
+    (broken / "sources").mkdir(parents=True)
+    (broken / "facts").mkdir()
+    (broken / "sources" / "sources.yaml").write_text("sources: [\n")
+    (broken / "facts" / "x.yaml").write_text("source: x\nitems: []\n")
+    with pytest.raises(InputError, match=r"sources\.yaml:2: malformed YAML"):
+        build(out, BuildOptions(graph_dir=broken, reason=False))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "graph"]
+
+
+def test_base_must_end_with_a_separator(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="must end with '/' or '#'"):
+        build(tmp_path / "build", BuildOptions(base="https://example.org/kg", reason=False))
+
+
+def test_other_base_moves_every_entity(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(out, BuildOptions(base="https://example.org/kg/", reason=False))
+    subjects = {q.subject.value for q in ox.parse(path=str(out / "graph.nt")) if isinstance(q.subject, ox.NamedNode)}
+    assert "https://example.org/kg/id/copenhagen" in subjects
+    assert not any(s.startswith("https://w3id.org/smartcity-kg/id/") for s in subjects)
+
+
+def test_public_api_is_exported_lazily() -> None:
+    import subprocess
+    import sys
+
+    import smartcity_kg
+
+    assert set(smartcity_kg.__all__) == set(smartcity_kg._EXPORTS) | {"__version__"}
+    for name in smartcity_kg._EXPORTS:
+        assert callable(getattr(smartcity_kg, name)) or isinstance(getattr(smartcity_kg, name), type), name
+    code = "import sys, smartcity_kg.cli.main; print('rdflib' in sys.modules, 'networkx' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "False"]

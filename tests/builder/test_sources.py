@@ -1,0 +1,140 @@
+"""Tests of smartcity_kg.builder.sources: source records, and quotes found in their texts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from smartcity_kg.exceptions import InputError
+from smartcity_kg.builder.sources import load_sources, quote_in_text
+
+# One valid record, lines 2 to 7; a test appends keys from line 8 on.
+RECORD = """\
+sources:
+  - id: tiny-source
+    title: A tiny source
+    publisher: Test Publisher
+    url: https://example.org/tiny
+    kind: article
+    language: en
+"""
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sources.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_load_sources_reads_the_records(graph_dir: Path) -> None:
+    sources = load_sources(graph_dir / "sources" / "sources.yaml")
+    assert list(sources) == ["tiny-source", "other-source"]
+    tiny = sources["tiny-source"]
+    assert (tiny.line, tiny.kind, tiny.language) == (2, "article", "en")
+    assert tiny.date == ("2014-05-28", "http://www.w3.org/2001/XMLSchema#date")
+    assert tiny.text is not None and tiny.text.startswith("Acme, an American")
+    assert sources["other-source"].text is None
+
+
+@pytest.mark.parametrize(("date", "datatype"), [
+    ("2014", "gYear"), ('"2014-05"', "gYearMonth"), ("2014-05-28", "date"),
+])
+def test_load_sources_types_dates(tmp_path: Path, date: str, datatype: str) -> None:
+    sources = load_sources(_write(tmp_path, RECORD + f"    date: {date}\n"))
+    assert sources["tiny-source"].date == (date.strip('"'), "http://www.w3.org/2001/XMLSchema#" + datatype)
+
+
+# (text of sources.yaml, line of the problem, what the message says)
+BAD_RECORDS = [
+    pytest.param(RECORD + "    colour: red\n", 8, "unknown key 'colour'; expected one of id, title, ",
+                 id="unknown-key"),
+    pytest.param(RECORD.replace("    publisher: Test Publisher\n", ""), 2,
+                 "missing publisher in source record", id="missing-key"),
+    pytest.param(RECORD + "  - id: other\n    note: nothing else\n", 8,
+                 "missing title, publisher, url, kind, language", id="missing-keys"),
+    pytest.param(RECORD + RECORD.split("\n", 1)[1], 8,
+                 r"duplicate source id 'tiny-source' \(first at line 2\)", id="duplicate-id"),
+    pytest.param(RECORD.replace("id: tiny-source", "id: Tiny_Source"), 2, "id 'Tiny_Source' is not a slug",
+                 id="id-not-a-slug"),
+    pytest.param(RECORD.replace("title: A tiny source", "title: [a, b]"), 3, "'title' must be a single text value",
+                 id="list-value"),
+    pytest.param(RECORD + "    date: 2014-13-01\n", 8, "'2014-13-01' is not a date such as 2014-05-28 or a month",
+                 id="month-13"),
+    pytest.param(RECORD + "    date: 2014-02-30\n", 8, "'2014-02-30' is not a date", id="february-30"),
+    pytest.param(RECORD + "    date: May 2014\n", 8, "'May 2014' is not a date", id="date-in-words"),
+    pytest.param(RECORD.replace("https://example.org/tiny", "example.org/tiny"), 5,
+                 "'example.org/tiny' is not an http\\(s\\) URL", id="url-without-scheme"),
+    pytest.param(RECORD.replace("https://example.org/tiny", "https://example.org/a b"), 5,
+                 "'https://example.org/a b' is not an http\\(s\\) URL", id="url-with-space"),
+    pytest.param(RECORD + "    licence: CC-BY\n", 8, "'CC-BY' is not an http\\(s\\) URL", id="bad-licence"),
+    pytest.param(RECORD.replace("language: en", "language: English"), 7,
+                 "'English' is not a language tag such as 'en' or 'da'", id="language-name"),
+    pytest.param(RECORD.replace("language: en", "language: en_GB"), 7, "'en_GB' is not a language tag",
+                 id="language-underscore"),
+    pytest.param(RECORD.replace("kind: article", "kind: tweet"), 6,
+                 "unknown kind 'tweet'; expected one of guide, study, article, ", id="unknown-kind"),
+    pytest.param(RECORD + "    text: absent.txt\n", 8, "cannot read the source text .*absent.txt: No such file",
+                 id="missing-text"),
+    pytest.param(RECORD + "    text: latin1.txt\n", 8, "cannot read the source text .*latin1.txt: not UTF-8 text",
+                 id="non-utf8-text"),
+    pytest.param(RECORD + "    text: folder\n", 8, "cannot read the source text .*folder: Is a directory",
+                 id="text-is-a-directory"),
+    pytest.param("records:\n  - id: x\n", 1, "expected a mapping with the single key 'sources'",
+                 id="wrong-top-key"),
+    pytest.param("sources:\n  id: x\n", 2, "'sources' must be a list of records", id="not-a-list"),
+]
+
+
+@pytest.mark.parametrize(("text", "line", "message"), BAD_RECORDS)
+def test_load_sources_refuses(tmp_path: Path, text: str, line: int, message: str) -> None:
+    (tmp_path / "latin1.txt").write_bytes("København".encode("latin-1"))
+    (tmp_path / "folder").mkdir()
+    path = _write(tmp_path, text)
+    with pytest.raises(InputError, match="^" + re.escape(f"{path}:{line}: ") + message):
+        load_sources(path)
+
+
+def test_load_sources_reports_every_bad_record(tmp_path: Path) -> None:
+    second = RECORD.split("\n", 1)[1].replace("tiny-source", "other") + "    date: May 2014\n"
+    path = _write(tmp_path, RECORD + "    colour: red\n" + second)
+    with pytest.raises(InputError) as info:
+        load_sources(path)
+    assert [(p.path, p.line) for p in info.value.problems] == [(path, 8), (path, 15)]
+
+
+TEXT = "Copenhagen is “the capital” of Denmark.\nIt's aiming at being   carbon-neutral\nby 2025."
+
+
+@pytest.mark.parametrize("quote", [
+    "Copenhagen is “the capital” of Denmark.",
+    'Copenhagen is "the capital" of Denmark.',
+    "Copenhagen is „the capital“ of Denmark.",
+    "It’s aiming at being carbon-neutral by 2025.",
+    "  It's aiming at\tbeing\n carbon-neutral  ",
+    "Copenhagen … carbon-neutral",
+    "Copenhagen ... by 2025.",
+    "Copenhagen is … of Denmark … being … 2025",
+    "… of Denmark.",
+])
+def test_quote_in_text_finds(quote: str) -> None:
+    assert quote_in_text(quote, TEXT)
+
+
+@pytest.mark.parametrize("quote", [
+    "Copenhagen is the capital of Denmark.",  # quotation marks dropped
+    "copenhagen is “the capital” of Denmark.",  # case differs
+    "Copenhagen is “the capital” of Denmark!",
+    "It's aiming at beingcarbon-neutral",  # whitespace removed, not changed
+    "carbon-neutral … Copenhagen",  # parts out of order
+    "Denmark … Denmark",  # a part used twice
+    "Copenhagen … Aarhus",
+])
+def test_quote_in_text_misses(quote: str) -> None:
+    assert not quote_in_text(quote, TEXT)
+
+
+@pytest.mark.parametrize("quote", ["…", "...", " … ", ""])
+def test_quote_in_text_refuses_a_quote_without_words(quote: str) -> None:
+    assert not quote_in_text(quote, TEXT)

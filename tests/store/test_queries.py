@@ -1,0 +1,211 @@
+"""Tests of the named queries: the catalogue, strict headers, bound parameters, pinned answers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from smartcity_kg import (
+    BuildOptions,
+    EntityIndex,
+    EntityNotFoundError,
+    InputError,
+    QueryError,
+    bind_params,
+    build,
+    load_catalogue,
+    open_store,
+    run_query,
+    shipped,
+)
+from smartcity_kg.store.queries import load_query
+
+QUERIES = shipped("queries")
+COLUMNS = {
+    "us-firm-partnerships": ["firm", "partner", "date", "source"],
+    "initiatives": ["initiative", "city", "launched"],
+    "awards": ["winner", "award", "year"],
+    "city-targets": ["city", "target", "year"],
+    "country-rankings": ["report", "country", "rank"],
+    "market-estimates": ["estimator", "scope", "amount", "currency", "year"],
+    "investment-sectors": ["country", "sector"],
+    "market-insights": ["country", "kind", "statement"],
+    "decision-makers": ["post", "organisation", "country", "holder", "from", "to"],
+    "evidence": ["subject", "statement", "source", "quote"],
+}
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
+    out = tmp_path_factory.mktemp("queries") / "build"
+    build(out)
+    return open_store(out)
+
+
+@pytest.fixture(scope="module")
+def index(store: ox.Store) -> EntityIndex:
+    return EntityIndex.from_store(store)
+
+
+def answer(store: ox.Store, index: EntityIndex, name: str, **params: str) -> list[dict[str, str]]:
+    query = load_catalogue(QUERIES)[name]
+    result = run_query(store, query, bind_params(query, params, index))
+    rows = list(csv.reader(io.StringIO(result.to_csv(index.labels))))
+    assert rows[0] == COLUMNS[name]
+    return [dict(zip(rows[0], row)) for row in rows[1:]]
+
+
+def test_catalogue_has_every_query_of_the_issue() -> None:
+    catalogue = load_catalogue(QUERIES)
+    assert set(COLUMNS) <= set(catalogue)
+    for query in catalogue.values():
+        assert query.summary and query.description, query.name
+
+
+@pytest.mark.parametrize("path", sorted(QUERIES.glob("*.rq")), ids=lambda p: p.stem)
+def test_every_query_runs_has_its_columns_and_no_duplicate_rows(path: Path, store: ox.Store, index: EntityIndex) -> None:
+    query = load_query(path)
+    given = {p.name: "Cisco" for p in query.params if p.required}
+    result = run_query(store, query, bind_params(query, given, index))
+    if query.name in COLUMNS:
+        assert result.columns == COLUMNS[query.name]
+    rows = [tuple(str(t) for t in row) for row in result.rows]
+    assert len(rows) == len(set(rows)), "a fact stated by several sources must come back once"
+
+
+def test_a_required_parameter_must_be_given(index: EntityIndex) -> None:
+    query = load_catalogue(QUERIES)["evidence"]
+    with pytest.raises(QueryError, match="'evidence' needs the parameter 'entity'"):
+        bind_params(query, {}, index)
+
+
+def test_awards(store: ox.Store, index: EntityIndex) -> None:
+    rows = answer(store, index, "awards")
+    assert {"winner": "Copenhagen Connecting", "award": "World Smart Cities Awards", "year": "2014"} in rows
+
+
+def test_city_targets(store: ox.Store, index: EntityIndex) -> None:
+    rows = answer(store, index, "city-targets")
+    assert {"city": "Copenhagen", "target": "become carbon-neutral", "year": "2025"} in rows
+
+
+def test_country_rankings(store: ox.Store, index: EntityIndex) -> None:
+    rows = answer(store, index, "country-rankings")
+    firsts = {r["country"] for r in rows if r["report"] == "Mapping Smart Cities in the EU" and r["rank"] == "1"}
+    assert firsts == {"Denmark", "Sweden", "Estonia", "Slovenia"}
+
+
+def test_market_estimates(store: ox.Store, index: EntityIndex) -> None:
+    rows = answer(store, index, "market-estimates")
+    assert {"estimator": "Arup", "scope": "global smart urban services", "amount": "400000000000",
+            "currency": "USD", "year": "2020"} in rows
+
+
+def test_investment_sectors(store: ox.Store, index: EntityIndex) -> None:
+    rows = answer(store, index, "investment-sectors")
+    sectors = {r["sector"] for r in rows if r["country"] == "Denmark"}
+    assert sectors >= {"intelligent lighting", "intelligent transport systems", "climate adaptation",
+                       "energy renovation and retrofitting", "smart grid technology",
+                       "digitalisation of social and health care services"}
+
+
+def test_market_insights(store: ox.Store, index: EntityIndex) -> None:
+    rows = answer(store, index, "market-insights")
+    kinds = {r["kind"] for r in rows if r["country"] == "Denmark"}
+    assert kinds == {"market standing", "market challenge", "market opportunity", "entry strategy"}
+    statements = {r["statement"] for r in rows}
+    assert "Most legislation is governed on an EU level." in statements
+    assert "The first step would be to become part of a Smart City project or pilot." in statements
+
+
+def test_initiatives(store: ox.Store, index: EntityIndex) -> None:
+    rows = answer(store, index, "initiatives")
+    smart_aarhus = [r for r in rows if r["initiative"] == "Smart Aarhus"]
+    assert smart_aarhus and smart_aarhus[0]["city"] == "Aarhus"
+    assert smart_aarhus[0]["launched"].startswith("2012")
+    assert any(r["initiative"] == "Copenhagen Connecting" and r["city"] == "Copenhagen" for r in rows)
+
+
+def test_evidence_quotes_the_guide(store: ox.Store, index: EntityIndex) -> None:
+    rows = answer(store, index, "evidence", entity="Arup")
+    quote = ("‘Arup’, the international design and engineering consultancy, estimates that global smart urban "
+             "services will grow to USD 400 billion annually by 2020.")
+    assert {r["subject"] for r in rows} >= {"Arup", "Global smart urban services, USD 400 billion a year by 2020"}
+    assert all(r["source"] for r in rows)
+    assert any(r["quote"] == quote and r["source"] == "Denmark – Smart Cities" for r in rows)
+
+
+def test_evidence_takes_an_iri_or_an_id(store: ox.Store, index: EntityIndex) -> None:
+    by_label = answer(store, index, "evidence", entity="Arup")
+    assert answer(store, index, "evidence", entity="arup") == by_label
+    assert answer(store, index, "evidence", entity="https://w3id.org/smartcity-kg/id/arup") == by_label
+
+
+def test_parameters_are_bound_as_terms_not_spliced(store: ox.Store, index: EntityIndex) -> None:
+    query = load_catalogue(QUERIES)["evidence"]
+    hostile = ox.Literal('x" } UNION { ?subject ?p ?o } #')
+    assert run_query(store, query, {"entity": hostile}).rows == []
+
+
+def test_unknown_parameter_is_refused(store: ox.Store, index: EntityIndex) -> None:
+    query = load_catalogue(QUERIES)["awards"]
+    with pytest.raises(QueryError, match="has no parameter country; its parameters: none"):
+        bind_params(query, {"country": "DK"}, index)
+
+
+def test_unknown_entity_suggests_close_labels(index: EntityIndex) -> None:
+    with pytest.raises(EntityNotFoundError, match="did you mean .*'Copenhagen'"):
+        index.resolve("Copenhagn")
+
+
+def test_csv_json_shapes(store: ox.Store, index: EntityIndex) -> None:
+    query = load_catalogue(QUERIES)["country-rankings"]
+    result = run_query(store, query)
+    data = json.loads(result.to_json(index.labels))
+    assert data["head"]["vars"] == COLUMNS["country-rankings"]
+    first = data["results"]["bindings"][0]
+    assert first["country"]["type"] == "uri" and first["country"]["label"]
+    # pyoxigraph's store keeps xsd:positiveInteger values as xsd:integer; the files keep the type.
+    assert first["rank"]["datatype"] == "http://www.w3.org/2001/XMLSchema#integer"
+
+
+@pytest.mark.parametrize(("header", "message"), [
+    ("#+ summary: x\n#+ colour: red\n", "unknown header key 'colour'"),
+    ("#+ description: no summary\n", "needs 'summary:'"),
+    ("SELECT * WHERE { ?s ?p ?o }\n", "expected a '#\\+' header"),
+    ("#+ summary: x\n#+ params:\n#+   - name: nowhere\n#+     description: unused\n", "'nowhere' is not used"),
+    ("#+ summary: x\n#+ params:\n#+   - name: s\n#+     description: d\n#+     kind: number\n", "unknown kind 'number'"),
+    ("#+ summary: [unclosed\n", "malformed YAML"),
+])
+def test_bad_headers_are_refused(tmp_path: Path, header: str, message: str) -> None:
+    path = tmp_path / "bad.rq"
+    path.write_text(header + "SELECT ?s WHERE { ?s ?p ?o }\n")
+    with pytest.raises(InputError, match=message):
+        load_query(path)
+    with pytest.raises(InputError, match="bad.rq"):
+        load_query(path)
+
+
+def test_queries_run_without_reasoning_where_they_can(tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(out, BuildOptions(reason=False))
+    store = open_store(out)
+    index = EntityIndex.from_store(store)
+    assert answer(store, index, "us-firm-partnerships") == []  # needs the inferred U.S. firms
+    assert answer(store, index, "city-targets")
+
+
+def test_store_on_disk_is_reused_until_the_build_changes(tmp_path: Path) -> None:
+    out, disk = tmp_path / "build", tmp_path / "store"
+    build(out, BuildOptions(reason=False))
+    first = len(open_store(out, disk))
+    stamp = (disk / "smartcity-kg-build.sha256").read_text()
+    assert len(open_store(out, disk)) == first
+    build(out, BuildOptions(reason=True))
+    assert len(open_store(out, disk)) > first
+    assert (disk / "smartcity-kg-build.sha256").read_text() != stamp
