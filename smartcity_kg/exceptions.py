@@ -9,7 +9,9 @@ The hierarchy::
     │   ├── JavaNotFoundError              HermiT needs Java and there is none
     │   └── InconsistentOntologyError      the facts make the ontology inconsistent
     ├── QueryError (ValueError)            an unknown query, a bad parameter or a bad header
-    └── EntityNotFoundError (LookupError)  an entity that is not in the graph, or is ambiguous
+    ├── EntityNotFoundError (LookupError)  an entity that is not in the graph, or is ambiguous
+    ├── OutputError (ValueError)           an output that would replace what the project did not write
+    └── EndpointError (ConnectionError)    a remote SPARQL endpoint or store that is down or refuses
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
+    "EndpointError",
     "EntityNotFoundError",
+    "OutputError",
     "Problem",
     "InconsistentOntologyError",
     "InputError",
@@ -93,3 +97,24 @@ class EntityNotFoundError(SmartCityKGError, LookupError):
     def __init__(self, message: str, candidates: list[str] | None = None) -> None:
         self.candidates = list(candidates or [])
         super().__init__(message)
+
+
+class OutputError(SmartCityKGError, ValueError):
+    """An output path that is refused: it holds what the project did not write, or it is an input.
+
+    ``path`` is the refused output, ``reason`` says why in a few words.
+    """
+
+    def __init__(self, path: Path, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{path}: {reason}")
+
+
+class EndpointError(SmartCityKGError, ConnectionError):
+    """A remote SPARQL endpoint or Graph Store could not be reached, or refused the request."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        self.url = url
+        self.reason = reason
+        super().__init__(f"{url}: {reason}")
