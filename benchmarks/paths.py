@@ -30,9 +30,9 @@ def main() -> None:
     """Print the median time of each step over ``--runs`` runs."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--out", type=Path, default=Path("build"))
+    parser.add_argument("--build-dir", type=Path, default=Path("build"))
     args = parser.parse_args()
-    store = open_store(args.out)
+    store = open_store(args.build_dir)
     index = EntityIndex.from_store(store)
     network = project(store, labels=index.labels)
     cisco = index.resolve("Cisco").value

@@ -144,7 +144,7 @@ def serve(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., contextlib.
     def start(build_dir: Path, *options: str) -> Iterator[str]:
         port = _free_port()
         url = f"http://127.0.0.1:{port}"
-        command = [sys.executable, "-m", "smartcity_kg", "serve", "--out", str(build_dir), "--port", str(port), *options]
+        command = [sys.executable, "-m", "smartcity_kg", "serve", "--build-dir", str(build_dir), "--port", str(port), *options]
         log = tmp_path_factory.mktemp("serve") / "server.log"
         with _running(command, url + "/", log):
             yield url

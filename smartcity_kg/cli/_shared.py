@@ -1,108 +1,140 @@
-"""What the command-line modules share: common options, error reporting, opening the graph."""
+"""What the command-line modules share: the common options, error reporting, opening the graph.
+
+One vocabulary everywhere: ``--build-dir`` is the folder of the built graph (the output of
+``build``, the input of every other command), ``-o/--output`` is every file or folder a
+command writes, ``--from`` the entity a path starts from, ``--home`` a firm profile's home
+country, ``--market`` the market entered, ``--format`` how results are printed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from ..exceptions import SmartCityKGError
+from ..exceptions import EntityNotFoundError, OutputError, QueryError, SmartCityKGError
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
     from ..builder.pipeline import BuildOptions, BuildResult
-    from ..store.entities import EntityIndex
     from ..network.projection import Network
+    from ..store.entities import EntityIndex
 
-__all__ = ["OUT", "STORE", "fail", "network_of", "open_graph", "build_options", "resolve_class", "run_build"]
+__all__ = ["BUILD_DIR", "EXIT_CODES", "STORE", "UsageFailure", "build_options", "fail", "format_option",
+           "network_of", "open_graph", "output_option", "resolve_class", "run_build"]
 
-OUT = click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-                    show_default=True, help="Directory of the built graph.")
+F = TypeVar("F", bound=Callable[..., Any])
 
+#: Written under every command's ``--help`` and in README.
+EXIT_CODES = ("Exit status: 0 done (\"no path\" included); 1 a problem with the data, the graph or a server; "
+              "2 a usage error.")
+
+BUILD_DIR = click.option("--build-dir", "build_dir", type=click.Path(file_okay=False, path_type=Path),
+                         default=Path("build"), show_default=True,
+                         help="Folder of the built graph (written by 'build', read by the other commands).")
 
 STORE = click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
-                      help="Keep the loaded graph in an on-disk store here and reuse it.")
+                     help="Keep the loaded graph in an on-disk store in this folder and reuse it.")
 
 
-class _BadInput(click.ClickException):
-    """A click error for bad input: exit status 2."""
+def output_option(what: str, *, required: bool = True, default: Path | None = None) -> Callable[[F], F]:
+    """The ``-o/--output`` option: ``what`` says what is written there."""
+    return click.option("--output", "-o", "output", type=click.Path(path_type=Path), required=required and default is None,
+                        default=default, show_default=default is not None, help=what)
+
+
+def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:
+    """The ``--format`` option of a command that prints results."""
+    return click.option("--format", "fmt", type=click.Choice(list(choices)), default=default, show_default=True,
+                        help="How to print the results.")
+
+
+class UsageFailure(click.ClickException):
+    """A usage error found after parsing (a name that resolves to nothing, a refused output): exit 2."""
 
     exit_code = 2
 
 
 def fail(exc: SmartCityKGError) -> click.ClickException:
-    """A click error for ``exc``: exit status 2 for bad input, 1 otherwise."""
-    return _BadInput(str(exc)) if isinstance(exc, ValueError) else click.ClickException(str(exc))
+    """The click error for ``exc``: exit 2 for what the user typed, 1 for the data, the graph or a server."""
+    if isinstance(exc, (OutputError, QueryError, EntityNotFoundError)):
+        return UsageFailure(str(exc))
+    return click.ClickException(str(exc))  # exit status 1
 
 
-def build_options(ontology: Path | None, graph: Path | None, checks: Path | None, base: str | None,
-                  reason: bool, reason_timeout: float) -> BuildOptions:
+def build_options(ontology: Path | None = None, graph: Path | None = None, checks: Path | None = None,
+                  base: str | None = None, reasoner: str = "rules", reason_timeout: float = 120.0) -> BuildOptions:
     """The build options, the shipped files standing in for any path not given."""
     from dataclasses import replace
 
     from ..builder.pipeline import BuildOptions
 
-    options = replace(BuildOptions(), reason=reason, reason_timeout=reason_timeout)
-    if ontology is not None:
-        options = replace(options, ontology_dir=ontology)
-    if graph is not None:
-        options = replace(options, graph_dir=graph)
-    if checks is not None:
-        options = replace(options, checks_dir=checks)
-    if base is not None:
-        options = replace(options, base=base)
-    return options
+    given: dict[str, Any] = {"reasoner": reasoner, "reason_timeout": reason_timeout}
+    for name, value in (("ontology_dir", ontology), ("graph_dir", graph), ("checks_dir", checks), ("base", base)):
+        if value is not None:
+            given[name] = value
+    return replace(BuildOptions(), **given)
 
 
-def run_build(out: Path, options: BuildOptions, quiet: bool) -> BuildResult:
-    """Build into ``out``, with a progress display on a terminal only."""
+def run_build(build_dir: Path, options: BuildOptions, quiet: bool) -> BuildResult:
+    """Build into ``build_dir``, with a progress display on a terminal only."""
     from rich.console import Console
 
     from ..builder.pipeline import build
 
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
-        return build(out, options)
+        return build(build_dir, options)
     with console.status("building") as status:
-        return build(out, options, on_stage=lambda stage: status.update(f"building: {stage}"))
+        return build(build_dir, options, on_stage=lambda stage: status.update(f"building: {stage}"))
 
 
-def open_graph(out: Path, store_dir: Path | None) -> tuple[ox.Store, EntityIndex]:
-    """The store of the build in ``out`` (building it first if there is none) and its index."""
-    from ..store.entities import EntityIndex
+def ensure_build(build_dir: Path) -> None:
+    """Build the shipped graph into ``build_dir`` when it holds none (see :func:`open_graph`)."""
+    if (build_dir / "graph.trig").is_file():
+        return
+    click.echo(f"no graph in {build_dir}/; building it first", err=True)
+    run_build(build_dir, build_options(), quiet=False)
+
+
+def open_graph(build_dir: Path, store_dir: Path | None) -> tuple[ox.Store, EntityIndex]:
+    """The store of the build in ``build_dir`` (building it first if there is none) and its index."""
     from ..store.dataset import open_store
+    from ..store.entities import EntityIndex
 
-    if not (out / "graph.trig").is_file():
-        click.echo(f"no graph in {out}/; building it first", err=True)
-        run_build(out, build_options(None, None, None, None, True, 120.0), quiet=False)
-    store = open_store(out, store_dir)
+    ensure_build(build_dir)
+    store = open_store(build_dir, store_dir)
     return store, EntityIndex.from_store(store)
 
 
-def network_of(out: Path, store_dir: Path | None) -> tuple[Network, EntityIndex, ox.Store]:
-    """The projected network of the build in ``out``, its entity index and its store."""
+def network_of(build_dir: Path, store_dir: Path | None) -> tuple[Network, EntityIndex, ox.Store]:
+    """The projected network of the build in ``build_dir``, its entity index and its store."""
     from ..network.projection import project
 
-    store, index = open_graph(out, store_dir)
+    store, index = open_graph(build_dir, store_dir)
     return project(store, labels=index.labels), index, store
 
 
-def resolve_class(network: Network, name: str) -> str:
-    """The IRI of a class named by IRI, local name or label."""
+def resolve_class(network: Network, name: str, option: str = "--to-class") -> str:
+    """The IRI of a class named by IRI, prefixed name (``sck:Post``), local name or label."""
     import difflib
 
-    from ..namespaces import SCK
+    from ..namespaces import PREFIXES, SCK
 
     classes = {t for types in network.types.values() for t in types}
-    wanted = name.strip().casefold()
+    wanted = name.strip()
+    prefix, colon, local_name = wanted.partition(":")
+    if colon and prefix in PREFIXES and not local_name.startswith("//"):
+        wanted = PREFIXES[prefix] + local_name
+    folded = wanted.casefold()
     for iri in sorted(classes, key=lambda i: (not i.startswith(SCK), i)):  # the ontology's own classes first
         local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-        if wanted in (iri.casefold(), local.casefold(), network.labels.get(iri, "").casefold()):
+        if folded in (iri.casefold(), local.casefold(), network.labels.get(iri, "").casefold()):
             return iri
     names = sorted({network.labels.get(i, i) for i in classes})
     close = difflib.get_close_matches(name, names, n=5)
     hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise click.BadParameter(f"no class {name!r} in the graph{hint}", param_hint="--to-class")
-
+    raise UsageFailure(f"{option}: no class {name!r} in the graph{hint}")

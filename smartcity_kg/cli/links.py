@@ -6,26 +6,28 @@ from pathlib import Path
 
 import click
 
-from ._shared import OUT, STORE, fail, open_graph
+from ._shared import BUILD_DIR, EXIT_CODES, STORE, fail, format_option, open_graph, output_option
+from ._tables import plural, print_records
 from ..exceptions import SmartCityKGError
 
 __all__ = ['link_command', 'links_command']
 
 
-@click.command("link")
-@OUT
-@click.option("--review", "review", type=click.Path(dir_okay=False, path_type=Path), default=Path("link-review.csv"),
-              show_default=True, help="The review file to write (or, with --accept, to read).")
+@click.command("link", epilog=EXIT_CODES)
+@BUILD_DIR
+@output_option("The review file to write (CSV): one proposal a row, to mark accept=yes.",
+               default=Path("link-review.csv"))
 @click.option("--wikidata/--no-wikidata", default=True, show_default=True, help="Ask Wikidata about organisations.")
 @click.option("--offline", is_flag=True, help="Answer Wikidata questions from the cache only.")
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), help="Wikidata cache folder.")
-@click.option("--accept", "accept", is_flag=True, help="Write the review file's accepted links into the fact sheets.")
+@click.option("--accept", "accept", metavar="REVIEW", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Write the links marked accept=yes in this review file into the fact sheets (proposes nothing).")
 @click.option("--graph", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="With --accept: the graph folder whose facts/ receive the links. Default: the shipped one.")
 @STORE
-def link_command(out: Path, review: Path, wikidata: bool, offline: bool, cache: Path | None, accept: bool,
+def link_command(build_dir: Path, output: Path, wikidata: bool, offline: bool, cache: Path | None, accept: Path | None,
                  graph: Path | None, store_dir: Path | None) -> None:
-    """Propose links to GeoNames, ISO 3166 and Wikidata for review, or accept the reviewed ones."""
+    """Propose links to GeoNames, ISO 3166 and Wikidata for review (-o), or accept the reviewed ones (--accept)."""
     import datetime
 
     from ..link.linking import (
@@ -35,51 +37,59 @@ def link_command(out: Path, review: Path, wikidata: bool, offline: bool, cache: 
         propose_places,
         write_review,
     )
-    from ..resources import shipped
     from ..link.wikidata import WikidataClient
+    from ..resources import shipped
 
     try:
-        if accept:
-            counts = accept_review(review, (graph or shipped("graph")) / "facts", datetime.date.today().isoformat())
+        if accept is not None:
+            counts = accept_review(accept, (graph or shipped("graph")) / "facts", datetime.date.today().isoformat())
             for sheet, count in counts.items():
-                click.echo(f"added {count} links to {sheet}.yaml")
+                click.echo(f"added {plural(count, 'link')} to {sheet}.yaml")
             if not counts:
                 click.echo("no new accepted link in the review file")
             return
-        store, _ = open_graph(out, store_dir)
+        store, _ = open_graph(build_dir, store_dir)
         proposals = propose_places(store)
         unreached: list[Unreached] = []
         if wikidata:
             found, unreached = propose_organisations(store, WikidataClient(cache, offline=offline))
             proposals += found
+        write_review(proposals, output)
     except SmartCityKGError as exc:
         raise fail(exc) from None
-    write_review(proposals, review)
     by_status: dict[str, int] = {}
     for proposal in proposals:
         by_status[proposal.status] = by_status.get(proposal.status, 0) + 1
-    click.echo(f"wrote {review}: {len(proposals)} proposals (" +
-               ", ".join(f"{n} {s}" for s, n in sorted(by_status.items())) + "); mark accept=yes and run 'link --accept'")
+    click.echo(f"wrote {output}: {plural(len(proposals), 'proposal')} (" +
+               ", ".join(f"{n} {s}" for s, n in sorted(by_status.items())) +
+               f"); mark accept=yes and run 'smartcity-kg link --accept {output}'")
     for item in unreached:
         click.echo(f"could not ask {item.register} about {item.label}: {item.reason}", err=True)
 
 
-@click.command("links")
-@OUT
+@click.command("links", epilog=EXIT_CODES)
+@format_option("table", "csv", "json", "markdown")
+@BUILD_DIR
 @STORE
-def links_command(out: Path, store_dir: Path | None) -> None:
+def links_command(fmt: str, build_dir: Path, store_dir: Path | None) -> None:
     """For each class, how many entities are linked to each open-data register, and which are not."""
-    from ..store.queries import bind_params, load_catalogue, run_query
     from ..resources import shipped
+    from ..store.queries import bind_params, load_catalogue, run_query
 
     try:
-        store, index = open_graph(out, store_dir)
+        store, index = open_graph(build_dir, store_dir)
         catalogue = load_catalogue(shipped("queries"))
         coverage = run_query(store, catalogue["links"])
         unlinked = run_query(store, catalogue["unlinked"], bind_params(catalogue["unlinked"], {}, index))
     except SmartCityKGError as exc:
         raise fail(exc) from None
-    click.echo(coverage.to_csv(index.labels), nl=False)
     names = sorted(index.labels.get(row[1].value, row[1].value) for row in unlinked.rows if row[1] is not None)
-    click.echo(f"\n{len(names)} organisations without any link: " + "; ".join(names))
+    if fmt == "json":
+        import json
 
+        click.echo(json.dumps({"coverage": [dict(zip(coverage.columns, row)) for row in coverage.cells(index.labels)],
+                               "unlinked_organisations": names}, ensure_ascii=False, indent=2))
+        return
+    print_records(coverage.columns, coverage.cells(index.labels), fmt, noun=("class", "classes"))
+    if fmt != "csv":
+        click.echo(f"\n{plural(len(names), 'organisation')} without any link: " + "; ".join(names))

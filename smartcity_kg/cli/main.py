@@ -1,4 +1,4 @@
-"""The ``smartcity-kg`` command line: the group and its commands for building, querying and serving.
+"""The ``smartcity-kg`` command line: the group and its commands for building, querying, serving and pushing.
 
 The commands on the network (paths, brokers, opportunities, view, export) are in
 :mod:`smartcity_kg.cli.network`, those for open data (link, links) in :mod:`smartcity_kg.cli.links`.
@@ -12,120 +12,135 @@ from typing import Any
 
 import click
 
-from ._shared import OUT, STORE, build_options, fail, open_graph, run_build
-from .links import link_command, links_command
-from .network import (
-    brokers_command,
-    export_command,
-    opportunities_command,
-    paths_command,
-    view_command,
-)
+from .. import __version__
 from ..exceptions import SmartCityKGError
+from ._shared import BUILD_DIR, EXIT_CODES, STORE, UsageFailure, build_options, ensure_build, fail, format_option, open_graph, run_build
+from ._tables import plural, print_records
+from .links import link_command, links_command
+from .network import brokers_command, export_command, opportunities_command, paths_command, view_command
 
 __all__ = ["main"]
 
+_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="smartcity-kg")
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.version_option(__version__, "--version", "-V", prog_name="smartcity-kg")
 def main() -> None:
-    """A knowledge graph of smart-city market opportunities, with source-cited facts."""
+    """A knowledge graph of smart-city market opportunities, with source-cited facts.
+
+    Build the graph once ('smartcity-kg build'), then ask it: named queries, explained paths
+    from a firm to the people who decide, brokers, opportunities, views, exports, a server.
+    """
 
 
-@main.command("build")
-@OUT
-@click.option("--ontology", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Ontology directory (hub smartcity-kg.ttl, modules, shapes/). Default: the shipped one.")
-@click.option("--graph", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Graph directory (sources/sources.yaml, facts/*.yaml). Default: the shipped one.")
-@click.option("--checks", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Directory of *-violation.rq quality checks. Default: the shipped one.")
-@click.option("--base", help="Base IRI of the entities, ending in '/'.", default=None)
-@click.option("--reason/--no-reason", default=True, show_default=True, help="Reason with HermiT (needs Java).")
+@main.command("build", epilog=EXIT_CODES)
+@BUILD_DIR
+@click.option("--ontology", type=_DIR, help="Ontology folder (hub smartcity-kg.ttl, modules, shapes/). Default: the shipped one.")
+@click.option("--graph", type=_DIR, help="Graph folder (sources/sources.yaml, facts/*.yaml). Default: the shipped one.")
+@click.option("--checks", type=_DIR, help="Folder of *-violation.rq quality checks. Default: the shipped one.")
+@click.option("--base", help="Base IRI of the entities, ending in '/' or '#'.", default=None)
+@click.option("--reasoner", type=click.Choice(["rules", "hermit", "none"]), default="rules", show_default=True,
+              help="rules: the ontology's axioms as rules, no Java needed; hermit: owlready2 and HermiT (needs Java); "
+                   "none: no inferred classes (paths then find no decision maker).")
 @click.option("--reason-timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
               help="Seconds the reasoner may take.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
-def build_command(out: Path, ontology: Path | None, graph: Path | None, checks: Path | None,
-                  base: str | None, reason: bool, reason_timeout: float, quiet: bool) -> None:
-    """Build the graph: validate, reason, and write TriG, N-Triples, Turtle, JSON-LD and a report."""
+@format_option("table", "json")
+def build_command(build_dir: Path, ontology: Path | None, graph: Path | None, checks: Path | None,
+                  base: str | None, reasoner: str, reason_timeout: float, quiet: bool, fmt: str) -> None:
+    """Build the graph: validate, reason, and write TriG, N-Triples, Turtle, JSON-LD and a report.
+
+    The build folder is replaced only when the build succeeds, and only when it is absent,
+    empty or a build that smartcity-kg wrote.
+    """
+    import json
+
     try:
-        result = run_build(out, build_options(ontology, graph, checks, base, reason, reason_timeout), quiet)
+        result = run_build(build_dir, build_options(ontology, graph, checks, base, reasoner, reason_timeout), quiet)
     except SmartCityKGError as exc:
         raise fail(exc) from None
     report: dict[str, Any] = result.report
+    if fmt == "json":
+        click.echo(json.dumps({"build_dir": str(build_dir), "report": report, "timings": result.timings}, indent=2,
+                              ensure_ascii=False))
+        return
     reasoning = report["reasoning"]
-    click.echo(f"built {out}/: {report['triples']} triples ({report['quads']} quads) from "
-               f"{len(report['sources'])} fact sheets, {report['items']} items")
+    click.echo(f"built {build_dir}/: {report['triples']} triples ({report['quads']} quads) from "
+               f"{plural(len(report['sources']), 'fact sheet')}, {plural(report['items'], 'item')}")
     if reasoning.get("reasoner"):
-        click.echo(f"reasoning: consistent; {reasoning['inferred_triples']} inferred triples")
+        click.echo(f"reasoning: {reasoning['reasoner']}; consistent; "
+                   f"{plural(reasoning['inferred_triples'], 'inferred triple')}")
     else:
-        click.echo("reasoning: skipped (--no-reason)")
+        click.echo("reasoning: skipped (--reasoner none): no inferred classes, so paths find no decision maker")
     click.echo("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()))
 
 
-@main.command("queries")
-@click.option("--queries", "queries_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Directory of named queries. Default: the shipped one.")
-def queries_command(queries_dir: Path | None) -> None:
-    """List the named queries with their parameters."""
-    from ..store.queries import load_catalogue
+def _catalogues(queries_dir: Path | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The named queries of ``queries_dir`` (default: the shipped ones) and those of its ``federated/``."""
     from ..resources import shipped
+    from ..store.queries import load_catalogue
 
+    folder = queries_dir or shipped("queries")
+    federated = load_catalogue(folder / "federated") if (folder / "federated").is_dir() else {}
+    return load_catalogue(folder), federated
+
+
+@main.command("queries", epilog=EXIT_CODES)
+@click.option("--queries", "queries_dir", type=_DIR, help="Folder of named queries. Default: the shipped one.")
+@format_option("table", "csv", "json", "markdown")
+def queries_command(queries_dir: Path | None, fmt: str) -> None:
+    """List the named queries with their parameters."""
     try:
-        folder = queries_dir or shipped("queries")
-        catalogue = load_catalogue(folder)
-        if (folder / "federated").is_dir():
-            catalogue.update(load_catalogue(folder / "federated"))
+        local, federated = _catalogues(queries_dir)
+        catalogue = {**local, **federated}
     except SmartCityKGError as exc:
         raise fail(exc) from None
-    for query in catalogue.values():
-        click.echo(f"{query.name}: {query.summary}")
-        for param in query.params:
-            default = f" (default: {param.default})" if param.default is not None else ""
-            click.echo(f"    --param {param.name}=…  {param.description}{default}")
+    rows = [[query.name, query.summary,
+             "; ".join(f"{p.name}" + (f" (default {p.default})" if p.default is not None else "") for p in query.params)]
+            for query in catalogue.values()]
+    print_records(["query", "summary", "parameters"], rows, fmt, noun=("query", "queries"))
 
 
-@main.command("query")
+@main.command("query", epilog=EXIT_CODES)
 @click.argument("name")
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="A parameter of the query; entities by IRI, id or label.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
-@OUT
+              help="A parameter of the query; entities by IRI, prefixed name, id or label.")
+@format_option("table", "csv", "json", "markdown")
+@BUILD_DIR
 @STORE
-@click.option("--queries", "queries_dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="Directory of named queries. Default: the shipped one.")
+@click.option("--queries", "queries_dir", type=_DIR, help="Folder of named queries. Default: the shipped one.")
 @click.option("--allow-service", is_flag=True,
               help="Allow a federated query (queries/federated/) to reach a remote endpoint through SERVICE.")
-def query_command(name: str, params: tuple[str, ...], fmt: str, out: Path, store_dir: Path | None,
+def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path, store_dir: Path | None,
                   queries_dir: Path | None, allow_service: bool) -> None:
-    """Run the named query NAME over the built graph (building it first if there is none)."""
-    from ..store.queries import bind_params, load_catalogue
-    from ..resources import shipped
+    """Run the named query NAME over the built graph (building it first if there is none).
 
+    CSV, Markdown and the table show entities by their label; JSON is the SPARQL 1.1 results
+    format with each entity's label added.
+    """
+    from ..store.queries import bind_params, run_query
+
+    given = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{item!r}; expected NAME=VALUE", param_hint="--param")
+        given[key] = value
     try:
-        folder = queries_dir or shipped("queries")
-        catalogue = load_catalogue(folder)
-        federated = load_catalogue(folder / "federated") if (folder / "federated").is_dir() else {}
+        catalogue, federated = _catalogues(queries_dir)
         if name in federated:
             if not allow_service:
-                raise click.UsageError(f"{name!r} is a federated query: it sends parts of itself to a remote "
-                                       "endpoint through SERVICE. Run it with --allow-service.")
+                raise UsageFailure(f"{name!r} is a federated query: it sends parts of itself to a remote "
+                                   "endpoint through SERVICE. Run it with --allow-service.")
             catalogue = {**catalogue, name: federated[name]}
         if name not in catalogue:
             import difflib
 
             close = difflib.get_close_matches(name, list(catalogue), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            raise click.UsageError(f"no named query {name!r}{hint} ('smartcity-kg queries' lists them)")
-        store, index = open_graph(out, store_dir)
-        given = {}
-        for item in params:
-            key, sep, value = item.partition("=")
-            if not sep or not key:
-                raise click.BadParameter(f"{item!r}; expected NAME=VALUE", param_hint="--param")
-            given[key] = value
-        from ..store.queries import run_query
-
+            raise UsageFailure(f"no named query {name!r}{hint} ('smartcity-kg queries' lists them)")
+        store, index = open_graph(build_dir, store_dir)
         result = run_query(store, catalogue[name], bind_params(catalogue[name], given, index))
     except SmartCityKGError as exc:
         raise fail(exc) from None
@@ -134,32 +149,13 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, out: Path, store
     elif fmt == "json":
         click.echo(result.to_json(index.labels), nl=False)
     else:
-        _table(result, index.labels)
+        print_records(result.columns, result.cells(index.labels), fmt)
 
 
-def _table(result, labels: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(*result.columns, show_lines=False)
-    for row in result.rows:
-        table.add_row(*[_cell(term, labels) for term in row])
-    Console(soft_wrap=False).print(table)
-    click.echo(f"{len(result.rows)} rows")
-
-
-def _cell(term, labels: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
-    from rich.markup import escape
-
-    from ..store.queries import _cell as cell
-
-    return escape(cell(term, labels))
-
-
-@main.command("serve")
+@main.command("serve", epilog=EXIT_CODES)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@OUT
+@BUILD_DIR
 @STORE
 @click.option("--endpoint", metavar="URL", help="Serve a remote SPARQL 1.1 endpoint (its default graph the union) instead of the build.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes.")
@@ -167,7 +163,7 @@ def _cell(term, labels: dict[str, str]) -> str:  # type: ignore[no-untyped-def]
 @click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) a query may return.")
 @click.option("--max-body", type=click.IntRange(1000), default=100_000, show_default=True, help="Bytes a request may carry.")
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="An origin allowed to query from a browser (repeatable; '*' for any).")
-def serve_command(host: str, port: int, out: Path, store_dir: Path | None, endpoint: str | None, workers: int,
+def serve_command(host: str, port: int, build_dir: Path, store_dir: Path | None, endpoint: str | None, workers: int,
                   timeout: float, max_rows: int, max_body: int, cors: tuple[str, ...]) -> None:
     """Serve SPARQL, named queries, entity pages and views over HTTP."""
     import logging
@@ -176,32 +172,36 @@ def serve_command(host: str, port: int, out: Path, store_dir: Path | None, endpo
 
     from ..serve.server import ServerConfig, create_app
 
-    if endpoint is None and not (out / "graph.trig").is_file():
-        click.echo(f"no graph in {out}/; building it first", err=True)
+    if endpoint is None:
         try:
-            run_build(out, build_options(None, None, None, None, True, 120.0), quiet=False)
+            ensure_build(build_dir)
         except SmartCityKGError as exc:
             raise fail(exc) from None
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    config = ServerConfig(build_dir=out, store_dir=store_dir, endpoint=endpoint, workers=workers, timeout=timeout,
+    config = ServerConfig(build_dir=build_dir, store_dir=store_dir, endpoint=endpoint, workers=workers, timeout=timeout,
                           max_rows=max_rows, max_body=max_body, cors_origins=cors)
     uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="info")
 
 
-@main.command("push")
+@main.command("push", epilog=EXIT_CODES)
 @click.option("--endpoint", required=True, metavar="URL",
               help="The Graph Store Protocol endpoint, such as http://localhost:7878/store for Oxigraph.")
-@OUT
-def push_command(endpoint: str, out: Path) -> None:
+@BUILD_DIR
+@format_option("table", "csv", "json")
+def push_command(endpoint: str, build_dir: Path, fmt: str) -> None:
     """Upload the built dataset's named graphs to a triple store (PUT: pushing twice changes nothing)."""
     from ..store.push import push
 
     try:
-        pushed = push(out, endpoint)
+        ensure_build(build_dir)
+        pushed = push(build_dir, endpoint)
     except SmartCityKGError as exc:
         raise fail(exc) from None
-    for item in pushed:
-        click.echo(f"pushed <{item.graph}>: {item.triples} triples")
+    if fmt == "table":
+        for item in pushed:
+            click.echo(f"pushed <{item.graph}>: {plural(item.triples, 'triple')}")
+    else:
+        print_records(["graph", "triples"], [[item.graph, item.triples] for item in pushed], fmt)
 
 
 for _command in (paths_command, brokers_command, opportunities_command, view_command, export_command,

@@ -2,145 +2,230 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from ._shared import OUT, STORE, fail, network_of, open_graph, resolve_class
 from ..exceptions import SmartCityKGError
+from ._shared import (
+    BUILD_DIR,
+    EXIT_CODES,
+    STORE,
+    UsageFailure,
+    fail,
+    format_option,
+    network_of,
+    open_graph,
+    output_option,
+    resolve_class,
+)
+from ._tables import plural, print_records
 
-__all__ = ['paths_command', 'brokers_command', 'opportunities_command', 'view_command', 'export_command']
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from ..network.paths import Path as Route
+    from ..network.projection import Network
+    from ..store.entities import EntityIndex
+
+__all__ = ["brokers_command", "export_command", "opportunities_command", "paths_command", "view_command"]
+
+_DECISION_MAKERS = "https://w3id.org/smartcity-kg/ontology#DanishDecisionMaker"
+_HOP_COLUMNS = ["path", "cost", "step", "from", "relation", "to", "date", "source", "quote"]
+
+FROM = click.option("--from", "source", metavar="ENTITY", help="The firm (or any entity) to start from: IRI, id or label.")
+FIRM = click.option("--firm", metavar="NAME", help="A firm that is not in the graph: its name (with --sector and --home).")
+HOME = click.option("--home", metavar="COUNTRY", default="US", show_default=True, help="A firm profile's home country.")
+MARKET = click.option("--market", metavar="COUNTRY", default="DK", show_default=True, help="The market: a country.")
+TO = click.option("--to", "target", metavar="ENTITY", help="One entity to reach.")
 
 
-@click.command("paths")
-@click.option("--from", "source", metavar="ENTITY", help="The firm (or any entity) to start from: IRI, id or label.")
-@click.option("--firm", metavar="NAME", help="A firm that is not in the graph: its name (use with --country and --sector).")
-@click.option("--country", metavar="COUNTRY", default="US", show_default=True, help="The profile's home country.")
-@click.option("--sector", "sectors", multiple=True, metavar="SECTOR", help="A sector of the profile (repeatable).")
-@click.option("--to", "target", metavar="ENTITY", help="One entity to reach.")
-@click.option("--to-class", "target_class", metavar="CLASS",
-              help="Reach any instance of this class. Default: Danish decision makers (the inferred class).")
-@click.option("--k", "k", type=int, default=5, show_default=True, help="How many paths (1-100).")
-@click.option("--max-hops", type=int, default=6, show_default=True, help="The longest path, in hops (1-10).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
-@OUT
-@STORE
-def paths_command(source: str | None, firm: str | None, country: str, sectors: tuple[str, ...], target: str | None,
-                  target_class: str | None, k: int, max_hops: int, fmt: str, out: Path, store_dir: Path | None) -> None:
-    """The k cheapest explained paths from a firm to decision makers, each hop with its evidence."""
-    import json
+def _check_start(source: str | None, firm: str | None, sectors: tuple[str, ...]) -> None:
+    """Refuse, before any work, a start that is not one entity or one firm profile with a sector."""
+    if (source is None) == (firm is None):
+        raise UsageFailure("give either --from ENTITY or --firm NAME (with --sector)")
+    if firm is not None and not sectors:
+        raise UsageFailure("a firm profile needs at least one --sector")
 
-    from ..namespaces import SCK
-    from ..network.paths import Profile, add_profile, find_paths
+
+def _start(network: Network, index: EntityIndex, source: str | None, firm: str | None, home: str,
+           sectors: tuple[str, ...]) -> tuple[Network, str]:
+    """The network (with the firm profile added, if one is given) and the node paths start from."""
+    from ..network.paths import Profile, add_profile
+
+    if firm is None:
+        return network, index.resolve(source or "").value
+    profile = Profile(firm, index.resolve(home).value, sectors)
+    return add_profile(network, profile), profile.iri
+
+
+def _targets(network: Network, index: EntityIndex, build_dir: Path, target: str | None,
+             target_class: str | None) -> tuple[set[str], str]:
+    """The nodes to reach and how the answer names them; refuses a build made without reasoning."""
+    if target is not None and target_class is not None:
+        raise UsageFailure("give --to or --to-class, not both")
+    if target is not None:
+        iri = index.resolve(target).value
+        return {iri}, network.labels.get(iri, target)
+    klass = resolve_class(network, target_class) if target_class else _DECISION_MAKERS
+    members = network.members(klass)
+    if not members and target_class is None:
+        _refuse_unreasoned(build_dir)
+    return members, f"any {network.labels.get(klass, klass)}"
+
+
+def _refuse_unreasoned(build_dir: Path) -> None:
+    """Fail (exit 1) when the build has no inferred classes, rather than answer "no path"."""
+    report = build_dir / "report.json"
+    reasoning = json.loads(report.read_text(encoding="utf-8")).get("reasoning", {}) if report.is_file() else {}
+    if not reasoning.get("reasoner"):
+        raise click.ClickException(
+            f"the build in {build_dir}/ was made without reasoning (--reasoner none), so no entity is known to be a "
+            "decision maker; rebuild it with 'smartcity-kg build'")
+
+
+def _print_paths(found: list[Route], fmt: str, start: str, name: str, goal: str, k: int, max_hops: int) -> None:
     from ..network.render import paths_markdown, paths_text
 
-    if (source is None) == (firm is None):
-        raise click.UsageError("give either --from ENTITY or --firm NAME (with --sector)")
-    if firm is not None and not sectors:
-        raise click.UsageError("a firm profile needs at least one --sector")
-    if target is not None and target_class is not None:
-        raise click.UsageError("give --to or --to-class, not both")
-    try:
-        network, index, _ = network_of(out, store_dir)
-        if firm is not None:
-            profile = Profile(firm, index.resolve(country).value, tuple(sectors))
-            network = add_profile(network, profile)
-            start = profile.iri
-        else:
-            start = index.resolve(source or "").value
-        if target is not None:
-            targets = {index.resolve(target).value}
-            goal = network.labels.get(next(iter(targets)), target)
-        else:
-            klass = resolve_class(network, target_class) if target_class else SCK + "DanishDecisionMaker"
-            targets = network.members(klass)
-            goal = f"any {network.labels.get(klass, klass)}"
-        found = find_paths(network, start, targets, k=k, max_hops=max_hops)
-    except SmartCityKGError as exc:
-        raise fail(exc) from None
-    name = network.labels.get(start, start)
     if fmt == "json":
         data = {"from": start, "from_label": name, "to": goal, "k": k, "max_hops": max_hops,
                 "paths": [p.to_dict() for p in found]}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    elif fmt == "csv":
+        rows = [[number, path.cost, step, hop.source_label, hop.relation, hop.target_label, hop.date,
+                 hop.evidence_source_label, hop.quote]
+                for number, path in enumerate(found, start=1) for step, hop in enumerate(path.hops, start=1)]
+        print_records(_HOP_COLUMNS, rows, "csv")
     elif not found:
-        click.echo(f"No path from {name} to {goal} within {max_hops} hops.")
+        click.echo(f"No path from {name} to {goal} within {plural(max_hops, 'hop')}.")
     elif fmt == "markdown":
         click.echo(paths_markdown(found), nl=False)
     else:
-        click.echo(f"{len(found)} cheapest paths from {name} to {goal}:\n")
+        click.echo(f"{plural(len(found), 'cheapest path')} from {name} to {goal}:\n")
         click.echo(paths_text(found), nl=False)
 
 
-@click.command("brokers")
-@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many brokers.")
-@OUT
+@click.command("paths", epilog=EXIT_CODES)
+@FROM
+@FIRM
+@HOME
+@click.option("--sector", "sectors", multiple=True, metavar="SECTOR", help="A sector of the firm profile (repeatable).")
+@TO
+@click.option("--to-class", "target_class", metavar="CLASS",
+              help="Reach any instance of this class (IRI, sck:Name, name or label). Default: Danish decision makers.")
+@click.option("--k", "k", type=int, default=5, show_default=True, help="How many paths (1-100).")
+@click.option("--max-hops", type=int, default=6, show_default=True, help="The longest path, in hops (1-10).")
+@format_option("table", "csv", "json", "markdown")
+@BUILD_DIR
 @STORE
-def brokers_command(top: int, out: Path, store_dir: Path | None) -> None:
+def paths_command(source: str | None, firm: str | None, home: str, sectors: tuple[str, ...], target: str | None,
+                  target_class: str | None, k: int, max_hops: int, fmt: str, build_dir: Path,
+                  store_dir: Path | None) -> None:
+    """The k cheapest explained paths from a firm to decision makers, each hop with its evidence."""
+    from ..network.paths import find_paths
+
+    _check_start(source, firm, sectors)
+    try:
+        network, index, _ = network_of(build_dir, store_dir)
+        network, start = _start(network, index, source, firm, home, sectors)
+        targets, goal = _targets(network, index, build_dir, target, target_class)
+        found = find_paths(network, start, targets, k=k, max_hops=max_hops)
+    except SmartCityKGError as exc:
+        raise fail(exc) from None
+    _print_paths(found, fmt, start, network.labels.get(start, start), goal, k, max_hops)
+
+
+@click.command("brokers", epilog=EXIT_CODES)
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many brokers.")
+@format_option("table", "csv", "json", "markdown")
+@BUILD_DIR
+@STORE
+def brokers_command(top: int, fmt: str, build_dir: Path, store_dir: Path | None) -> None:
     """The organisations and posts on the most U.S.-firm-to-Danish-decision-maker paths."""
     from ..network.brokers import find_brokers
     from ..network.render import brokers_text
 
     try:
-        network, _, _ = network_of(out, store_dir)
+        network, index, _ = network_of(build_dir, store_dir)
+        if not network.members(_DECISION_MAKERS):
+            _refuse_unreasoned(build_dir)
         found = find_brokers(network, top=top)
     except SmartCityKGError as exc:
         raise fail(exc) from None
-    click.echo(brokers_text(found) if found else "No broker: no U.S. firm reaches a Danish decision maker.\n", nl=False)
+    if fmt == "table":
+        click.echo(brokers_text(found) if found else "No broker: no U.S. firm reaches a Danish decision maker.\n", nl=False)
+        return
+    rows = [[rank, b.label, b.kind, b.score, b.node, " → ".join(b.example)] for rank, b in enumerate(found, start=1)]
+    print_records(["rank", "broker", "kind", "paths", "iri", "example"], rows, fmt)
 
 
-@click.command("opportunities")
-@click.option("--sector", required=True, metavar="SECTOR", help="The sector, by notation or label.")
-@click.option("--country", default="DK", show_default=True, metavar="COUNTRY", help="The market.")
-@click.option("--top", type=click.IntRange(1, 1000), default=15, show_default=True, help="How many answers.")
-@OUT
-@STORE
-def opportunities_command(sector: str, country: str, top: int, out: Path, store_dir: Path | None) -> None:
-    """The initiatives, authorities and decision makers investing in a sector, ranked, with evidence."""
-    from ..network.opportunities import find_opportunities
-    from ..store.queries import bind_params, load_catalogue, run_query
-    from ..network.render import opportunities_text
+def _in_market(store: ox.Store, index: EntityIndex, market: str) -> set[str]:
+    """The entities of the market ``market`` (the named query ``entities-in-country``)."""
     from ..resources import shipped
+    from ..store.queries import bind_params, load_catalogue, run_query
+
+    query = load_catalogue(shipped("queries"))["entities-in-country"]
+    rows = run_query(store, query, bind_params(query, {"country": market}, index)).rows
+    return {row[0].value for row in rows if row[0] is not None}
+
+
+@click.command("opportunities", epilog=EXIT_CODES)
+@click.option("--sector", required=True, metavar="SECTOR", help="The sector, by notation or label.")
+@MARKET
+@click.option("--top", type=click.IntRange(1, 1000), default=15, show_default=True, help="How many answers.")
+@format_option("table", "csv", "json", "markdown")
+@BUILD_DIR
+@STORE
+def opportunities_command(sector: str, market: str, top: int, fmt: str, build_dir: Path, store_dir: Path | None) -> None:
+    """The initiatives, authorities and decision makers of a market tied to a sector, ranked, with evidence."""
+    from ..network.opportunities import find_opportunities
+    from ..network.render import opportunities_text
 
     try:
-        network, index, store = network_of(out, store_dir)
-        query = load_catalogue(shipped("queries"))["entities-in-country"]
-        rows = run_query(store, query, bind_params(query, {"country": country}, index)).rows
-        in_country = {row[0].value for row in rows if row[0] is not None}
-        found = find_opportunities(network, sector, in_country, top=top)
+        network, index, store = network_of(build_dir, store_dir)
+        found = find_opportunities(network, sector, _in_market(store, index, market), top=top)
+        where = network.labels.get(index.resolve(market).value, market)
     except SmartCityKGError as exc:
         raise fail(exc) from None
-    where = network.labels.get(index.resolve(country).value, country)
-    if not found:
-        click.echo(f"No initiative, authority or decision maker in {where} is tied to {sector!r}.")
-    else:
-        click.echo(opportunities_text(found), nl=False)
+    if fmt == "table":
+        click.echo(opportunities_text(found) if found else
+                   f"No initiative, authority or decision maker in {where} is tied to {sector!r}.\n", nl=False)
+        return
+    rows = [[rank, item.label, item.kind, item.cost, item.node, " → ".join([item.path.hops[0].source_label] +
+                                                                       [h.target_label for h in item.path.hops])]
+            for rank, item in enumerate(found, start=1)]
+    print_records(["rank", "opportunity", "kind", "cost", "iri", "path"], rows, fmt)
 
 
-@click.command("view")
+@click.command("view", epilog=EXIT_CODES)
 @click.argument("kind", type=click.Choice(["overview", "ego", "paths", "opportunities"]))
-@click.option("--entity", metavar="ENTITY", help="ego: the entity at the centre; paths: the firm (--from).")
+@click.option("--entity", metavar="ENTITY", help="ego: the entity at the centre.")
 @click.option("--radius", type=int, default=1, show_default=True, help="ego: how many hops around the entity (1-4).")
 @click.option("--cap", type=int, default=25, show_default=True, help="ego: the most neighbours shown per node (1-500).")
-@click.option("--firm", metavar="NAME", help="paths: a firm profile instead of --entity.")
-@click.option("--country", default=None, help="paths: the profile's home country (default US); opportunities: the market (default DK).")
+@FROM
+@FIRM
+@HOME
+@MARKET
 @click.option("--sector", "sectors", multiple=True, metavar="SECTOR", help="paths: the profile's sectors; opportunities: the sector.")
-@click.option("--to", "target", metavar="ENTITY", help="paths: one entity to reach.")
-@click.option("--k", "k", type=int, default=5, show_default=True)
+@TO
+@click.option("--k", "k", type=int, default=5, show_default=True, help="paths: how many paths (1-100).")
 @click.option("--size-by", type=click.Choice(["degree", "broker"]), default="degree", show_default=True,
               help="overview: node size.")
-@click.option("--output", "-o", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The HTML file to write.")
-@OUT
+@output_option("The HTML file to write.")
+@BUILD_DIR
 @STORE
-def view_command(kind: str, entity: str | None, radius: int, cap: int, firm: str | None, country: str | None,
-                 sectors: tuple[str, ...], target: str | None, k: int, size_by: str, output: Path, out: Path,
-                 store_dir: Path | None) -> None:
-    """Write an interactive network view (offline HTML) of the graph, an entity, paths or a sector."""
+def view_command(kind: str, entity: str | None, radius: int, cap: int, source: str | None, firm: str | None, home: str,
+                 market: str, sectors: tuple[str, ...], target: str | None, k: int, size_by: str, output: Path,
+                 build_dir: Path, store_dir: Path | None) -> None:
+    """Write an interactive network view (offline HTML) of the graph, an entity, paths or a sector's opportunities."""
     from ..network import views
 
+    if kind == "paths":
+        _check_start(source, firm, sectors)
     try:
-        network, index, store = network_of(out, store_dir)
+        network, index, store = network_of(build_dir, store_dir)
         if kind == "overview":
             sizes = None
             if size_by == "broker":
@@ -150,75 +235,59 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, firm: str
             view = views.overview_view(network, sizes=sizes)
         elif kind == "ego":
             if entity is None:
-                raise click.UsageError("an ego view needs --entity")
+                raise UsageFailure("an ego view needs --entity")
             view = views.ego_view(network, index.resolve(entity).value, radius=radius, cap=cap)
         elif kind == "paths":
-            from ..namespaces import SCK
-            from ..network.paths import Profile, add_profile, find_paths
+            from ..network.paths import find_paths
 
-            if (entity is None) == (firm is None):
-                raise click.UsageError("a paths view needs --entity ENTITY or --firm NAME (with --sector)")
-            if firm is not None:
-                profile = Profile(firm, index.resolve(country or "US").value, tuple(sectors))
-                network = add_profile(network, profile)
-                start = profile.iri
-            else:
-                start = index.resolve(entity or "").value
-            targets = {index.resolve(target).value} if target else network.members(SCK + "DanishDecisionMaker")
+            network, start = _start(network, index, source, firm, home, sectors)
+            targets, _ = _targets(network, index, build_dir, target, None)
             view = views.paths_view(network, find_paths(network, start, targets, k=k),
                                     title=f"Paths from {network.labels.get(start, start)}")
         else:
             from ..network.opportunities import find_opportunities
             from ..network.paths import resolve_sector
-            from ..store.queries import bind_params, load_catalogue, run_query
-            from ..resources import shipped
 
             if len(sectors) != 1:
-                raise click.UsageError("an opportunities view needs one --sector")
-            market = country or "DK"
-            query = load_catalogue(shipped("queries"))["entities-in-country"]
-            rows = run_query(store, query, bind_params(query, {"country": market}, index)).rows
-            in_country = {row[0].value for row in rows if row[0] is not None}
-            found = find_opportunities(network, sectors[0], in_country)
+                raise UsageFailure("an opportunities view needs one --sector")
+            found = find_opportunities(network, sectors[0], _in_market(store, index, market))
             view = views.opportunities_view(network, resolve_sector(network, sectors[0]), found)
+        view.save(output)
     except SmartCityKGError as exc:
         raise fail(exc) from None
-    view.save(output)
-    click.echo(f"wrote {output}: {view.nodes} nodes, {view.edges} ties, {len(view.html.encode()) / 1024:.0f} KiB")
+    click.echo(f"wrote {output}: {plural(view.nodes, 'node')}, {plural(view.edges, 'tie')}, "
+               f"{len(view.html.encode()) / 1024:.0f} KiB")
 
 
-@click.command("export")
+@click.command("export", epilog=EXIT_CODES)
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv", "schema-jsonld", "void"]), required=True,
               help="graphml, gexf: the projected network; csv: the network (nodes.csv, edges.csv) and one table "
-                   "per class (tables/); schema-jsonld: the entities as schema.org; void: a VoID and DCAT description.")
-@click.option("--output", "-o", "output", type=click.Path(path_type=Path), required=True,
-              help="The file to write, or the folder for csv.")
+                   "per class, all in the folder given; schema-jsonld: the entities as schema.org; void: a VoID "
+                   "and DCAT description.")
+@output_option("The file to write, or the folder for csv.")
 @click.option("--dataset", default="https://w3id.org/smartcity-kg/", show_default=True,
               help="void: the IRI of the dataset described.")
-@OUT
+@BUILD_DIR
 @STORE
-def export_command(fmt: str, output: Path, dataset: str, out: Path, store_dir: Path | None) -> None:
+def export_command(fmt: str, output: Path, dataset: str, build_dir: Path, store_dir: Path | None) -> None:
     """Export for analysts' tools (Gephi, Cytoscape, spreadsheets) and for open-data tools."""
-    import json
-
     from ..link import publish
     from ..network.exports import export_network
 
     try:
         if fmt in ("graphml", "gexf", "csv"):
-            network, index, store = network_of(out, store_dir)
+            network, index, store = network_of(build_dir, store_dir)
             written = export_network(network, output, fmt)
             if fmt == "csv":
                 written += publish.csv_tables(store, output / "tables", index.labels)
         else:
-            store, index = open_graph(out, store_dir)
+            store, index = open_graph(build_dir, store_dir)
             if fmt == "schema-jsonld":
                 written = [publish.schema_jsonld(store, output)]
             else:
-                report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+                report = json.loads((build_dir / "report.json").read_text(encoding="utf-8"))
                 written = [publish.void_description(store, report, output, dataset=dataset)]
     except SmartCityKGError as exc:
         raise fail(exc) from None
     for path in written:
         click.echo(f"wrote {path}")
-

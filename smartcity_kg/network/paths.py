@@ -66,7 +66,7 @@ class Profile:
     """A firm that is not in the graph: its name, home country and sectors."""
 
     name: str
-    country: str
+    home: str
     sectors: tuple[str, ...] = field(default_factory=tuple)
 
     @property
@@ -97,7 +97,7 @@ def resolve_sector(network: Network, name: str) -> str:
 def add_profile(network: Network, profile: Profile) -> Network:
     """A copy of ``network`` with ``profile`` tied to its sectors and its trade-promotion channel.
 
-    The channel is each trade-promotion agency based in the profile's home country (``country``
+    The channel is each trade-promotion agency based in the profile's home country (``home``
     is that country's IRI). ``network`` itself is not changed.
 
     Raises
@@ -110,7 +110,7 @@ def add_profile(network: Network, profile: Profile) -> Network:
     node = profile.iri
     labels[node] = profile.name
     graph.add_node(node, label=profile.name, types=frozenset({SCK + "Company"}))
-    country_label = labels.get(profile.country, profile.country)
+    country_label = labels.get(profile.home, profile.home)
     for name in profile.sectors:
         sector = resolve_sector(network, name)
         tie = Tie("profile-sector", node, sector, _PROFILE_COST["sector"],
@@ -118,7 +118,7 @@ def add_profile(network: Network, profile: Profile) -> Network:
         graph.add_edge(node, sector, ties=(tie,), weight=tie.cost)
     agencies = network.members(SCK + "TradePromotionAgency")
     for agency in sorted(agencies):
-        based = [t for t in _ties(network, agency, profile.country) if t.relation in _HOME_RELATIONS]
+        based = [t for t in _ties(network, agency, profile.home) if t.relation in _HOME_RELATIONS]
         if not based:
             continue
         says = f"{{a}}, a firm based in {country_label}, can turn to {{b}}, its country's trade-promotion agency"

@@ -158,21 +158,22 @@ def landing_html(state: Any, catalogue: list[Any]) -> str:
 
 
 def paths_html(state: Any, params: dict[str, str]) -> str:
-    """Explained paths from ``from`` or from a ``firm`` profile with ``sector`` (and ``country``)."""
+    """Explained paths from ``from`` or from a ``firm`` profile with ``sector`` (and ``home``, the home country)."""
     from ..exceptions import SmartCityKGError
     from ..network.paths import Profile, add_profile, find_paths
     from ..network.views import paths_view
 
     source, firm, sector = params.get("from", ""), params.get("firm", ""), params.get("sector", "")
     context: dict[str, Any] = {"title": "Paths to decision makers", "source": source, "firm": firm, "sector": sector,
-                               "paths": [], "error": None, "view": None, "empty": "Give an entity or a firm profile."}
+                               "home": params.get("home", "US"), "paths": [], "error": None, "view": None,
+                               "empty": "Give an entity or a firm profile."}
     hops = 6
     try:
         if firm:
             sectors = tuple(s.strip() for s in sector.split(",") if s.strip())
-            country = state.index.resolve(params.get("country", "US")).value
-            seeds = {country} | {state.index.resolve(s).value for s in sectors}
-            profile = Profile(firm, country, sectors)
+            home = state.index.resolve(params.get("home", "US")).value
+            seeds = {home} | {state.index.resolve(s).value for s in sectors}
+            profile = Profile(firm, home, sectors)
             network = add_profile(state.network_around(seeds, hops - 1), profile)
             start = profile.iri
         elif source:
@@ -209,7 +210,7 @@ OPENAPI: dict[str, Any] = {
         "/ontology": {"get": {"summary": "The ontology as HTML or Turtle", "responses": {"200": {"description": "ok"}}}},
         "/paths": {"get": {"summary": "Explained paths from an entity or a firm profile",
                            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
-                                          for n in ("from", "firm", "sector", "country", "k")],
+                                          for n in ("from", "firm", "sector", "home", "k")],
                            "responses": {"200": {"description": "HTML"}}}},
         "/view/ego": {"get": {"summary": "An entity's neighbourhood as an interactive view",
                               "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}

@@ -56,13 +56,16 @@ class Result:
     columns: list[str]
     rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]] = field(default_factory=list)
 
+    def cells(self, labels: dict[str, str]) -> list[list[str]]:
+        """The rows as text: entities by their label, literals by their value, unbound as ``""``."""
+        return [[_cell(term, labels) for term in row] for row in self.rows]
+
     def to_csv(self, labels: dict[str, str]) -> str:
         """CSV with a header row of the column names; entities are shown by their label."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(self.columns)
-        for row in self.rows:
-            writer.writerow([_cell(term, labels) for term in row])
+        writer.writerows(self.cells(labels))
         return out.getvalue()
 
     def to_json(self, labels: dict[str, str]) -> str:

@@ -24,7 +24,7 @@ def run(built: Path) -> Run:
     """Run the command line on the shipped graph (built once per session by conftest's ``built``)."""
 
     def invoke(*args: str) -> Result:
-        return CliRunner().invoke(main, [*args, "--out", str(built)])
+        return CliRunner().invoke(main, [*args, "--build-dir", str(built)])
 
     return invoke
 

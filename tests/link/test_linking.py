@@ -570,13 +570,28 @@ LINKS_HEADER = ["class", "entities", "wikidata", "geonames", "dbpedia", "iso3166
 
 @pytest.fixture(scope="module")
 def links_output(built: Path) -> str:
-    result = CliRunner().invoke(main, ["links", "--out", str(built)])
+    result = CliRunner().invoke(main, ["links", "--build-dir", str(built)])
     assert result.exit_code == 0, result.output
     return result.stdout
 
 
-def test_links_prints_the_coverage(links_output: str, store: ox.Store) -> None:
-    table = links_output.partition("\n\n")[0]
+@pytest.fixture(scope="module")
+def links_csv(built: Path) -> str:
+    result = CliRunner().invoke(main, ["links", "--build-dir", str(built), "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_links_json_has_coverage_and_unlinked(built: Path, links_csv: str) -> None:
+    result = CliRunner().invoke(main, ["links", "--build-dir", str(built), "--format", "json"])
+    data = json.loads(result.stdout)
+    assert [list(row) for row in data["coverage"]][0] == LINKS_HEADER
+    assert len(data["coverage"]) == len(links_csv.splitlines()) - 1
+    assert "Ramboll" in data["unlinked_organisations"]
+
+
+def test_links_prints_the_coverage(links_csv: str, store: ox.Store) -> None:
+    table = links_csv
     rows = list(csv.DictReader(io.StringIO(table)))
     assert table.splitlines()[0] == ",".join(LINKS_HEADER)
     by_class = {row["class"]: row for row in rows}
@@ -589,7 +604,7 @@ def test_links_prints_the_coverage(links_output: str, store: ox.Store) -> None:
 
 
 def test_links_lists_the_unlinked_organisations(links_output: str) -> None:
-    tail = links_output.partition("\n\n")[2]
+    tail = links_output.rpartition("\n\n")[2]
     found = re.fullmatch(r"(\d+) organisations without any link: (.*)\n", tail)
     assert found, tail
     names = found.group(2).split("; ")
@@ -601,7 +616,7 @@ def test_links_lists_the_unlinked_organisations(links_output: str) -> None:
 @pytest.mark.parametrize("path", sorted((shipped("queries") / "federated").glob("*.rq")), ids=lambda p: p.stem)
 def test_a_federated_query_needs_allow_service(built: Path, path: Path) -> None:
     assert "SERVICE <" in path.read_text(encoding="utf-8")
-    result = CliRunner().invoke(main, ["query", path.stem, "--out", str(built)])
+    result = CliRunner().invoke(main, ["query", path.stem, "--build-dir", str(built)])
     assert result.exit_code == 2
     assert "--allow-service" in result.output and "SERVICE" in result.output
 
@@ -609,19 +624,20 @@ def test_a_federated_query_needs_allow_service(built: Path, path: Path) -> None:
 def test_queries_lists_the_federated_queries() -> None:
     federated = sorted((shipped("queries") / "federated").glob("*.rq"))
     assert federated
-    result = CliRunner().invoke(main, ["queries"])
+    result = CliRunner().invoke(main, ["queries", "--format", "json"])
     assert result.exit_code == 0
+    summaries = {row["query"]: row["summary"] for row in json.loads(result.output)}
     for path in federated:
-        assert f"{path.stem}:" in result.output and "needs the network" in result.output
+        assert "needs the network" in summaries[path.stem]
 
 
 @pytest.fixture
 def offline_link(built: Path, tmp_path: Path) -> tuple[Any, Path, Path]:
     """`link --offline` with an empty cache: its result, the review file and the cache."""
-    cache, review = tmp_path / "empty-cache", tmp_path / "out" / "link-review.csv"
+    cache, review = tmp_path / "empty-cache", tmp_path / "link-review.csv"
     cache.mkdir()
-    result = CliRunner().invoke(main, ["link", "--out", str(built), "--offline", "--cache", str(cache),
-                                       "--review", str(review)])
+    result = CliRunner().invoke(main, ["link", "--build-dir", str(built), "--offline", "--cache", str(cache),
+                                       "-o", str(review)])
     return result, review, cache
 
 

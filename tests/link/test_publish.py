@@ -219,7 +219,7 @@ def test_csv_city_table_lists_copenhagen(tables: dict[str, list[dict[str, str]]]
 def test_cli_export_open_data(built: Path, tmp_path: Path, fmt: str, syntax: str,
                               expected: tuple[rdflib.URIRef, rdflib.URIRef, rdflib.URIRef]) -> None:
     target = tmp_path / f"export.{fmt}"
-    result = CliRunner().invoke(main, ["export", "--format", fmt, "-o", str(target), "--out", str(built)])
+    result = CliRunner().invoke(main, ["export", "--format", fmt, "-o", str(target), "--build-dir", str(built)])
     assert result.exit_code == 0, result.output
     assert result.stdout == f"wrote {target}\n"
     assert expected in rdflib.Graph().parse(target, format=syntax)
@@ -228,7 +228,7 @@ def test_cli_export_open_data(built: Path, tmp_path: Path, fmt: str, syntax: str
 def test_cli_export_void_with_another_dataset_iri(built: Path, tmp_path: Path) -> None:
     target, dataset = tmp_path / "void.ttl", "https://example.org/kg/"
     result = CliRunner().invoke(main, ["export", "--format", "void", "-o", str(target), "--dataset", dataset,
-                                       "--out", str(built)])
+                                       "--build-dir", str(built)])
     assert result.exit_code == 0, result.output
     graph = rdflib.Graph().parse(target, format="turtle")
     assert (rdflib.URIRef(dataset), RDF.type, DCAT.Dataset) in graph
@@ -236,7 +236,7 @@ def test_cli_export_void_with_another_dataset_iri(built: Path, tmp_path: Path) -
 
 
 def test_cli_export_csv_writes_the_tables(built: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(tmp_path / "csv"), "--out", str(built)])
+    result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(tmp_path / "csv"), "--build-dir", str(built)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "csv" / "nodes.csv").is_file() and (tmp_path / "csv" / "edges.csv").is_file()
     assert f"wrote {tmp_path / 'csv' / 'tables' / 'City.csv'}" in result.stdout

@@ -90,7 +90,7 @@ def test_unknown_format_is_refused(network: Network, tmp_path: Path, fmt: str) -
 
 def test_cli_export_graphml(network: Network, built: Path, tmp_path: Path) -> None:
     target = tmp_path / "network.graphml"
-    result = CliRunner().invoke(main, ["export", "--format", "graphml", "-o", str(target), "--out", str(built)])
+    result = CliRunner().invoke(main, ["export", "--format", "graphml", "-o", str(target), "--build-dir", str(built)])
     assert result.exit_code == 0, result.output
     assert result.output == f"wrote {target}\n"
     graph = nx.read_graphml(target)
@@ -100,7 +100,7 @@ def test_cli_export_graphml(network: Network, built: Path, tmp_path: Path) -> No
 
 def test_cli_view_overview(network: Network, built: Path, tmp_path: Path) -> None:
     target = tmp_path / "overview.html"
-    result = CliRunner().invoke(main, ["view", "overview", "-o", str(target), "--out", str(built)])
+    result = CliRunner().invoke(main, ["view", "overview", "-o", str(target), "--build-dir", str(built)])
     assert result.exit_code == 0, result.output
     view = overview_view(network)
     assert result.output.startswith(f"wrote {target}: {view.nodes} nodes, {view.edges} ties, ")
@@ -110,7 +110,7 @@ def test_cli_view_overview(network: Network, built: Path, tmp_path: Path) -> Non
 def test_cli_view_ego_radius_is_refused(built: Path, tmp_path: Path) -> None:
     target = tmp_path / "ego.html"
     result = CliRunner().invoke(main, ["view", "ego", "--entity", "City of Copenhagen", "--radius", "9",
-                                       "-o", str(target), "--out", str(built)])
+                                       "-o", str(target), "--build-dir", str(built)])
     assert result.exit_code == 2
     assert "radius must be between 1 and 4, not 9" in result.output
     assert not target.exists()

@@ -42,7 +42,7 @@ def _counts(url: str) -> dict[str, int]:
 
 
 def _push(url: str, built: Path) -> str:
-    command = [sys.executable, "-m", "smartcity_kg", "push", "--endpoint", url + "/store", "--out", str(built)]
+    command = [sys.executable, "-m", "smartcity_kg", "push", "--endpoint", url + "/store", "--build-dir", str(built)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -90,7 +90,7 @@ def test_push_reports_each_graph(pushed: Pushed, expected: dict[str, int]) -> No
 
 def test_push_to_nowhere_fails_clearly(built: Path, free_port: Callable[[], int]) -> None:
     url = f"http://127.0.0.1:{free_port()}/store"
-    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "push", "--endpoint", url, "--out", str(built)],
+    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "push", "--endpoint", url, "--build-dir", str(built)],
                           capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode != 0
     assert f"the store {url} could not be reached" in done.stderr
