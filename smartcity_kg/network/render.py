@@ -61,7 +61,8 @@ def brokers_text(brokers: Sequence[Broker]) -> str:
     """The brokers ranked, each with its kind, score and an example path."""
     lines = []
     for rank, broker in enumerate(brokers, start=1):
-        lines.append(f"{rank}. {broker.label} ({broker.kind}): on {broker.score:g} cheapest firm-to-decision-maker paths")
+        paths = "path" if broker.score == 1 else "paths"
+        lines.append(f"{rank}. {broker.label} ({broker.kind}): on {broker.score:g} cheapest firm-to-decision-maker {paths}")
         if broker.example:
             lines.append(f"   e.g. {' → '.join(broker.example)}")
     return "\n".join(lines) + "\n"
