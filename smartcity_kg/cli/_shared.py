@@ -40,10 +40,24 @@ STORE = click.option("--store", "store_dir", type=click.Path(file_okay=False, pa
                      help="Keep the loaded graph in an on-disk store in this folder and reuse it.")
 
 
-def output_option(what: str, *, required: bool = True, default: Path | None = None) -> Callable[[F], F]:
-    """The ``-o/--output`` option: ``what`` says what is written there."""
-    return click.option("--output", "-o", "output", type=click.Path(path_type=Path), required=required and default is None,
-                        default=default, show_default=default is not None, help=what)
+def output_option(what: str, *, folder: bool = False, default: Path | None = None) -> Callable[[F], F]:
+    """The ``-o/--output`` option: ``what`` says what is written there, a file unless ``folder``.
+
+    Ordinary mistakes are refused before any work, in one line: a file that names an existing
+    folder, a file or folder whose parent folder does not exist.
+    """
+    def check(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+        if value is None:
+            return value
+        if not folder and value.is_dir():
+            raise UsageFailure(f"-o/--output: {value} is a folder; give a file name")
+        parent = value.absolute().parent
+        if not parent.is_dir():
+            raise UsageFailure(f"-o/--output: the folder {parent} does not exist; create it first")
+        return value
+
+    return click.option("--output", "-o", "output", type=click.Path(path_type=Path), required=default is None,
+                        default=default, show_default=default is not None, callback=check, help=what)
 
 
 def format_option(*choices: str, default: str = "table") -> Callable[[F], F]:

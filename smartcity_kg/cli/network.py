@@ -264,7 +264,7 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
               help="graphml, gexf: the projected network; csv: the network (nodes.csv, edges.csv) and one table "
                    "per class, all in the folder given; schema-jsonld: the entities as schema.org; void: a VoID "
                    "and DCAT description.")
-@output_option("The file to write, or the folder for csv.")
+@output_option("The file to write, or the folder for csv.", folder=True)
 @click.option("--dataset", default="https://w3id.org/smartcity-kg/", show_default=True,
               help="void: the IRI of the dataset described.")
 @BUILD_DIR
@@ -274,6 +274,8 @@ def export_command(fmt: str, output: Path, dataset: str, build_dir: Path, store_
     from ..link import publish
     from ..network.exports import export_network
 
+    if fmt != "csv" and output.is_dir():
+        raise UsageFailure(f"-o/--output: {output} is a folder; give a file name")
     try:
         if fmt in ("graphml", "gexf", "csv"):
             network, index, store = network_of(build_dir, store_dir)

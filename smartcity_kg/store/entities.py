@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..exceptions import EntityNotFoundError
+from ..namespaces import PREFIXES
 from .rdfio import select
 
 __all__ = ["EntityIndex", "labels_of"]
@@ -49,7 +50,7 @@ class EntityIndex:
         return cls(names, labels)
 
     def resolve(self, name: str) -> ox.NamedNode:
-        """The entity that ``name`` (an IRI, id, notation or label) designates.
+        """The entity that ``name`` (an IRI, prefixed name such as ``sck:Post``, id, notation or label) designates.
 
         Raises
         ------
@@ -57,6 +58,12 @@ class EntityIndex:
             If no entity answers to ``name`` (the closest labels are suggested), or more
             than one does (the candidates are listed).
         """
+        prefix, colon, local = name.strip().partition(":")
+        if colon and prefix in PREFIXES and not local.startswith("//"):
+            iri = PREFIXES[prefix] + local
+            if iri in self.labels or any(iri in iris for iris in self.names.values()):
+                return ox.NamedNode(iri)
+            raise EntityNotFoundError(f"no entity {name} (<{iri}>) in the graph")
         if name.startswith(("http://", "https://", "urn:")):
             if name in self.labels or any(name in iris for iris in self.names.values()):
                 return ox.NamedNode(name)

@@ -152,3 +152,17 @@ def test_ordinary_mistakes_get_one_line(built: Path, args: list[str], code: int,
     assert result.exit_code == code, result.output
     assert message in result.output
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["view", "overview", "-o", "{tmp}"], "-o/--output: {tmp} is a folder; give a file name"),
+    (["view", "overview", "-o", "{tmp}/missing/view.html"], "-o/--output: the folder {tmp}/missing does not exist"),
+    (["export", "--format", "graphml", "-o", "{tmp}"], "-o/--output: {tmp} is a folder; give a file name"),
+    (["export", "--format", "csv", "-o", "{tmp}/missing/tables"], "the folder {tmp}/missing does not exist"),
+    (["link", "--offline", "-o", "{tmp}"], "{tmp} is a folder"),
+])
+def test_output_mistakes_get_one_line(built: Path, tmp_path: Path, args: list[str], message: str) -> None:
+    result = CliRunner().invoke(main, [a.format(tmp=tmp_path) for a in args] + ["--build-dir", str(built)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: -o/--output: ") and message.format(tmp=tmp_path) in result.output
+    assert result.output.count("\n") == 1
