@@ -736,10 +736,18 @@ def test_paths_from_a_firm_profile(client: httpx.Client) -> None:
     assert [tag for tag, _ in _parse_html(response.text).tags].count("iframe") == 1
 
 
-@pytest.mark.parametrize("param", ["from", "firm", "sector"])
+def test_paths_profile_home_is_its_own_parameter(client: httpx.Client) -> None:
+    home = client.get("/paths", params={"firm": "Brightway", "sector": "intelligent-lighting", "home": "US"})
+    assert "International Trade Administration" in home.text
+    unknown = client.get("/paths", params={"firm": "Brightway", "sector": "intelligent-lighting", "home": "Atlantis"})
+    assert "no entity named &#39;Atlantis&#39;" in unknown.text
+    assert 'name="home"' in home.text
+
+
+@pytest.mark.parametrize("param", ["from", "firm", "sector", "home"])
 def test_hostile_text_is_escaped(client: httpx.Client, param: str) -> None:
     hostile = "<script>alert(1)</script>"
-    params = {param: hostile, **({"firm": "Brightway"} if param == "sector" else {})}
+    params = {param: hostile, **({"firm": "Brightway"} if param in ("sector", "home") else {})}
     response = client.get("/paths", params=params)
     assert response.status_code == 200
     assert hostile not in response.text
