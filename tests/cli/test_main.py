@@ -97,14 +97,43 @@ def test_build_error_names_file_and_line(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_build_without_java_says_so(tmp_path: Path) -> None:
+def _without_java(tmp_path: Path) -> dict[str, str]:
+    """The environment of a machine with no Java: PATH holds nothing but an empty folder."""
     env = {k: v for k, v in os.environ.items() if k != "SMARTCITY_KG_JAVA"}
-    env["PATH"] = str(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "build", "--build-dir", str(tmp_path / "b")],
-                          capture_output=True, text=True, env=env)
+    (tmp_path / "bin").mkdir()
+    env["PATH"] = str(tmp_path / "bin")
+    return env
+
+
+def test_hermit_without_java_says_so(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "build", "--reasoner", "hermit",
+                           "--build-dir", str(tmp_path / "b")], capture_output=True, text=True, env=_without_java(tmp_path))
     assert done.returncode == 1
     assert "HermiT needs a Java runtime" in done.stderr
-    assert "--reasoner", "none" in done.stderr
+    assert "--reasoner rules" in done.stderr
+    assert not (tmp_path / "b").exists()
+
+
+def test_without_java_the_default_build_reasons_and_paths_reach_the_lord_mayor(tmp_path: Path) -> None:
+    env, build_dir = _without_java(tmp_path), str(tmp_path / "b")
+    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "build", "--build-dir", build_dir],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "reasoning: rules" in done.stdout
+    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "paths", "--from", "Cisco", "--k", "10",
+                           "--build-dir", build_dir], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "→ Lord Mayor of Copenhagen" in done.stdout
+
+
+def test_a_build_without_reasoning_is_refused_by_paths(tmp_path: Path) -> None:
+    build_dir = str(tmp_path / "b")
+    assert CliRunner().invoke(main, ["build", "--reasoner", "none", "--build-dir", build_dir]).exit_code == 0
+    for args in (["paths", "--from", "Cisco"], ["brokers"]):
+        result = CliRunner().invoke(main, [*args, "--build-dir", build_dir])
+        assert result.exit_code == 1, result.output
+        assert "was made without reasoning (--reasoner none)" in result.output
+        assert "No path" not in result.output and "No broker" not in result.output
 
 
 def test_version() -> None:
