@@ -8,12 +8,11 @@ import signal
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass
-
 import pyoxigraph as ox
 
 from ..exceptions import InconsistentOntologyError, JavaNotFoundError, ReasoningError
 from ..namespaces import OWL
+from .rules import Inference
 
 __all__ = ["Inference", "reason"]
 
@@ -24,14 +23,6 @@ _WITHHELD = {
 }
 
 
-@dataclass(frozen=True)
-class Inference:
-    """What the reasoner derived: the new triples, and how long it took."""
-
-    triples: list[ox.Triple]
-    seconds: float
-
-
 def java_executable() -> str:
     """Return the Java executable for HermiT, or raise :class:`JavaNotFoundError`."""
     java = os.environ.get("SMARTCITY_KG_JAVA") or shutil.which("java")
@@ -39,8 +30,8 @@ def java_executable() -> str:
         raise JavaNotFoundError(
             "HermiT needs a Java runtime (11 or newer) and none was found on PATH. Install one "
             "(Debian/Ubuntu: 'apt-get install default-jre-headless'; macOS: 'brew install openjdk') "
-            "or set SMARTCITY_KG_JAVA to the java executable; 'smartcity-kg build --no-reason' "
-            "builds without reasoning."
+            "or set SMARTCITY_KG_JAVA to the java executable; 'smartcity-kg build --reasoner rules' "
+            "reasons without Java."
         )
     return java
 

@@ -38,13 +38,13 @@ def fail(exc: SmartCityKGError) -> click.ClickException:
 
 
 def build_options(ontology: Path | None, graph: Path | None, checks: Path | None, base: str | None,
-                  reason: bool, reason_timeout: float) -> BuildOptions:
+                  reasoner: str, reason_timeout: float) -> BuildOptions:
     """The build options, the shipped files standing in for any path not given."""
     from dataclasses import replace
 
     from ..builder.pipeline import BuildOptions
 
-    options = replace(BuildOptions(), reason=reason, reason_timeout=reason_timeout)
+    options = replace(BuildOptions(), reasoner=reasoner, reason_timeout=reason_timeout)
     if ontology is not None:
         options = replace(options, ontology_dir=ontology)
     if graph is not None:
@@ -76,7 +76,7 @@ def open_graph(out: Path, store_dir: Path | None) -> tuple[ox.Store, EntityIndex
 
     if not (out / "graph.trig").is_file():
         click.echo(f"no graph in {out}/; building it first", err=True)
-        run_build(out, build_options(None, None, None, None, True, 120.0), quiet=False)
+        run_build(out, build_options(None, None, None, None, "rules", 120.0), quiet=False)
     store = open_store(out, store_dir)
     return store, EntityIndex.from_store(store)
 

@@ -41,15 +41,16 @@ def main() -> None:
 @click.option("--checks", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Directory of *-violation.rq quality checks. Default: the shipped one.")
 @click.option("--base", help="Base IRI of the entities, ending in '/'.", default=None)
-@click.option("--reason/--no-reason", default=True, show_default=True, help="Reason with HermiT (needs Java).")
+@click.option("--reasoner", type=click.Choice(["rules", "hermit", "none"]), default="rules", show_default=True,
+              help="rules: the ontology's axioms as SPARQL rules (no Java); hermit: HermiT (needs Java); none.")
 @click.option("--reason-timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
               help="Seconds the reasoner may take.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 def build_command(out: Path, ontology: Path | None, graph: Path | None, checks: Path | None,
-                  base: str | None, reason: bool, reason_timeout: float, quiet: bool) -> None:
+                  base: str | None, reasoner: str, reason_timeout: float, quiet: bool) -> None:
     """Build the graph: validate, reason, and write TriG, N-Triples, Turtle, JSON-LD and a report."""
     try:
-        result = run_build(out, build_options(ontology, graph, checks, base, reason, reason_timeout), quiet)
+        result = run_build(out, build_options(ontology, graph, checks, base, reasoner, reason_timeout), quiet)
     except SmartCityKGError as exc:
         raise fail(exc) from None
     report: dict[str, Any] = result.report
@@ -57,9 +58,9 @@ def build_command(out: Path, ontology: Path | None, graph: Path | None, checks: 
     click.echo(f"built {out}/: {report['triples']} triples ({report['quads']} quads) from "
                f"{len(report['sources'])} fact sheets, {report['items']} items")
     if reasoning.get("reasoner"):
-        click.echo(f"reasoning: consistent; {reasoning['inferred_triples']} inferred triples")
+        click.echo(f"reasoning: consistent; {reasoning['inferred_triples']} inferred triples ({reasoning['reasoner']})")
     else:
-        click.echo("reasoning: skipped (--no-reason)")
+        click.echo("reasoning: skipped (--reasoner none)")
     click.echo("timings: " + ", ".join(f"{k} {v:.2f}s" for k, v in result.timings.items()))
 
 
@@ -179,7 +180,7 @@ def serve_command(host: str, port: int, out: Path, store_dir: Path | None, endpo
     if endpoint is None and not (out / "graph.trig").is_file():
         click.echo(f"no graph in {out}/; building it first", err=True)
         try:
-            run_build(out, build_options(None, None, None, None, True, 120.0), quiet=False)
+            run_build(out, build_options(None, None, None, None, "rules", 120.0), quiet=False)
         except SmartCityKGError as exc:
             raise fail(exc) from None
     logging.basicConfig(level=logging.INFO, format="%(message)s")

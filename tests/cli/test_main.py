@@ -27,7 +27,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_build_is_quiet_when_piped(tmp_path: Path) -> None:
     out = tmp_path / "build"
-    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "build", "--no-reason", "--out", str(out)],
+    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "build", "--reasoner", "none", "--out", str(out)],
                           capture_output=True, text=True, check=True)
     assert done.stderr == ""
     assert done.stdout.startswith(f"built {out}/:")
@@ -89,7 +89,7 @@ def test_build_error_names_file_and_line(tmp_path: Path) -> None:
         "sources:\n  - id: s\n    title: T\n    publisher: P\n    url: https://example.org/\n"
         "    kind: article\n    language: en\n")
     (graph / "facts" / "s.yaml").write_text("source: s\nitems:\n  - id: x\n    type: City\n    labl: X\n    unquoted: test\n")
-    result = CliRunner().invoke(main, ["build", "--graph", str(graph), "--out", str(tmp_path / "out"), "--no-reason"])
+    result = CliRunner().invoke(main, ["build", "--graph", str(graph), "--out", str(tmp_path / "out"), "--reasoner", "none"])
     assert result.exit_code == 2
     assert "s.yaml:5: unknown key 'labl'" in result.output
     assert not (tmp_path / "out").exists()
@@ -98,8 +98,12 @@ def test_build_error_names_file_and_line(tmp_path: Path) -> None:
 def test_build_without_java_says_so(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "SMARTCITY_KG_JAVA"}
     env["PATH"] = str(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "build", "--out", str(tmp_path / "b")],
-                          capture_output=True, text=True, env=env)
+    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "build", "--reasoner", "hermit", "--out",
+                           str(tmp_path / "b")], capture_output=True, text=True, env=env)
     assert done.returncode == 1
     assert "HermiT needs a Java runtime" in done.stderr
-    assert "--no-reason" in done.stderr
+    assert "--reasoner rules" in done.stderr
+    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "build", "--out", str(tmp_path / "b")],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    assert "reasoning: consistent" in done.stdout and "rules" in done.stdout
