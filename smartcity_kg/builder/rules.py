@@ -35,7 +35,6 @@ _T = TypeVar("_T")
 _Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
 _TYPE, _NIL = ox.NamedNode(RDF + "type"), ox.NamedNode(RDF + "nil")
-_FIRST, _REST = ox.NamedNode(RDF + "first"), ox.NamedNode(RDF + "rest")
 _THING, _NOTHING = ox.NamedNode(OWL + "Thing"), ox.NamedNode(OWL + "Nothing")
 _UNKEPT_TYPES = {_THING, ox.NamedNode(OWL + "NamedIndividual")}
 _TABLES = ox.NamedNode("urn:smartcity-kg:rules")
