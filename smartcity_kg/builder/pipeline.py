@@ -30,6 +30,11 @@ REASONERS: dict[str, str | None] = {
     "hermit": "HermiT (owlready2)",
     "none": None,
 }
+#: What each reasoner's "consistent" covers.
+_CHECKED = {
+    "rules": "no individual in two disjoint classes (owl:disjointWith, owl:AllDisjointClasses) or in owl:Nothing",
+    "hermit": "OWL 2 DL consistency of the ontology with the facts (literals left out)",
+}
 
 
 @dataclass(frozen=True)
@@ -118,7 +123,8 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     if options.reasoner != "none":
         notify("reason")
         inferred = _reason(onto.triples + data, options)
-        reasoning = {"reasoner": REASONERS[options.reasoner], "consistent": True, "inferred_triples": len(inferred)}
+        reasoning = {"reasoner": REASONERS[options.reasoner], "consistent": True,
+                     "consistency_checked": _CHECKED[options.reasoner], "inferred_triples": len(inferred)}
         lap("reason")
     notify("write")
     quads = _dataset(onto, compiled, inferred, options.base)

@@ -71,11 +71,16 @@ class Rule:
 _DOMAIN, _RANGE = ox.NamedNode("urn:smartcity-kg:rules#domain"), ox.NamedNode("urn:smartcity-kg:rules#range")
 #: The rules that apply the tables: the hierarchies first, then named domains and ranges.
 _TABLE_RULES = [Rule(query, {}, "table") for query in (
-    "CONSTRUCT { ?x a ?d } WHERE { GRAPH <urn:smartcity-kg:rules> { ?c <urn:smartcity-kg:rules#superClass> ?d } ?x a ?c }",
-    "CONSTRUCT { ?x ?q ?y } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#superProperty> ?q } ?x ?p ?y }",
-    "CONSTRUCT { ?y ?q ?x } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#inverseSuperProperty> ?q } ?x ?p ?y }",
-    "CONSTRUCT { ?x a ?c } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#domain> ?c } ?x ?p ?y }",
-    "CONSTRUCT { ?y a ?c } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#range> ?c } ?x ?p ?y }",
+    "CONSTRUCT { ?x a ?d } WHERE { GRAPH <urn:smartcity-kg:rules> { ?c <urn:smartcity-kg:rules#superClass> ?d } "
+    "?x a ?c FILTER NOT EXISTS { ?x a ?d } }",
+    "CONSTRUCT { ?x ?q ?y } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#superProperty> ?q } "
+    "?x ?p ?y FILTER NOT EXISTS { ?x ?q ?y } }",
+    "CONSTRUCT { ?y ?q ?x } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#inverseSuperProperty> ?q } "
+    "?x ?p ?y FILTER NOT EXISTS { ?y ?q ?x } }",
+    "CONSTRUCT { ?x a ?c } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#domain> ?c } "
+    "?x ?p ?y FILTER NOT EXISTS { ?x a ?c } }",
+    "CONSTRUCT { ?y a ?c } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#range> ?c } "
+    "?x ?p ?y FILTER NOT EXISTS { ?y a ?c } }",
 )]
 
 class _Axioms:
@@ -175,7 +180,7 @@ def _class_rule(axioms: _Axioms, sub: _Term, sup: _Term) -> Rule | None:
     head = builder.consequences(axioms, sup, "?x")
     if body is None or not head:
         return None
-    return Rule(f"CONSTRUCT {{ {' '.join(head)} }} WHERE {{ {body} }}", builder.bindings, f"{sub} ⊑ {sup}")
+    return _rule(head, body, builder, f"{sub} ⊑ {sup}")
 
 
 def _property_rules(axioms: _Axioms) -> list[Rule]:
@@ -189,7 +194,7 @@ def _property_rules(axioms: _Axioms) -> list[Rule]:
             head = builder.consequences(axioms, klass, var)
             edge = builder.edge(axioms, prop, "?x", "?y")
             if head and edge:
-                rules.append(Rule(f"CONSTRUCT {{ {' '.join(head)} }} WHERE {{ {edge} }}", builder.bindings, f"{key} {prop}"))
+                rules.append(_rule(head, edge, builder, f"{key} {prop}"))
     for prop in axioms.subjects(RDF + "type", ox.NamedNode(OWL + "TransitiveProperty")):
         rules += _chain_rule(axioms, prop, [prop, prop])
     for prop, chain in axioms.pairs(OWL + "propertyChainAxiom"):
@@ -204,7 +209,16 @@ def _chain_rule(axioms: _Axioms, prop: _Term, chain: list[_Term]) -> list[Rule]:
     head = builder.edge(axioms, prop, "?x", "?y")
     if not chain or head is None or None in edges:
         return []
-    return [Rule(f"CONSTRUCT {{ {head} }} WHERE {{ {' '.join(e for e in edges if e)} }}", builder.bindings, f"{prop} chain")]
+    return [_rule([head], " ".join(e for e in edges if e), builder, f"{prop} chain")]
+
+
+def _rule(head: list[str], body: str, builder: _Builder, axiom: str) -> Rule:
+    """``head`` where ``body`` holds.
+
+    No ``FILTER NOT EXISTS { head }`` here, as the table rules have: pyoxigraph substitutes
+    only the variables that the body binds, and the head's terms may be in the head alone.
+    """
+    return Rule(f"CONSTRUCT {{ {' '.join(head)} }} WHERE {{ {body} }}", builder.bindings, axiom)
 
 
 def compile_rules(triples: Iterable[ox.Triple]) -> tuple[list[Rule], list[ox.Quad]]:
@@ -313,9 +327,9 @@ def infer(triples: list[ox.Triple], *, timeout: float = 120.0) -> Inference:
     started = time.perf_counter()
     rules, tables = compile_rules(triples)
     store = _store(triples, tables)
-    _saturate(store, _TABLE_RULES + rules, started + timeout, timeout)
+    derived = _saturate(store, _TABLE_RULES + rules, started + timeout, timeout)
     _check_disjoint(store)
-    return Inference(_new_facts(store, triples), time.perf_counter() - started)
+    return Inference(_kept(store, derived, triples), time.perf_counter() - started)
 
 
 def close_hierarchies(triples: list[ox.Triple], inferred: list[ox.Triple]) -> list[ox.Triple]:
@@ -328,8 +342,9 @@ def close_hierarchies(triples: list[ox.Triple], inferred: list[ox.Triple]) -> li
     """
     _, tables = compile_rules(triples + inferred)
     store = _store(triples + inferred, tables)
-    _saturate(store, _TABLE_RULES[:3], float("inf"), float("inf"))
-    return _new_facts(store, triples)
+    derived = _saturate(store, _TABLE_RULES[:3], float("inf"), float("inf"))
+    asserted = set(triples)
+    return _kept(store, derived + [t for t in inferred if t not in asserted], triples)
 
 
 def _store(triples: list[ox.Triple], tables: list[ox.Quad]) -> ox.Store:
@@ -339,38 +354,34 @@ def _store(triples: list[ox.Triple], tables: list[ox.Quad]) -> ox.Store:
     return store
 
 
-def _new_facts(store: ox.Store, asserted: list[ox.Triple]) -> list[ox.Triple]:
-    """The triples of the store not in ``asserted``: types and object-property values of named individuals."""
-    old, terms = set(asserted), _schema_terms(store)
+def _kept(store: ox.Store, new: Iterable[ox.Triple | ox.Quad], asserted: list[ox.Triple]) -> list[ox.Triple]:
+    """Those of the ``new`` triples that are types or object-property values of named individuals."""
+    terms = _schema_terms(store)
     object_properties = {t.subject for t in asserted
                          if t.predicate == _TYPE and t.object == ox.NamedNode(OWL + "ObjectProperty")}
-    new = []
-    for quad in store.quads_for_pattern(None, None, None, ox.DefaultGraph()):
-        s, p, o = quad.subject, quad.predicate, quad.object
-        if (isinstance(s, ox.NamedNode) and isinstance(o, ox.NamedNode) and s not in terms
-                and (p in object_properties or (p == _TYPE and o not in _SCHEMA_TYPES and o not in _UNKEPT_TYPES))
-                and ox.Triple(s, p, o) not in old):
-            new.append(ox.Triple(s, p, o))
-    return sorted(new, key=str)
+    kept = {ox.Triple(t.subject, t.predicate, t.object) for t in new
+            if isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode) and t.subject not in terms
+            and (t.predicate in object_properties
+                 or (t.predicate == _TYPE and t.object not in _SCHEMA_TYPES and t.object not in _UNKEPT_TYPES))}
+    return sorted(kept, key=str)
 
 
-def _saturate(store: ox.Store, rules: list[Rule], deadline: float, timeout: float) -> int:
-    """Run the table rules and ``rules`` until a round adds nothing; return the number of rounds."""
-    rounds = 0
+def _saturate(store: ox.Store, rules: list[Rule], deadline: float, timeout: float) -> list[ox.Quad]:
+    """Run ``rules`` until a round adds nothing; return what they added."""
+    derived: list[ox.Quad] = []
     while True:
-        rounds += 1
-        added = 0
+        before = len(derived)
         for rule in rules:
             if time.perf_counter() > deadline:
                 raise ReasoningError(f"the rules did not reach a fixpoint within {timeout:g} s; "
                                      "raise the limit with --reason-timeout")
-            found = {ox.Quad(t.subject, t.predicate, t.object)
-                     for t in store.query(rule.query, substitutions=rule.bindings)}  # type: ignore[union-attr]
-            new = [q for q in found if q not in store]
+            found = store.query(rule.query, substitutions=rule.bindings)
+            quads = dict.fromkeys(ox.Quad(t.subject, t.predicate, t.object) for t in found)  # type: ignore[union-attr]
+            new = [q for q in quads if q not in store]
             store.extend(new)
-            added += len(new)
-        if not added:
-            return rounds
+            derived += new
+        if len(derived) == before:
+            return derived
 
 
 def _check_disjoint(store: ox.Store) -> None:

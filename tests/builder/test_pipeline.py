@@ -70,6 +70,7 @@ def test_report_counts_and_outcomes(two_builds: tuple[Path, Path]) -> None:
     assert set(report["validation"]["checks"]) >= {"evidence-violation", "label-violation", "dangling-reference-violation"}
     assert all(count == 0 for count in report["validation"]["checks"].values())
     assert report["reasoning"]["consistent"] is True
+    assert report["reasoning"]["reasoner"].startswith("rules") and "disjoint" in report["reasoning"]["consistency_checked"]
     assert report["reasoning"]["inferred_triples"] > 0
     assert report["classes"][SCK + "City"] >= 2
     timings = json.loads((first / "timings.json").read_text())
