@@ -15,14 +15,26 @@ import pyoxigraph as ox
 from .checks import run_checks
 from ..exceptions import InputError, Problem, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
-from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS
+from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDF
 from .ontology import Ontology, load_ontology
 from ..store.rdfio import read_rdf, value_of
 from ..resources import shipped
 from .sources import load_sources
 from .validate import shacl_problems
 
-__all__ = ["BuildOptions", "BuildResult", "build"]
+__all__ = ["REASONERS", "BuildOptions", "BuildResult", "build"]
+
+#: The reasoners a build can run, each with the name the report gives it.
+REASONERS: dict[str, str | None] = {
+    "rules": "rules (OWL axioms as SPARQL rules, pyoxigraph)",
+    "hermit": "HermiT (owlready2)",
+    "none": None,
+}
+#: What each reasoner's "consistent" covers.
+_CHECKED = {
+    "rules": "no individual in two disjoint classes (owl:disjointWith, owl:AllDisjointClasses) or in owl:Nothing",
+    "hermit": "OWL 2 DL consistency of the ontology with the facts (literals left out)",
+}
 
 
 @dataclass(frozen=True)
@@ -33,7 +45,9 @@ class BuildOptions:
     graph_dir: Path = field(default_factory=lambda: shipped("graph"))
     checks_dir: Path = field(default_factory=lambda: shipped("queries") / "checks")
     base: str = DEFAULT_BASE
-    reason: bool = True
+    #: ``"rules"`` (the ontology's axioms as SPARQL rules; no Java), ``"hermit"`` (owlready2 and
+    #: HermiT; needs Java) or ``"none"``.
+    reasoner: str = "rules"
     reason_timeout: float = 120.0
 
     @property
@@ -63,7 +77,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     """Build the graph into ``out_dir``, replacing a previous build only on success.
 
     Stages: load the ontology and sources, compile the fact sheets (schema checks, quotes),
-    validate with SHACL, run the quality checks, reason with HermiT, write the outputs.
+    validate with SHACL, run the quality checks, reason (rules or HermiT), write the outputs.
 
     Raises
     ------
@@ -75,6 +89,8 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     options = options or BuildOptions()
     if not options.base.endswith(("/", "#")):
         raise InputError.at(None, None, f"the base IRI {options.base!r} must end with '/' or '#'")
+    if options.reasoner not in REASONERS:
+        raise InputError.at(None, None, f"unknown reasoner {options.reasoner!r}: expected one of {', '.join(REASONERS)}")
     notify = on_stage or (lambda stage: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -104,13 +120,11 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     lap("check")
     inferred: list[ox.Triple] = []
     reasoning: dict[str, object] = {"reasoner": None}
-    if options.reason:
+    if options.reasoner != "none":
         notify("reason")
-        from .reason import reason
-
-        inference = reason(onto.triples + data, timeout=options.reason_timeout)
-        inferred = _entailed_types(onto.triples + data, inference.triples)
-        reasoning = {"reasoner": "HermiT (owlready2)", "consistent": True, "inferred_triples": len(inferred)}
+        inferred = _reason(onto.triples + data, options)
+        reasoning = {"reasoner": REASONERS[options.reasoner], "consistent": True,
+                     "consistency_checked": _CHECKED[options.reasoner], "inferred_triples": len(inferred)}
         lap("reason")
     notify("write")
     quads = _dataset(onto, compiled, inferred, options.base)
@@ -145,29 +159,15 @@ def _term_origins(onto: Ontology) -> dict[str, Problem]:
     return origins
 
 
-def _entailed_types(asserted: list[ox.Triple], inferred: list[ox.Triple]) -> list[ox.Triple]:
-    """HermiT's new triples, plus every named superclass type of every individual."""
-    rdf_type, sub = ox.NamedNode(RDF + "type"), ox.NamedNode(RDFS + "subClassOf")
-    parents: dict[ox.NamedNode, set[ox.NamedNode]] = {}
-    for t in asserted + inferred:
-        if t.predicate == sub and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
-            parents.setdefault(t.subject, set()).add(t.object)
-    schema_terms = {ox.NamedNode(OWL + n) for n in ("Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty",
-                                                 "Ontology", "NamedIndividual", "Thing", "Restriction", "AllDisjointClasses",
-                                                 "AllDifferent", "TransitiveProperty", "FunctionalProperty")}
-    out = set(inferred)
-    for t in asserted + inferred:
-        if t.predicate != rdf_type or not isinstance(t.object, ox.NamedNode) or t.object in schema_terms:
-            continue
-        seen, todo = set(), [t.object]
-        while todo:
-            klass = todo.pop()
-            for parent in parents.get(klass, ()):
-                if parent not in seen and parent.value != OWL + "Thing":
-                    seen.add(parent)
-                    todo.append(parent)
-        out.update(ox.Triple(t.subject, rdf_type, parent) for parent in seen)
-    return sorted(out - set(asserted), key=str)
+def _reason(triples: list[ox.Triple], options: BuildOptions) -> list[ox.Triple]:
+    """The inferred types and object-property values of the named individuals."""
+    from .rules import close_hierarchies, infer
+
+    if options.reasoner == "hermit":
+        from .reason import reason
+
+        return close_hierarchies(triples, reason(triples, timeout=options.reason_timeout).triples)
+    return infer(triples, timeout=options.reason_timeout).triples
 
 
 def _dataset(onto: Ontology, compiled: Compiled, inferred: list[ox.Triple], base: str) -> list[ox.Quad]:

@@ -70,6 +70,7 @@ def test_report_counts_and_outcomes(two_builds: tuple[Path, Path]) -> None:
     assert set(report["validation"]["checks"]) >= {"evidence-violation", "label-violation", "dangling-reference-violation"}
     assert all(count == 0 for count in report["validation"]["checks"].values())
     assert report["reasoning"]["consistent"] is True
+    assert report["reasoning"]["reasoner"].startswith("rules") and "disjoint" in report["reasoning"]["consistency_checked"]
     assert report["reasoning"]["inferred_triples"] > 0
     assert report["classes"][SCK + "City"] >= 2
     timings = json.loads((first / "timings.json").read_text())
@@ -95,7 +96,7 @@ def test_inferred_classes_are_in_the_inferred_graph_only(two_builds: tuple[Path,
 def test_failed_build_leaves_previous_build_intact(tmp_path: Path, two_builds: tuple[Path, Path]) -> None:
     first, _ = two_builds
     out = tmp_path / "build"
-    build(out, BuildOptions(reason=False))
+    build(out, BuildOptions(reasoner="none"))
     before = {p.name: p.read_bytes() for p in out.iterdir()}
     broken = tmp_path / "graph"
     (broken / "sources").mkdir(parents=True)
@@ -103,19 +104,19 @@ def test_failed_build_leaves_previous_build_intact(tmp_path: Path, two_builds: t
     (broken / "sources" / "sources.yaml").write_text("sources: [\n")
     (broken / "facts" / "x.yaml").write_text("source: x\nitems: []\n")
     with pytest.raises(InputError, match=r"sources\.yaml:2: malformed YAML"):
-        build(out, BuildOptions(graph_dir=broken, reason=False))
+        build(out, BuildOptions(graph_dir=broken, reasoner="none"))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "graph"]
 
 
 def test_base_must_end_with_a_separator(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="must end with '/' or '#'"):
-        build(tmp_path / "build", BuildOptions(base="https://example.org/kg", reason=False))
+        build(tmp_path / "build", BuildOptions(base="https://example.org/kg", reasoner="none"))
 
 
 def test_other_base_moves_every_entity(tmp_path: Path) -> None:
     out = tmp_path / "build"
-    build(out, BuildOptions(base="https://example.org/kg/", reason=False))
+    build(out, BuildOptions(base="https://example.org/kg/", reasoner="none"))
     subjects = {q.subject.value for q in ox.parse(path=str(out / "graph.nt")) if isinstance(q.subject, ox.NamedNode)}
     assert "https://example.org/kg/id/copenhagen" in subjects
     assert not any(s.startswith("https://w3id.org/smartcity-kg/id/") for s in subjects)
@@ -133,3 +134,9 @@ def test_public_api_is_exported_lazily() -> None:
     code = "import sys, smartcity_kg.cli.main; print('rdflib' in sys.modules, 'networkx' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split() == ["False", "False"]
+
+
+def test_unknown_reasoner_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="unknown reasoner 'pellet': expected one of rules, hermit, none"):
+        build(tmp_path / "build", BuildOptions(reasoner="pellet"))
+    assert not (tmp_path / "build").exists()

@@ -27,7 +27,7 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
 def previous_build(make_graph: Callable[..., Path], tmp_path: Path) -> Path:
     """``tmp_path/out``, holding the build of a valid graph dir."""
     out = tmp_path / "out"
-    result = build(out, BuildOptions(graph_dir=make_graph(name="valid"), reason=False))
+    result = build(out, BuildOptions(graph_dir=make_graph(name="valid"), reasoner="none"))
     assert result.report["items"] == 2
     assert {p.name for p in out.iterdir()} >= {"graph.trig", "graph.nt", "report.json"}
     return out
@@ -87,7 +87,7 @@ def test_a_failing_build_names_the_item_and_keeps_the_previous_build(
     graph = make_graph(items)
     sheet = graph / SHEET
     with pytest.raises(ValidationError, match="^" + re.escape(f"{sheet}:13: ") + message) as info:
-        build(previous_build, BuildOptions(graph_dir=graph, reason=False))
+        build(previous_build, BuildOptions(graph_dir=graph, reasoner="none"))
     assert [(p.path, p.line) for p in info.value.problems] == [(sheet, 13)]
     assert _snapshot(previous_build) == before
     assert sorted(p.name for p in previous_build.parent.iterdir()) == ["graph", "out", "valid"]
@@ -98,14 +98,14 @@ def test_a_build_without_checks_is_refused(graph_dir: Path, previous_build: Path
     empty = tmp_path / "checks"
     empty.mkdir()
     with pytest.raises(InputError, match="^" + re.escape(f"{empty}: no quality checks (*-violation.rq) here") + "$"):
-        build(previous_build, BuildOptions(graph_dir=graph_dir, checks_dir=empty, reason=False))
+        build(previous_build, BuildOptions(graph_dir=graph_dir, checks_dir=empty, reasoner="none"))
     assert _snapshot(previous_build) == before
 
 
 def test_a_successful_build_replaces_the_previous_one(make_graph: Callable[..., Path],
                                                       previous_build: Path) -> None:
     graph = make_graph("- about: DK\n  unquoted: a test\n")
-    result = build(previous_build, BuildOptions(graph_dir=graph, reason=False))
+    result = build(previous_build, BuildOptions(graph_dir=graph, reasoner="none"))
     assert result.report["items"] == 3
     assert '"items": 3' in (previous_build / "report.json").read_text(encoding="utf-8")
     assert sorted(p.name for p in previous_build.parent.iterdir()) == ["graph", "out", "valid"]
@@ -125,7 +125,7 @@ def test_a_build_failing_while_writing_keeps_the_previous_build(
     before = _snapshot(previous_build)
     monkeypatch.setattr(ox, "serialize", fail_on_json_ld)
     with pytest.raises(OSError, match="No space left on device"):
-        build(previous_build, BuildOptions(graph_dir=graph_dir, reason=False))
+        build(previous_build, BuildOptions(graph_dir=graph_dir, reasoner="none"))
     assert _snapshot(previous_build) == before
     assert sorted(p.name for p in previous_build.parent.iterdir()) == ["graph", "out", "valid"]
 

@@ -253,7 +253,7 @@ def test_the_class_named_is_the_one_whose_alignment_fits(store: ox.Store, tmp_pa
 def test_organisations_of_a_build_without_reasoning_are_asked(make_graph: Callable[..., Path],
                                                               tmp_path: Path) -> None:
     out = tmp_path / "build"
-    build(out, BuildOptions(graph_dir=make_graph(), reason=False))
+    build(out, BuildOptions(graph_dir=make_graph(), reasoner="none"))
     _, unreached = propose_organisations(open_store(out), WikidataClient(tmp_path / "cache", fetch=refuse,
                                                                          offline=True))
     assert [(u.entity, u.label) for u in unreached] == [(ID + "acme", "Acme")]
@@ -408,7 +408,7 @@ def test_accepted_new_links_are_appended_and_the_graph_builds(places: dict[tuple
     assert "about: BE" in (graph_copy / "facts" / "iso-3166.yaml").read_text(encoding="utf-8")
     assert (shipped("graph") / "facts" / "geonames.yaml").read_text(encoding="utf-8") == shipped_sheet
     out = tmp_path / "build"
-    build(out, BuildOptions(graph_dir=graph_copy, reason=False))
+    build(out, BuildOptions(graph_dir=graph_copy, reasoner="none"))
     assert _values(out, ID + "barcelona", "geonamesId") == {"3128760"}
     assert "BEL" in _values(out, COUNTRY + "BE", "isoCode")
 
@@ -427,7 +427,7 @@ def test_two_codes_accepted_for_one_entity_still_build(places: dict[tuple[str, s
     _mark(review, _accept((COUNTRY + "BE", "BEL"), (COUNTRY + "BE", "056")))
     accept_review(review, graph_copy / "facts", "2025-01-31")
     out = tmp_path / "build"
-    build(out, BuildOptions(graph_dir=graph_copy, reason=False))
+    build(out, BuildOptions(graph_dir=graph_copy, reasoner="none"))
     assert {"BE", "BEL", "056"} <= _values(out, COUNTRY + "BE", "isoCode")
 
 
@@ -529,7 +529,7 @@ def test_an_identifier_of_the_wrong_shape_is_refused_on_a_new_item(make_graph: C
         """)
     sheet = graph / "facts" / "tiny-source.yaml"
     with pytest.raises(ValidationError, match=re.escape(f"{sheet}:13: ")) as caught:
-        build(tmp_path / "build", BuildOptions(graph_dir=graph, reason=False))
+        build(tmp_path / "build", BuildOptions(graph_dir=graph, reasoner="none"))
     [problem] = [p for p in caught.value.problems if prop in p.message]
     assert (problem.path, problem.line) == (sheet, 13)
     assert f"= {value}: {message}" in problem.message
@@ -547,7 +547,7 @@ def test_an_identifier_of_the_wrong_shape_is_refused_on_an_about_item(make_graph
         """)
     sheet = graph / "facts" / "tiny-source.yaml"
     with pytest.raises(ValidationError) as caught:
-        build(tmp_path / "build", BuildOptions(graph_dir=graph, reason=False))
+        build(tmp_path / "build", BuildOptions(graph_dir=graph, reasoner="none"))
     [problem] = [p for p in caught.value.problems if prop in p.message]
     assert (problem.path, problem.line) == (sheet, 13)
     assert f"= {value}: {message}" in problem.message
@@ -560,7 +560,7 @@ def test_an_identifier_of_the_wrong_shape_in_a_register_sheet_names_that_sheet(m
     register.write_text('source: other-source\nitems:\n  - about: aarhus\n    wikidataId: "35"\n'
                         "    unquoted: register entry\n", encoding="utf-8")
     with pytest.raises(ValidationError, match=re.escape(f"{register}:3: ")):
-        build(tmp_path / "build", BuildOptions(graph_dir=graph, reason=False))
+        build(tmp_path / "build", BuildOptions(graph_dir=graph, reasoner="none"))
 
 
 # --- The command line: links, link, federated queries ------------------------------------------------

@@ -193,7 +193,7 @@ def test_bad_headers_are_refused(tmp_path: Path, header: str, message: str) -> N
 
 def test_queries_run_without_reasoning_where_they_can(tmp_path: Path) -> None:
     out = tmp_path / "build"
-    build(out, BuildOptions(reason=False))
+    build(out, BuildOptions(reasoner="none"))
     store = open_store(out)
     index = EntityIndex.from_store(store)
     assert answer(store, index, "us-firm-partnerships") == []  # needs the inferred U.S. firms
@@ -202,10 +202,10 @@ def test_queries_run_without_reasoning_where_they_can(tmp_path: Path) -> None:
 
 def test_store_on_disk_is_reused_until_the_build_changes(tmp_path: Path) -> None:
     out, disk = tmp_path / "build", tmp_path / "store"
-    build(out, BuildOptions(reason=False))
+    build(out, BuildOptions(reasoner="none"))
     first = len(open_store(out, disk))
     stamp = (disk / "smartcity-kg-build.sha256").read_text()
     assert len(open_store(out, disk)) == first
-    build(out, BuildOptions(reason=True))
+    build(out, BuildOptions())
     assert len(open_store(out, disk)) > first
     assert (disk / "smartcity-kg-build.sha256").read_text() != stamp
