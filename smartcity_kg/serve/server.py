@@ -28,6 +28,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from .endpoint import Dataset
 from .guard import Limits, QueryRefused, check_query, query_form
 from ..namespaces import DEFAULT_BASE
 from .negotiate import GRAPH_TYPES, choose
@@ -85,7 +86,7 @@ class _State:
             trig = config.build_dir / "graph.trig"
             self.graph = open_store(config.build_dir, config.store_dir)
             self.runner = LocalEndpoint(trig, workers=config.workers, timeout=config.timeout,
-                                        max_rows=config.max_rows, wait=config.wait)
+                                        max_rows=config.max_rows, wait=config.wait, base=config.base)
         self.index = EntityIndex.from_store(self.graph)
         rows = self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         self.graphs = {row["g"].value for row in rows}
@@ -130,56 +131,73 @@ def _parse_form(text: str) -> dict[str, list[str]]:
     return urllib.parse.parse_qs(text, errors="strict", keep_blank_values=True)
 
 
-async def _read_query(request: Request, config: ServerConfig) -> str | JSONResponse:
-    """The query text of a SPARQL Protocol request, or the error response to give."""
-    if request.method == "GET":
-        raw = request.scope.get("query_string", b"")
-        if len(raw) > config.max_body * 3:
-            return _error(413, f"the request is larger than {config.max_body} bytes")
-        try:
-            params = _parse_form(raw.decode("ascii"))
-        except (UnicodeDecodeError, ValueError):
-            return _error(400, "the query string is not valid percent-encoded UTF-8")
-    else:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > config.max_body:
+async def _read_params(request: Request, config: ServerConfig) -> dict[str, list[str]] | JSONResponse:
+    """The protocol's parameters: from the query string, and for a POST from its body too."""
+    raw = request.scope.get("query_string", b"")
+    if len(raw) > config.max_body * 3:
+        return _error(413, f"the request is larger than {config.max_body} bytes")
+    try:
+        params = _parse_form(raw.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return _error(400, "the query string is not valid percent-encoded UTF-8")
+    if request.method in ("GET", "HEAD"):
+        return params
+    if "query" in params or "update" in params:
+        return _error(400, "a POST carries its query in the body, not in the URL")
+    length = request.headers.get("content-length")
+    if length is not None and length.isdigit() and int(length) > config.max_body:
+        return _error(413, f"the request body is larger than {config.max_body} bytes")
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > config.max_body:
             return _error(413, f"the request body is larger than {config.max_body} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > config.max_body:
-                return _error(413, f"the request body is larger than {config.max_body} bytes")
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    media, _, options = request.headers.get("content-type", "").partition(";")
+    media = media.strip().lower()
+    charset = options.replace(" ", "").lower().partition("charset=")[2].split(";")[0].strip('"')
+    if charset not in ("", "utf-8"):
+        return _error(415, f"the request body is in {charset}; send UTF-8")
+    try:
+        text = bytes(body).decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return _error(400, "the request body is not UTF-8")
+    if media == "application/sparql-query":
+        return {**params, "query": [text]}
+    if media == "application/x-www-form-urlencoded":
         try:
-            text = bytes(body).decode("utf-8", errors="strict")
-        except UnicodeDecodeError:
-            return _error(400, "the request body is not UTF-8")
-        if media == "application/sparql-query":
-            params = {"query": [text]}
-        elif media == "application/x-www-form-urlencoded":
-            try:
-                params = _parse_form(text)
-            except (UnicodeDecodeError, ValueError):
-                return _error(400, "the form is not valid percent-encoded UTF-8")
-        else:
-            return _error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded; "
-                               "this endpoint takes no updates")
+            form = _parse_form(text)
+        except (UnicodeDecodeError, ValueError):
+            return _error(400, "the form is not valid percent-encoded UTF-8")
+        return {key: params.get(key, []) + form.get(key, []) for key in {*params, *form}}
+    return _error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded; "
+                       "this endpoint takes no updates")
+
+
+async def _read_query(request: Request, state: _State) -> tuple[str, Dataset | None] | JSONResponse:
+    """The query text of a SPARQL Protocol request and the dataset it names, or the error response to give."""
+    params = await _read_params(request, state.config)
+    if isinstance(params, JSONResponse):
+        return params
     if "update" in params:
         return _error(400, "this endpoint is read-only: it takes no updates")
-    if "default-graph-uri" in params or "named-graph-uri" in params:
-        return _error(400, "default-graph-uri and named-graph-uri are not supported: the default graph is the "
-                           "union of all graphs, and GRAPH names any of them")
     queries = params.get("query", [])
     if len(queries) != 1 or not queries[0].strip():
         return _error(400, "give exactly one query (the 'query' parameter)")
-    return queries[0]
+    default, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    for name, iri in [("default-graph-uri", g) for g in default] + [("named-graph-uri", g) for g in named]:
+        if iri not in state.graphs:
+            return _error(400, f"{name} <{iri}> names no graph of this dataset; its graphs are listed by "
+                               "SELECT DISTINCT ?g WHERE { GRAPH ?g {} }")
+    dataset = (tuple(default), tuple(named)) if default or named else None
+    return queries[0], dataset
 
 
 def _offered(form: str | None) -> list[str]:
     return _SELECT_TYPES if form == "SELECT" else _ASK_TYPES if form == "ASK" else _GRAPH_TYPES
 
 
-def _answer(state: _State, request: Request, text: str, bindings: dict[str, str] | None = None) -> Response:
+def _answer(state: _State, request: Request, text: str, bindings: dict[str, str] | None = None,
+            dataset: Dataset | None = None) -> Response:
     config = state.config
     try:
         check_query(text, state.graphs, Limits(max_length=config.max_body, max_depth=config.max_depth))
@@ -188,21 +206,31 @@ def _answer(state: _State, request: Request, text: str, bindings: dict[str, str]
     form = query_form(text)
     media = choose(request.headers.get("accept"), _offered(form))
     if media is None:
+        # A query that does not parse is a 400 whatever the client accepts: parse it first.
+        probe = state.runner.run(text, None, bindings=bindings, dataset=dataset)
+        if probe.status != 200:
+            return Response(probe.body, status_code=probe.status, media_type=probe.media_type)
         return _error(406, f"cannot answer a {form or 'query'} in {request.headers.get('accept')}; "
                            f"offered: {', '.join(_offered(form))}")
-    answer = state.runner.run(text, media, bindings=bindings)
+    answer = state.runner.run(text, media, bindings=bindings, dataset=dataset)
     headers = {"X-SPARQL-Truncated": f"max-rows={config.max_rows}"} if answer.truncated else {}
+    headers["Vary"] = "Accept"
     media_type = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
     return Response(answer.body, status_code=answer.status, media_type=media_type, headers=headers)
 
 
 async def sparql(request: Request) -> Response:
-    """The SPARQL 1.1 Protocol: GET ?query=, POST form-encoded, POST application/sparql-query."""
+    """The SPARQL 1.1 Protocol: GET ?query=, POST form-encoded, POST application/sparql-query.
+
+    ``default-graph-uri`` and ``named-graph-uri`` (in the query string, or in a form's body)
+    give the dataset, from the build's own graphs only, the same way for every method.
+    """
     state: _State = request.app.state.smartcity
-    text = await _read_query(request, state.config)
-    if isinstance(text, Response):
-        return text
-    return await run_in_threadpool(_answer, state, request, text)
+    read = await _read_query(request, state)
+    if isinstance(read, Response):
+        return read
+    text, dataset = read
+    return await run_in_threadpool(_answer, state, request, text, None, dataset)
 
 
 async def queries_list(request: Request) -> JSONResponse:
