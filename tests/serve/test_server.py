@@ -712,7 +712,7 @@ def test_landing_page(client: httpx.Client) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     page = _parse_html(response.text, "script")
-    catalogue = json.loads(page.texts[0])
+    catalogue = json.loads(page.texts[0])["catalogue"]
     assert {item["name"] for item in catalogue} == set(load_catalogue(QUERIES))
     assert ("textarea", {"id": "query", "name": "query", "rows": "12", "spellcheck": "false"}) in page.tags
     assert f"each query has {TIMEOUT} s and {MAX_ROWS} rows at most" in response.text
