@@ -217,6 +217,8 @@ _DIFFERENTIALS = [
     pytest.param("PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ex:a\\#b ?o }} ", False, id="escaped-hash-in-a-name"),
     pytest.param("SELECT * WHERE {{ {{ ?s ?p (<x:a> <x:b#c>) }} UNION {{ " + _SERVICE + " }} }}", True,
                  id="hash-in-a-collection"),
+    pytest.param("SELECT * WHERE {{ {{ ?s <x:p>+ (<x:a> <x:b#c>) }} UNION {{ " + _SERVICE + " }} }}", True,
+                 id="hash-in-a-collection-after-a-path"),
 ]
 
 
