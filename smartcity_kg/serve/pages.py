@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import urllib.parse
 from typing import Any
 
 import pyoxigraph as ox
@@ -42,9 +43,13 @@ def entity_triples(graph: Any, iri: str) -> list[ox.Triple]:
     return _construct(graph, _ENTITY, entity=ox.NamedNode(iri))
 
 
-def _link(state: Any, iri: str) -> str:
+def _link(state: Any, iri: str) -> str | None:
+    """Where ``iri`` links to: the server's own page for its entities, the IRI itself if it is
+    ``http:`` or ``https:``, and nowhere otherwise (``javascript:``, ``file:``… stay text)."""
     base = state.config.base
-    return "/" + iri[len(base):] if iri.startswith(base) else iri
+    if iri.startswith(base):
+        return "/" + iri[len(base):]
+    return iri if urllib.parse.urlsplit(iri).scheme.lower() in ("http", "https") else None
 
 
 def entity_html(state: Any, iri: str, triples: list[ox.Triple]) -> str:
@@ -68,8 +73,9 @@ def entity_html(state: Any, iri: str, triples: list[ox.Triple]) -> str:
         source = props.get(SCK + "source")
         quotes = sorted(value_of(t.object) for t in triples if t.predicate.value == SCK + "quote"
                         and any(s.subject == node and s.object == t.subject for s in triples))
+        page = _page(state.graph, value_of(source)) if source is not None else None
         evidence.append({"source": labels.get(value_of(source), value_of(source)) if source is not None else "",
-                         "url": _page(state.graph, value_of(source)) if source is not None else None, "quotes": quotes,
+                         "page": page, "url": _link(state, page) if page else None, "quotes": quotes,
                          "reason": value_of(props[SCK + "unquotedReason"]) if SCK + "unquotedReason" in props else None})
     neighbours = []
     network = state.network
@@ -145,20 +151,21 @@ def ontology_html(triples: list[ox.Triple]) -> str:
         classes=classes, properties=properties)
 
 
-def landing_html(state: Any, catalogue: list[Any]) -> str:
-    """The landing page with the query editor and the catalogue's queries as examples."""
+def landing_html(state: Any, catalogue: list[Any], nonce: str) -> str:
+    """The landing page with the query editor and the catalogue's queries as examples; its script
+    runs under ``nonce`` (the page's Content-Security-Policy names it)."""
     items = [{"name": q.name, "summary": q.summary, "text": q.text} for q in catalogue]
-    text = json.dumps(items, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    base = json.dumps(state.config.base).replace("<", "\\u003c")
+    data = {"catalogue": items, "base": state.config.base}
+    text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return _environment().get_template("landing.html").render(
         title="smartcity-kg SPARQL", triples=state.triples, timeout=state.config.timeout,
-        max_rows=state.config.max_rows, catalogue=items, catalogue_json=text, base_json=base,
-        base_length=len(state.config.base),
+        max_rows=state.config.max_rows, catalogue=items, editor_json=text, nonce=nonce,
         example="SELECT ?class (COUNT(?x) AS ?n)\nWHERE { ?x a ?class }\nGROUP BY ?class\nORDER BY DESC(?n)\nLIMIT 20")
 
 
-def paths_html(state: Any, params: dict[str, str]) -> str:
-    """Explained paths from ``from`` or from a ``firm`` profile with ``sector`` (and ``home``, the home country)."""
+def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
+    """Explained paths from ``from`` or from a ``firm`` profile with ``sector`` (and ``home``, the home
+    country): the page, and the view it frames (``None`` if it frames none)."""
     from ..exceptions import SmartCityKGError
     from ..network.paths import Profile, add_profile, find_paths
     from ..network.views import paths_view
@@ -180,18 +187,18 @@ def paths_html(state: Any, params: dict[str, str]) -> str:
             start = state.index.resolve(source).value
             network = state.network_around({start}, hops)
         else:
-            return _environment().get_template("paths.html").render(**context)
+            return _environment().get_template("paths.html").render(**context), None
         found = find_paths(network, start, k=int(params.get("k", "5")), max_hops=hops)
     except (SmartCityKGError, ValueError) as exc:
         context["error"] = str(exc)
-        return _environment().get_template("paths.html").render(**context)
+        return _environment().get_template("paths.html").render(**context), None
     context["empty"] = f"No path from {network.labels.get(start, start)} to a Danish decision maker."
     context["paths"] = [{"route": " → ".join([p.hops[0].source_label] + [h.target_label for h in p.hops]),
                          "cost": p.cost, "hops": [{"relation": h.relation, "date": h.date, "source": h.evidence_source_label,
                                                    "quote": h.quote} for h in p.hops]} for p in found]
     if found:
         context["view"] = paths_view(network, found, title=f"Paths from {network.labels.get(start, start)}").html
-    return _environment().get_template("paths.html").render(**context)
+    return _environment().get_template("paths.html").render(**context), context["view"]
 
 
 OPENAPI: dict[str, Any] = {

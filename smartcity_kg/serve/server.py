@@ -4,16 +4,17 @@ Built by :func:`create_app` (an app factory; nothing runs at import). The SPARQL
 read-only and bounded: queries are checked as text before they are parsed (size, nesting,
 SERVICE, updates, FROM of graphs outside the dataset), run in worker processes that are
 killed at the time limit, cut at the row limit (flagged, never silent), and refused with 503
-when every worker stays busy. Errors are JSON with a clear message.
+when every worker stays busy. Errors are JSON with a clear message; an engine failure answers
+a request id and leaves its details to the log. Pages run only the scripts their
+Content-Security-Policy header names (by nonce or hash) and link only to http(s) IRIs.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import re
+import secrets
 import time
-import urllib.parse
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -28,7 +29,10 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from .endpoint import Dataset
 from .guard import Limits, QueryRefused, check_query, query_form
+from .headers import SecurityHeaders, page_policy, script_hashes
+from .protocol import error as _error, read_query
 from ..namespaces import DEFAULT_BASE
 from .negotiate import GRAPH_TYPES, choose
 
@@ -40,6 +44,7 @@ _SELECT_TYPES = ["application/sparql-results+json", "application/sparql-results+
 _ASK_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "application/json",
               "application/xml", "text/csv", "text/tab-separated-values"]
 _GRAPH_TYPES = list(GRAPH_TYPES)
+_VARY = {"Vary": "Accept"}
 
 
 @dataclass(frozen=True)
@@ -57,13 +62,6 @@ class ServerConfig:
     max_depth: int = 64
     wait: float = 2.0
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
-
-
-_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-
-
-def _error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message, "status": status}, status_code=status)
 
 
 class _State:
@@ -85,7 +83,7 @@ class _State:
             trig = config.build_dir / "graph.trig"
             self.graph = open_store(config.build_dir, config.store_dir)
             self.runner = LocalEndpoint(trig, workers=config.workers, timeout=config.timeout,
-                                        max_rows=config.max_rows, wait=config.wait)
+                                        max_rows=config.max_rows, wait=config.wait, base=config.base)
         self.index = EntityIndex.from_store(self.graph)
         rows = self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         self.graphs = {row["g"].value for row in rows}
@@ -123,63 +121,12 @@ class _State:
         self.runner.close()
 
 
-def _parse_form(text: str) -> dict[str, list[str]]:
-    """Parse percent-encoded ``name=value`` pairs strictly: a bad escape or bad UTF-8 is an error."""
-    if _BAD_ESCAPE.search(text):
-        raise ValueError("a bad percent-escape")
-    return urllib.parse.parse_qs(text, errors="strict", keep_blank_values=True)
-
-
-async def _read_query(request: Request, config: ServerConfig) -> str | JSONResponse:
-    """The query text of a SPARQL Protocol request, or the error response to give."""
-    if request.method == "GET":
-        raw = request.scope.get("query_string", b"")
-        if len(raw) > config.max_body * 3:
-            return _error(413, f"the request is larger than {config.max_body} bytes")
-        try:
-            params = _parse_form(raw.decode("ascii"))
-        except (UnicodeDecodeError, ValueError):
-            return _error(400, "the query string is not valid percent-encoded UTF-8")
-    else:
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > config.max_body:
-            return _error(413, f"the request body is larger than {config.max_body} bytes")
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > config.max_body:
-                return _error(413, f"the request body is larger than {config.max_body} bytes")
-        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        try:
-            text = bytes(body).decode("utf-8", errors="strict")
-        except UnicodeDecodeError:
-            return _error(400, "the request body is not UTF-8")
-        if media == "application/sparql-query":
-            params = {"query": [text]}
-        elif media == "application/x-www-form-urlencoded":
-            try:
-                params = _parse_form(text)
-            except (UnicodeDecodeError, ValueError):
-                return _error(400, "the form is not valid percent-encoded UTF-8")
-        else:
-            return _error(415, "POST a query as application/sparql-query or application/x-www-form-urlencoded; "
-                               "this endpoint takes no updates")
-    if "update" in params:
-        return _error(400, "this endpoint is read-only: it takes no updates")
-    if "default-graph-uri" in params or "named-graph-uri" in params:
-        return _error(400, "default-graph-uri and named-graph-uri are not supported: the default graph is the "
-                           "union of all graphs, and GRAPH names any of them")
-    queries = params.get("query", [])
-    if len(queries) != 1 or not queries[0].strip():
-        return _error(400, "give exactly one query (the 'query' parameter)")
-    return queries[0]
-
-
 def _offered(form: str | None) -> list[str]:
     return _SELECT_TYPES if form == "SELECT" else _ASK_TYPES if form == "ASK" else _GRAPH_TYPES
 
 
-def _answer(state: _State, request: Request, text: str, bindings: dict[str, str] | None = None) -> Response:
+def _answer(state: _State, request: Request, text: str, bindings: dict[str, str] | None = None,
+            dataset: Dataset | None = None) -> Response:
     config = state.config
     try:
         check_query(text, state.graphs, Limits(max_length=config.max_body, max_depth=config.max_depth))
@@ -188,21 +135,31 @@ def _answer(state: _State, request: Request, text: str, bindings: dict[str, str]
     form = query_form(text)
     media = choose(request.headers.get("accept"), _offered(form))
     if media is None:
+        # A query that does not parse is a 400 whatever the client accepts: parse it first.
+        probe = state.runner.run(text, None, bindings=bindings, dataset=dataset)
+        if probe.status != 200:
+            return Response(probe.body, status_code=probe.status, media_type=probe.media_type)
         return _error(406, f"cannot answer a {form or 'query'} in {request.headers.get('accept')}; "
-                           f"offered: {', '.join(_offered(form))}")
-    answer = state.runner.run(text, media, bindings=bindings)
+                           f"offered: {', '.join(_offered(form))}", _VARY)
+    answer = state.runner.run(text, media, bindings=bindings, dataset=dataset)
     headers = {"X-SPARQL-Truncated": f"max-rows={config.max_rows}"} if answer.truncated else {}
+    headers["Vary"] = "Accept"
     media_type = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
     return Response(answer.body, status_code=answer.status, media_type=media_type, headers=headers)
 
 
 async def sparql(request: Request) -> Response:
-    """The SPARQL 1.1 Protocol: GET ?query=, POST form-encoded, POST application/sparql-query."""
+    """The SPARQL 1.1 Protocol: GET ?query=, POST form-encoded, POST application/sparql-query.
+
+    ``default-graph-uri`` and ``named-graph-uri`` (in the query string, or in a form's body)
+    give the dataset, from the build's own graphs only, the same way for every method.
+    """
     state: _State = request.app.state.smartcity
-    text = await _read_query(request, state.config)
-    if isinstance(text, Response):
-        return text
-    return await run_in_threadpool(_answer, state, request, text)
+    read = await read_query(request, state.config.max_body, state.graphs)
+    if isinstance(read, Response):
+        return read
+    text, dataset = read
+    return await run_in_threadpool(_answer, state, request, text, None, dataset)
 
 
 async def queries_list(request: Request) -> JSONResponse:
@@ -260,14 +217,14 @@ async def entity_page(request: Request) -> Response:
     iri = state.config.base + request.url.path.lstrip("/")
     media = _wants_html(request)
     if media is None:
-        return _error(406, "offered: text/html, " + ", ".join(_GRAPH_TYPES))
+        return _error(406, "offered: text/html, " + ", ".join(_GRAPH_TYPES), _VARY)
     triples = await run_in_threadpool(entity_triples, state.graph, iri)
     if not triples:
         return _error(404, f"no entity <{iri}> in the graph")
     if media == "text/html":
-        return HTMLResponse(await run_in_threadpool(entity_html, state, iri, triples))
+        return HTMLResponse(await run_in_threadpool(entity_html, state, iri, triples), headers=_VARY)
     body = state._ox.serialize(triples, format=getattr(state._ox.RdfFormat, GRAPH_TYPES[media]))
-    return Response(body, media_type=media)
+    return Response(body, media_type=media, headers=_VARY)
 
 
 async def ontology_page(request: Request) -> Response:
@@ -277,11 +234,12 @@ async def ontology_page(request: Request) -> Response:
     state: _State = request.app.state.smartcity
     media = _wants_html(request)
     if media is None:
-        return _error(406, "offered: text/html, " + ", ".join(_GRAPH_TYPES))
+        return _error(406, "offered: text/html, " + ", ".join(_GRAPH_TYPES), _VARY)
     triples = await run_in_threadpool(ontology_triples, state.graph)
     if media == "text/html":
-        return HTMLResponse(await run_in_threadpool(ontology_html, triples))
-    return Response(state._ox.serialize(triples, format=getattr(state._ox.RdfFormat, GRAPH_TYPES[media])), media_type=media)
+        return HTMLResponse(await run_in_threadpool(ontology_html, triples), headers=_VARY)
+    return Response(state._ox.serialize(triples, format=getattr(state._ox.RdfFormat, GRAPH_TYPES[media])),
+                    media_type=media, headers=_VARY)
 
 
 async def landing(request: Request) -> HTMLResponse:
@@ -289,7 +247,9 @@ async def landing(request: Request) -> HTMLResponse:
     from .pages import landing_html
 
     state: _State = request.app.state.smartcity
-    return HTMLResponse(landing_html(state, list(state.catalogue.values())))
+    nonce = secrets.token_urlsafe(18)
+    return HTMLResponse(landing_html(state, list(state.catalogue.values()), nonce),
+                        headers={"Content-Security-Policy": page_policy(scripts=[f"'nonce-{nonce}'"])})
 
 
 async def paths_page(request: Request) -> HTMLResponse:
@@ -297,7 +257,9 @@ async def paths_page(request: Request) -> HTMLResponse:
     from .pages import paths_html
 
     state: _State = request.app.state.smartcity
-    return HTMLResponse(await run_in_threadpool(paths_html, state, dict(request.query_params)))
+    page, view = await run_in_threadpool(paths_html, state, dict(request.query_params))
+    # The framed view (srcdoc) inherits this page's policy: allow its scripts by their hashes.
+    return HTMLResponse(page, headers={"Content-Security-Policy": page_policy(scripts=script_hashes(view or ""))})
 
 
 async def view_page(request: Request) -> Response:
@@ -318,7 +280,8 @@ async def view_page(request: Request) -> Response:
         return _error(404, str(exc))
     except (QueryError, ValueError) as exc:
         return _error(400, str(exc))
-    return HTMLResponse(view.html)
+    policy = page_policy(scripts=script_hashes(view.html), ancestors="'self'")
+    return HTMLResponse(view.html, headers={"Content-Security-Policy": policy})
 
 
 async def openapi(request: Request) -> JSONResponse:
@@ -372,7 +335,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
         Route("/openapi.json", openapi),
         Route("/{kind:str}/{slug:path}", entity_page),
     ]
-    middleware = [Middleware(_AccessLog)]
+    middleware = [Middleware(_AccessLog), Middleware(SecurityHeaders)]
     if config.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(config.cors_origins),
                                      allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Accept"],

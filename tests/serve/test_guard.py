@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import socket
+import threading
 import time
+from collections.abc import Iterator
 
+import pyoxigraph as ox
 import pytest
 
 from smartcity_kg.serve.guard import Limits, QueryRefused, check_query, query_form
@@ -151,3 +157,120 @@ def test_refusal_is_a_value_error() -> None:
 ])
 def test_query_form(text: str, form: str | None) -> None:
     assert query_form(text) == form
+
+
+# --- Differentials: the guard reads the text as the grammar (and pyoxigraph) does ---
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[tuple[int, list[int]]]:
+    """A TCP listener on 127.0.0.1 that counts the connections made to it."""
+    server = socket.create_server(("127.0.0.1", 0))
+    contacts: list[int] = []
+
+    def accept() -> None:
+        while True:
+            try:
+                connection, _ = server.accept()
+            except OSError:
+                return
+            contacts.append(1)
+            connection.close()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield server.getsockname()[1], contacts
+    server.close()
+
+
+def _engine_reaches_out(text: str, contacts: list[int]) -> bool:
+    """Whether pyoxigraph, evaluating ``text`` over an empty store, connects to the listener."""
+    before = len(contacts)
+    with contextlib.suppress(Exception):
+        result = ox.Store().query(text)
+        if not isinstance(result, ox.QueryBoolean):
+            list(result)
+    time.sleep(0.05)
+    return len(contacts) > before
+
+
+_SERVICE = "SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }}"
+_DIFFERENTIALS = [
+    pytest.param("SELECT * WHERE {{ #\r" + _SERVICE + " }}", True, id="comment-ended-by-cr"),
+    pytest.param("select * where {{ sErViCe <http://127.0.0.1:{port}/> {{}} }}", True, id="mixed-case"),
+    pytest.param("SELECT * WHERE {{ SERVICESILENT <http://127.0.0.1:{port}/> {{}} }}", True, id="glued-silent"),
+    pytest.param("SELECT * WHERE {{ ?s ?p trueSERVICE <http://127.0.0.1:{port}/> {{}} }}", True, id="glued-after-true"),
+    pytest.param("SELECT * WHERE {{ ?s ?p ?o .SERVICE <http://127.0.0.1:{port}/> {{}} }}", True, id="after-dot"),
+    pytest.param("SELECT * WHERE {{ OPTIONAL {{ ?s ?p ?o }}" + _SERVICE + " }}", True, id="after-brace"),
+    pytest.param("SELECT * WHERE {{ BIND(1 AS ?a) FILTER(?a<#>\"\"\"\n2) " + _SERVICE + " #\"\"\"\n}}", True,
+                 id="less-than-then-comment"),
+    pytest.param("SELECT * WHERE {{ ?s ?p ?o }} ORDER BY ?s <urn:f>(?o<#>\"\"\"\n1) #\"\"\"", False,
+                 id="less-than-in-order-by"),
+    pytest.param("SELECT * WHERE {{ \\u0053ERVICE <http://127.0.0.1:{port}/> {{}} }}", False, id="u-escape"),
+    pytest.param("SELECT * WHERE {{ \\U00000053ERVICE <http://127.0.0.1:{port}/> {{}} }}", False, id="U-escape"),
+    pytest.param('SELECT * WHERE {{ ?s ?p "SERVICE <http://127.0.0.1:{port}/> {{}}" }}', False, id="in-a-string"),
+    pytest.param("SELECT * WHERE {{ ?s ?p '''it's a\nSERVICE <http://127.0.0.1:{port}/> {{}}''' }}", False,
+                 id="in-a-long-string"),
+    pytest.param("SELECT * WHERE {{ ?s ?p <http://127.0.0.1:{port}/SERVICE> }}", False, id="in-an-iri"),
+    pytest.param("SELECT * WHERE {{ {{ ?s ?p <http://127.0.0.1:{port}/#> }} UNION {{ " + _SERVICE + " }} }}", True,
+                 id="hash-in-an-iri"),
+    pytest.param("SELECT * WHERE {{ BIND(1 AS ?a) BIND(2 AS ?b) FILTER(?a<?b&&?b>?a) }}", False,
+                 id="less-than-not-an-iri"),
+    pytest.param("PREFIX ex: <http://e/> SELECT * WHERE {{ ?s ex:a\\#b ?o }} ", False, id="escaped-hash-in-a-name"),
+    pytest.param("SELECT * WHERE {{ {{ ?s ?p (<x:a> <x:b#c>) }} UNION {{ " + _SERVICE + " }} }}", True,
+                 id="hash-in-a-collection"),
+    pytest.param("SELECT * WHERE {{ {{ ?s <x:p>+ (<x:a> <x:b#c>) }} UNION {{ " + _SERVICE + " }} }}", True,
+                 id="hash-in-a-collection-after-a-path"),
+]
+
+
+@pytest.mark.parametrize(("template", "reaches"), _DIFFERENTIALS)
+def test_the_guard_refuses_whatever_the_engine_would_send_out(listener: tuple[int, list[int]], template: str,
+                                                             reaches: bool) -> None:
+    port, contacts = listener
+    text = template.format(port=port)
+    assert _engine_reaches_out(text, contacts) is reaches
+    if reaches:
+        with pytest.raises(QueryRefused):
+            check_query(text, [])
+
+
+@pytest.mark.parametrize("text", [
+    'SELECT * WHERE { ?s ?p "SERVICE" }',
+    "SELECT * WHERE { ?s ?p <http://example.org/SERVICE> }",
+    "SELECT * WHERE { BIND(1 AS ?a) BIND(2 AS ?b) FILTER(?a<?b&&?b>?a) }",
+    "SELECT * WHERE { BIND(1 AS ?a) FILTER(?a<#>\n2) }",
+    "PREFIX ex: <http://e/> SELECT * WHERE { ?s ex:a\\#b ?o }",
+    "SELECT * WHERE { ?s ?p (<x:a> <x:b#c>) }",
+    "SELECT * WHERE { VALUES (?p ?q) { (<x:a> <x:b#c>) } }",
+    "SELECT (<x:f>(?o) AS ?x) WHERE { ?s ?p ?o FILTER <x:g>(?o) } GROUP BY ?o ORDER BY DESC(?o)",
+    'SELECT * WHERE { ?s ?p "a\\u0041" , "b\\"c" , \'\'\'d\'\'e\'\'\' , "x"@en-GB , 1.5e3 , .5 , _:b1 }',
+])
+def test_what_the_engine_reads_as_data_is_accepted(text: str) -> None:
+    check_query(text, [])
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('SELECT * WHERE { ?s ?p "unterminated }', "a string that is not closed (or holds a bad escape) at line 1, column 24"),
+    ("SELECT * WHERE {\n ?s ?p <http://e/ x> }", "an IRI that is not closed (or holds a character IRIs may not hold) at line 2, column 8"),
+    ('SELECT * WHERE { ?s ?p "bad \\q escape" }', "a string that is not closed"),
+    ("SELECT * WHERE { ?s ?p ?o } \\", "an escape outside a string or IRI"),
+    ("SELECT * WHERE { \\u0053ERVICE <http://e/> {} }", "an escape outside a string or IRI"),
+    ("SELECT * WHERE { \\U00000053ERVICE <http://e/> {} }", "an escape outside a string or IRI"),
+    ("SELECT * WHERE { ?s ?p ?o }\f", "the character '\\x0c'"),
+    ("SELECT * WHERE { ?s ?p ?o }\u00a0", "starts nothing in SPARQL"),
+    ('SELECT * WHERE { ?s ?p "\\uD800" }', "names no character"),
+])
+def test_text_that_cannot_be_read_is_refused(text: str, message: str) -> None:
+    with pytest.raises(QueryRefused, match=re.escape(message)) as refused:
+        check_query(text, [])
+    assert refused.value.status == 400
+
+
+@pytest.mark.parametrize("text", [
+    pytest.param("SELECT * WHERE { #\r" + "{" * 3000 + "}" * 3000 + " }", id="behind-cr-comment"),
+    pytest.param("SELECT * WHERE { " + "\\u007B" * 3000 + "\\u007D" * 3000 + " }", id="behind-escapes"),
+    pytest.param("ASK { FILTER(1<" + "(" * 3000 + "1" + ")" * 3000 + ">1) }", id="behind-less-than"),
+    pytest.param("ASK { ?s ?p <x:" + "(" * 3000 + ")" * 3000 + "> }", id="inside-an-iri"),
+])
+def test_deep_nesting_behind_a_trick_is_refused_before_parsing(text: str) -> None:
+    with pytest.raises(QueryRefused):
+        check_query(text, [])

@@ -141,3 +141,18 @@ def test_entity_page_shows_its_evidence(open_page: Callable[[str], Opened]) -> N
     _screenshot(opened, "server-entity-cisco.png")
     assert opened.errors == []
     assert opened.blocked == []
+
+
+def test_landing_page_links_only_http_iris(open_page: Callable[[str], Opened]) -> None:
+    opened = open_page("/")
+    page = opened.page
+    page.fill("#query", "SELECT ?x WHERE { VALUES ?x { <javascript:alert(1)> <https://example.org/a> "
+                        "<file:///etc/passwd> <https://w3id.org/smartcity-kg/id/cisco> } }")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#results table tr >> nth=4", timeout=WAIT_MS)
+    cells = page.eval_on_selector_all("#results td", "cells => cells.map(c => c.textContent)")
+    assert cells == ["javascript:alert(1)", "https://example.org/a", "file:///etc/passwd",
+                     "https://w3id.org/smartcity-kg/id/cisco"]
+    hrefs = page.eval_on_selector_all("#results a", "links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == ["https://example.org/a", "/id/cisco"]
+    assert opened.errors == [] and opened.blocked == []
