@@ -4,6 +4,8 @@ built once, and servers run as subprocesses on free ports of 127.0.0.1."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -17,6 +19,7 @@ import pytest
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from smartcity_kg.builder.pipeline import BuildOptions, BuildResult
     from smartcity_kg.network.projection import Network
 
 SOURCE_TEXT = """\
@@ -89,13 +92,55 @@ def graph_dir(make_graph: Callable[..., Path]) -> Path:
 # --- Servers: the shipped graph built once, and `smartcity-kg serve` run as a subprocess ---
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped graph, built once per session for the tests that serve it."""
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> "BuildResult":
+    """The shipped graph, built once per session (with reasoning): the one build the tests share."""
     from smartcity_kg import build
 
-    out = tmp_path_factory.mktemp("served") / "build"
-    build(out)
-    return out
+    return build(tmp_path_factory.mktemp("served") / "build")
+
+
+@pytest.fixture(scope="session")
+def built(shipped_build: "BuildResult") -> Path:
+    """The folder of the session's build of the shipped graph: read it, never change it (see ``built_copy``)."""
+    return shipped_build.out_dir
+
+
+@pytest.fixture
+def built_copy(built: Path, tmp_path: Path) -> Path:
+    """A copy of the session's build at ``tmp_path / "build"``, for a test that changes or replaces it."""
+    return Path(shutil.copytree(built, tmp_path / "build"))
+
+
+@pytest.fixture(scope="session")
+def reuse_shipped_build(shipped_build: "BuildResult") -> Callable[[], contextlib.AbstractContextManager[None]]:
+    """``with reuse_shipped_build():`` a build of the shipped graph with the default options (the command
+    line's ``build`` and its build-when-missing included) copies the session's build instead of building
+    again, and gives the session's result for the new folder; any other build runs for real."""
+
+    @contextlib.contextmanager
+    def reusing() -> Iterator[None]:
+        from smartcity_kg.builder import pipeline
+
+        real = pipeline.build
+
+        def build(out_dir: Path, options: "BuildOptions | None" = None, on_stage: Any = None) -> "BuildResult":
+            if (options or pipeline.BuildOptions()) != pipeline.BuildOptions() or out_dir.exists():
+                return real(out_dir, options, on_stage)
+            shutil.copytree(shipped_build.out_dir, out_dir)
+            return dataclasses.replace(shipped_build, out_dir=out_dir)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(pipeline, "build", build)
+            yield
+
+    return reusing
+
+
+@pytest.fixture
+def reused_shipped_build(reuse_shipped_build: Callable[[], contextlib.AbstractContextManager[None]]) -> Iterator[None]:
+    """For the whole test, builds of the shipped graph copy the session's build (see ``reuse_shipped_build``)."""
+    with reuse_shipped_build():
+        yield
 
 
 def _free_port() -> int:

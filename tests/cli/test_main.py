@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,12 @@ from smartcity_kg.cli.main import main
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built(tmp_path_factory: pytest.TempPathFactory,
+          reuse_shipped_build: Callable[[], contextlib.AbstractContextManager[None]]) -> Path:
+    """``smartcity-kg build`` of the shipped graph, whose build step copies the session's build."""
     out = tmp_path_factory.mktemp("cli") / "build"
-    result = CliRunner().invoke(main, ["build", "--out", str(out)])
+    with reuse_shipped_build():
+        result = CliRunner().invoke(main, ["build", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "triples" in result.output and "reasoning: consistent" in result.output
     return out
@@ -60,7 +65,7 @@ def test_query_table(built: Path) -> None:
     assert "become carbon-neutral" in result.output and "rows" in result.output
 
 
-def test_query_builds_first_when_there_is_no_graph(tmp_path: Path) -> None:
+def test_query_builds_first_when_there_is_no_graph(tmp_path: Path, reused_shipped_build: None) -> None:
     out = tmp_path / "build"
     result = CliRunner().invoke(main, ["query", "awards", "--out", str(out), "--format", "csv"])
     assert result.exit_code == 0, result.output
