@@ -25,7 +25,7 @@ def _modules(value: str) -> set[str]:
 
 def test_every_contract_is_kept() -> None:
     code = ("import sys; from importlinter.cli import lint_imports; "
-            f"sys.exit(lint_imports(config_filename={str(CONFIG)!r}, no_cache=True, no_logo=True))")
+            f"sys.exit(lint_imports(config_filename={str(CONFIG)!r}, no_cache=True))")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Contracts: {len(_contracts())} kept, 0 broken." in done.stdout, done.stdout
