@@ -1,8 +1,14 @@
-# The two commands of README.md: `make run` and `make test`. Both set up what they need.
+# The two commands of README.md: `make run` and `make test`. Both set up what they need: a
+# virtual environment in $(VENV) holding the package (editable) and its test tools, pinned by
+# $(CONSTRAINTS), and a Java runtime for HermiT. Every target runs the venv's programs.
 PYTHON ?= python3
-PIP ?= $(PYTHON) -m pip
+VENV ?= .venv
+CONSTRAINTS ?= constraints/test.txt
+PIP_OPTIONS ?= -q
+BIN := $(abspath $(VENV))/bin
+export PATH := $(BIN):$(PATH)
 
-.PHONY: setup java run test
+.PHONY: setup java run test constraints
 
 java:
 	@command -v java >/dev/null 2>&1 || { \
@@ -10,13 +16,37 @@ java:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless; }
 
-setup: java
-	$(PIP) install -q -e '.[test]'
+# Debian's Python makes venvs only with python3-venv; install it the way `java` installs Java.
+$(BIN)/python:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  rm -rf $(VENV); \
+	  echo "$(PYTHON) cannot make a virtual environment; installing python3-venv with apt-get"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }
+
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml $(CONSTRAINTS)
+	$(BIN)/python -m pip install $(PIP_OPTIONS) -c $(CONSTRAINTS) -e '.[test]'
+	touch $@
+
+setup: java $(VENV)/.installed
 
 run: setup
-	smartcity-kg build
-	smartcity-kg paths --from Cisco
-	smartcity-kg paths --firm "Brightway Lighting" --country US --sector intelligent-lighting
+	$(BIN)/smartcity-kg build
+	$(BIN)/smartcity-kg paths --from Cisco
+	$(BIN)/smartcity-kg paths --firm "Brightway Lighting" --country US --sector intelligent-lighting
 
 test: setup
-	$(PYTHON) -m pytest
+	$(BIN)/python -m pytest
+
+# Re-pin the test tools: install the newest releases into a scratch venv, run the tests there,
+# and write its `pip freeze` (without the project itself) to $(CONSTRAINTS).
+constraints: java
+	rm -rf .venv-constraints
+	$(PYTHON) -m venv .venv-constraints
+	.venv-constraints/bin/python -m pip install $(PIP_OPTIONS) --no-cache-dir -e '.[test]'
+	PATH="$(abspath .venv-constraints)/bin:$$PATH" .venv-constraints/bin/python -m pytest -q -x
+	{ sed -n '/^# Frozen /d; /^#/p' $(CONSTRAINTS); \
+	  echo "# Frozen from $$(.venv-constraints/bin/python --version) on $$(uname -sm)."; \
+	  .venv-constraints/bin/python -m pip freeze --exclude-editable | grep -iv '^smartcity[-_]kg'; } > $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	rm -rf .venv-constraints

@@ -4,6 +4,7 @@ built once, and servers run as subprocesses on free ports of 127.0.0.1."""
 from __future__ import annotations
 
 import contextlib
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -17,6 +18,7 @@ import pytest
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from smartcity_kg.builder.pipeline import BuildResult
     from smartcity_kg.network.projection import Network
 
 SOURCE_TEXT = """\
@@ -89,13 +91,23 @@ def graph_dir(make_graph: Callable[..., Path]) -> Path:
 # --- Servers: the shipped graph built once, and `smartcity-kg serve` run as a subprocess ---
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped graph, built once per session for the tests that serve it."""
+def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> "BuildResult":
+    """The shipped graph, built once per session (with reasoning): the one build the tests share."""
     from smartcity_kg import build
 
-    out = tmp_path_factory.mktemp("served") / "build"
-    build(out)
-    return out
+    return build(tmp_path_factory.mktemp("served") / "build")
+
+
+@pytest.fixture(scope="session")
+def built(shipped_build: "BuildResult") -> Path:
+    """The folder of the session's build of the shipped graph: read it, never change it (see ``built_copy``)."""
+    return shipped_build.out_dir
+
+
+@pytest.fixture
+def built_copy(built: Path, tmp_path: Path) -> Path:
+    """A copy of the session's build at ``tmp_path / "build"``, for a test that changes or replaces it."""
+    return Path(shutil.copytree(built, tmp_path / "build"))
 
 
 def _free_port() -> int:

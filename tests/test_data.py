@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -11,7 +12,6 @@ import pytest
 from smartcity_kg import (
     EntityIndex,
     bind_params,
-    build,
     load_catalogue,
     open_store,
     run_query,
@@ -24,10 +24,9 @@ SCK = "https://w3id.org/smartcity-kg/ontology#"
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
-    out = tmp_path_factory.mktemp("data") / "build"
-    build(out)
-    return open_store(out)
+def store(built: Path) -> ox.Store:
+    """The session's build of the shipped graph, in a store of this module's own."""
+    return open_store(built)
 
 
 def rows(store: ox.Store, name: str, **params: str) -> list[dict[str, str]]:

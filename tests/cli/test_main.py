@@ -18,6 +18,7 @@ from smartcity_kg.cli.main import main
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``smartcity-kg build`` of the shipped graph, run once for this module."""
     out = tmp_path_factory.mktemp("cli") / "build"
     result = CliRunner().invoke(main, ["build", "--build-dir", str(out)])
     assert result.exit_code == 0, result.output
