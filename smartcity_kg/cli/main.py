@@ -24,14 +24,43 @@ __all__ = ["main"]
 _DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+#: Commands that reach the network (``query`` only with --allow-service; ``serve``'s workers isolate themselves).
+_NETWORKED = frozenset({"link", "push", "serve", "query"})
+
+
+class _CommandLine(click.Group):
+    """The group; run as a program (its arguments from ``sys.argv``), it runs the commands that need no
+    network without one (:mod:`smartcity_kg.sandbox`). Called with arguments, as tests do, it leaves
+    the calling process as it is."""
+
+    def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:  # type: ignore[override]
+        if args is None:
+            extra.setdefault("obj", _ISOLATE)
+        return super().main(args, *rest, **extra)
+
+
+_ISOLATE = "isolate"
+
+
+def _isolate(ctx: click.Context) -> None:
+    """Leave the network, when run as a program; warn (and go on) where that cannot be done."""
+    if ctx.find_root().obj == _ISOLATE:
+        from ..sandbox import isolate_network
+
+        isolate_network(strict=False)
+
+
+@click.group(cls=_CommandLine, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(__version__, "--version", "-V", prog_name="smartcity-kg")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """A knowledge graph of smart-city market opportunities, with source-cited facts.
 
     Build the graph once ('smartcity-kg build'), then ask it: named queries, explained paths
     from a firm to the people who decide, brokers, opportunities, views, exports, a server.
     """
+    if ctx.invoked_subcommand not in _NETWORKED:
+        _isolate(ctx)
 
 
 @main.command("build", epilog=EXIT_CODES)
@@ -121,6 +150,8 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path,
     """
     from ..store.queries import bind_params, run_query
 
+    if not allow_service:
+        _isolate(click.get_current_context())
     given = {}
     for item in params:
         key, sep, value = item.partition("=")
