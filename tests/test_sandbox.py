@@ -7,13 +7,15 @@ and ``query --allow-service`` (the only way out) still does.
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from smartcity_kg.exceptions import IsolationError
 from smartcity_kg.sandbox import OPT_OUT, isolate_network, isolation_problem
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
+JSON_RESULTS = "application/sparql-results+json"
 
 pytestmark = pytest.mark.skipif(isolation_problem() is not None, reason=f"no network namespaces: {isolation_problem()}")
 
@@ -58,6 +61,36 @@ def listener() -> Iterator[Listener]:
     running = Listener()
     yield running
     running.socket.close()
+
+
+def _in_child(target: Callable[..., Any], *args: Any) -> Any:
+    """``target(*args)`` run in a fresh (spawned) process; its return value."""
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(1) as pool:
+        return pool.apply(target, args)
+
+
+def _evaluate_service(query: str, isolate: bool) -> tuple[Any, ...]:
+    """The server's worker-side evaluation of ``query``, after :func:`isolate_network` if ``isolate``."""
+    if isolate:
+        isolate_network()
+    import pyoxigraph as ox
+
+    from smartcity_kg.serve.worker import Job, evaluate
+
+    return evaluate(ox.Store(), Job(query, JSON_RESULTS, 100, 100_000), "https://w3id.org/smartcity-kg/")
+
+
+def test_worker_evaluation_reaches_the_listener_without_isolation(listener: Listener) -> None:
+    # The control: pyoxigraph really makes the request, so the tests below prove something.
+    _in_child(_evaluate_service, listener.service, False)
+    assert listener.contacts >= 1
+
+
+def test_worker_evaluation_in_an_isolated_process_reaches_nothing(listener: Listener) -> None:
+    reply = _in_child(_evaluate_service, listener.service, True)
+    assert reply[0] == "failed" and "unreachable" in reply[1].lower(), reply
+    assert listener.contacts == 0
 
 
 def _run(code: str, env: dict[str, str] | None = None, **kwargs: Any) -> subprocess.CompletedProcess[str]:
@@ -124,6 +157,26 @@ print(isolate_network())
 
 def test_isolation_error_is_an_os_error() -> None:
     assert issubclass(IsolationError, OSError)
+
+
+def test_real_server_workers_live_in_their_own_network_namespace(built: Path, background: Any, free_port: Any,
+                                                                 tmp_path: Path) -> None:
+    port = free_port()
+    command = [sys.executable, "-m", "smartcity_kg", "serve", "--build-dir", str(built), "--port", str(port)]
+    with background(command, f"http://127.0.0.1:{port}/", tmp_path / "server.log") as server:
+        children = _children(server.pid)
+        own = os.readlink(f"/proc/{server.pid}/ns/net")
+        isolated = [pid for pid in children if os.readlink(f"/proc/{pid}/ns/net") != own]
+    assert own == os.readlink("/proc/self/ns/net")
+    assert len(isolated) >= 3, children  # two workers and the fast lane's
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with contextlib.suppress(OSError):
+            found += [int(p) for p in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    return found
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
