@@ -213,3 +213,17 @@ def test_allow_service_still_reaches_a_remote_endpoint(listener: Listener, built
     queries = _named(listener, tmp_path / "queries")
     _cli("query", "remote", "--allow-service", "--queries", str(queries), "--build-dir", str(built), cwd=tmp_path)
     assert listener.contacts >= 1
+
+
+def test_serve_refuses_to_start_where_no_namespace_can_be_made(built: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from smartcity_kg import sandbox
+    from smartcity_kg.cli import main
+
+    monkeypatch.setattr(sandbox, "isolation_problem", lambda: "network namespaces are a Linux feature; this is darwin")
+    monkeypatch.delenv(OPT_OUT, raising=False)
+    result = CliRunner().invoke(main, ["serve", "--build-dir", str(built), "--port", "1"])
+    assert result.exit_code == 1
+    assert "queries cannot run without a network here: network namespaces are a Linux feature" in result.output
+    assert "--unsafe-allow-network" in result.output

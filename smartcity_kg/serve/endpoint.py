@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..exceptions import IsolationError
-from .worker import Job, WorkerLimits, serve_jobs
+from .worker import OUT_OF_MEMORY as _OUT_OF_MEMORY, Job, WorkerLimits, serve_jobs
 
 __all__ = ["Answer", "Dataset", "LocalEndpoint", "RemoteEndpoint", "RemoteGraph", "syntax_message", "values_clause"]
 
@@ -231,9 +231,11 @@ class LocalEndpoint:
             try:
                 reply = worker.conn.recv()
             except (EOFError, OSError):
-                code = worker.process.exitcode
+                worker.process.join(5)  # the pipe closes a moment before the process is reaped
+                reply = ("crashed", worker.process.exitcode)
+            if reply[0] == "crashed" or reply[:2] == ("failed", _OUT_OF_MEMORY):
                 worker = pool.replace(worker)
-                return _crashed(code, self.limits.max_memory)
+                return _crashed(reply[1], self.limits.max_memory)
         finally:
             pool.give(worker)
         if reply[0] == "error":
@@ -262,9 +264,10 @@ def _light(text: str) -> bool:
     return query_form(text) == "ASK" or (match is not None and int(match.group(1)) <= 100)
 
 
-def _crashed(code: int | None, max_memory: int) -> Answer:
-    """The answer for a worker that died under a query (exit ``code``): over its memory, or a crash."""
-    if code == -signal.SIGABRT and max_memory:
+def _crashed(code: int | str | None, max_memory: int) -> Answer:
+    """The answer for a worker that died under a query (exit ``code``) or ran out of memory: over its
+    memory limit, or a crash."""
+    if code in (-signal.SIGABRT, _OUT_OF_MEMORY) and max_memory:
         return _failure(f"the worker died (exit {code}), most likely at its memory limit",
                         503, f"the query needed more than the limit of {max_memory // 2**20} MB of memory and was "
                              "stopped")

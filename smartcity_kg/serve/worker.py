@@ -12,7 +12,10 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-__all__ = ["Job", "WorkerLimits", "evaluate", "serve_jobs"]
+__all__ = ["OUT_OF_MEMORY", "Job", "WorkerLimits", "evaluate", "serve_jobs"]
+
+#: What :func:`evaluate` reports (``("failed", OUT_OF_MEMORY)``) for a query that ran out of memory.
+OUT_OF_MEMORY = "MemoryError: the query needed more memory than the worker's limit"
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def evaluate(store: Any, job: Job, base: str) -> tuple[Any, ...]:
     except SyntaxError as exc:
         return ("error", 400, f"malformed query: {syntax_message(job.text, exc.msg)}")
     except MemoryError:
-        return ("failed", "MemoryError: the query needed more memory than the worker's limit")
+        return ("failed", OUT_OF_MEMORY)
     except Exception as exc:  # noqa: BLE001 - every failure of one query is reported, the worker lives on
         return ("failed", f"{type(exc).__name__}: {exc}")
 
