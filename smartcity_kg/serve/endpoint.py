@@ -287,7 +287,7 @@ class RemoteEndpoint:
     def run(self, text: str, media: str | None, *, bindings: dict[str, str] | None = None,
             dataset: Dataset | None = None, client: str = "") -> Answer:
         """Forward the query (``media`` ``None``: only to see whether it is accepted); the remote's error
-        pages are never passed on, only its status."""
+        pages are never passed on, only its status. ``client`` is not limited here (the remote bounds it)."""
         import httpx
         import pyoxigraph as ox
 

@@ -86,7 +86,7 @@ def evaluate(store: Any, job: Job, base: str) -> tuple[Any, ...]:
         if job.media is None:
             ox.Store().query(job.text, **options)  # type: ignore[arg-type]
             return ("ok", None, b"", "")
-        result = store.query(job.text, **options)  # type: ignore[arg-type]
+        result = store.query(job.text, **options)
         return ("ok", job.media, *_write(result, job.media, job.max_rows, job.max_bytes))
     except SyntaxError as exc:
         return ("error", 400, f"malformed query: {syntax_message(job.text, exc.msg)}")
