@@ -11,7 +11,8 @@ The hierarchy::
     ├── QueryError (ValueError)            an unknown query, a bad parameter or a bad header
     ├── EntityNotFoundError (LookupError)  an entity that is not in the graph, or is ambiguous
     ├── OutputError (ValueError)           an output that would replace what the project did not write
-    └── EndpointError (ConnectionError)    a remote SPARQL endpoint or store that is down or refuses
+    ├── EndpointError (ConnectionError)    a remote SPARQL endpoint or store that is down or refuses
+    └── IsolationError (OSError)           SPARQL would run with a network: no namespace can be made
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ __all__ = [
     "Problem",
     "InconsistentOntologyError",
     "InputError",
+    "IsolationError",
     "JavaNotFoundError",
     "QueryError",
     "ReasoningError",
@@ -118,3 +120,7 @@ class EndpointError(SmartCityKGError, ConnectionError):
         self.url = url
         self.reason = reason
         super().__init__(f"{url}: {reason}")
+
+
+class IsolationError(SmartCityKGError, OSError):
+    """No network namespace could be made here, so SPARQL would run with a network reachable."""

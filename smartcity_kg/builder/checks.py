@@ -49,6 +49,8 @@ def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path) -
             rows = list(select(store, path.read_text(encoding="utf-8")))
         except SyntaxError as exc:
             raise InputError.at(path, exc.lineno, f"invalid SPARQL: {exc.msg}") from None
+        except OSError as exc:  # SERVICE: from the command line, no network is reachable
+            raise InputError.at(path, None, f"the check could not run: {exc}") from None
         counts[path.stem] = len(rows)
         for row in rows:
             subject = row["subject"]

@@ -78,6 +78,8 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
 
     Stages: load the ontology and sources, compile the fact sheets (schema checks, quotes),
     validate with SHACL, run the quality checks, reason (rules or HermiT), write the outputs.
+    Checks and rules run in the calling process, with whatever network it has (the command
+    line runs ``build`` without one; see :mod:`smartcity_kg.sandbox`).
 
     Raises
     ------

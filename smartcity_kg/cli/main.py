@@ -6,6 +6,7 @@ The commands on the network (paths, brokers, opportunities, view, export) are in
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,14 +25,43 @@ __all__ = ["main"]
 _DIR = click.Path(exists=True, file_okay=False, path_type=Path)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+#: Commands that reach the network (``query`` only with --allow-service; ``serve``'s workers isolate themselves).
+_NETWORKED = frozenset({"link", "push", "serve", "query"})
+
+
+class _CommandLine(click.Group):
+    """The group; run as a program (its arguments from ``sys.argv``), it runs the commands that need no
+    network without one (:mod:`smartcity_kg.sandbox`). Called with arguments, as tests do, it leaves
+    the calling process as it is."""
+
+    def main(self, args: Any = None, *rest: Any, **extra: Any) -> Any:  # type: ignore[override]
+        if args is None:
+            extra.setdefault("obj", _ISOLATE)
+        return super().main(args, *rest, **extra)
+
+
+_ISOLATE = "isolate"
+
+
+def _isolate(ctx: click.Context) -> None:
+    """Leave the network, when run as a program; warn (and go on) where that cannot be done."""
+    if ctx.find_root().obj == _ISOLATE:
+        from ..sandbox import isolate_network
+
+        isolate_network(strict=False)
+
+
+@click.group(cls=_CommandLine, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(__version__, "--version", "-V", prog_name="smartcity-kg")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """A knowledge graph of smart-city market opportunities, with source-cited facts.
 
     Build the graph once ('smartcity-kg build'), then ask it: named queries, explained paths
     from a firm to the people who decide, brokers, opportunities, views, exports, a server.
     """
+    if ctx.invoked_subcommand not in _NETWORKED:
+        _isolate(ctx)
 
 
 @main.command("build", epilog=EXIT_CODES)
@@ -121,6 +151,8 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path,
     """
     from ..store.queries import bind_params, run_query
 
+    if not allow_service:
+        _isolate(click.get_current_context())
     given = {}
     for item in params:
         key, sep, value = item.partition("=")
@@ -159,28 +191,51 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path,
 @STORE
 @click.option("--endpoint", metavar="URL", help="Serve a remote SPARQL 1.1 endpoint (its default graph the union) instead of the build.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes.")
+@click.option("--fast-workers", type=click.IntRange(0, 16), default=1, show_default=True,
+              help="More workers kept for light queries (ASK, a final LIMIT of at most 100).")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) a query may return.")
+@click.option("--max-bytes", type=click.IntRange(1000), default=10 * 2**20, show_default=True, help="Bytes an answer may have.")
+@click.option("--max-memory", type=click.IntRange(0), default=1024, show_default=True,
+              help="Megabytes of memory a query worker may use (0: no limit).")
+@click.option("--per-client", type=click.IntRange(1), default=1, show_default=True,
+              help="Queries one client address may run at a time.")
 @click.option("--max-body", type=click.IntRange(1000), default=100_000, show_default=True, help="Bytes a request may carry.")
+@click.option("--read-timeout", type=click.FloatRange(0.5, 600), default=10.0, show_default=True,
+              help="Seconds a client may take to send a request's headers, and again its body.")
+@click.option("--unsafe-allow-network", is_flag=True,
+              help="Where no network namespace can be made (not Linux, a container forbidding it), run queries anyway, "
+                   "with only the text check between them and the network.")
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="An origin allowed to query from a browser (repeatable; '*' for any).")
-def serve_command(host: str, port: int, build_dir: Path, store_dir: Path | None, endpoint: str | None, workers: int,
-                  timeout: float, max_rows: int, max_body: int, cors: tuple[str, ...]) -> None:
-    """Serve SPARQL, named queries, entity pages and views over HTTP."""
+def serve_command(host: str, port: int, build_dir: Path, store_dir: Path | None, endpoint: str | None,
+                  cors: tuple[str, ...], read_timeout: float, unsafe_allow_network: bool, **bounds: Any) -> None:
+    """Serve SPARQL, named queries, entity pages and views over HTTP.
+
+    Queries run in worker processes without a network (Linux network namespaces); where none
+    can be made the server refuses to start, unless --unsafe-allow-network.
+    """
     import logging
 
     import uvicorn
 
+    from ..sandbox import OPT_OUT, isolation_problem
+    from ..serve.clients import bounded_protocol
     from ..serve.server import ServerConfig, create_app
 
     if endpoint is None:
+        problem = None if unsafe_allow_network or os.environ.get(OPT_OUT) == "1" else isolation_problem()
+        if problem:
+            raise click.ClickException(f"queries cannot run without a network here: {problem}. "
+                                       "Start with --unsafe-allow-network to serve them anyway.")
         try:
             ensure_build(build_dir)
         except SmartCityKGError as exc:
             raise fail(exc) from None
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    config = ServerConfig(build_dir=build_dir, store_dir=store_dir, endpoint=endpoint, workers=workers, timeout=timeout,
-                          max_rows=max_rows, max_body=max_body, cors_origins=cors)
-    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="info")
+    config = ServerConfig(build_dir=build_dir, store_dir=store_dir, endpoint=endpoint, cors_origins=cors,
+                          read_timeout=read_timeout, isolate=not unsafe_allow_network, **bounds)
+    uvicorn.run(create_app(config), host=host, port=port, access_log=False, log_level="info",
+                http=bounded_protocol(read_timeout))
 
 
 @main.command("push", epilog=EXIT_CODES)

@@ -1,9 +1,10 @@
 """The HTTP stage: a read-only SPARQL 1.1 Protocol endpoint, named queries, entity pages and views.
 
 ``server`` builds the Starlette app (a factory, no global state); ``protocol`` reads a
-SPARQL Protocol request (query and dataset); ``endpoint`` evaluates queries in bounded worker
-processes; ``guard`` refuses what a query must not do before it is parsed, reading it with
-``lexer`` as the grammar does; ``negotiate`` picks formats by ``Accept``; ``pages`` renders
+SPARQL Protocol request (query and dataset); ``endpoint`` shares bounded worker processes
+fairly among clients, and ``worker`` is what each runs (no network, a memory limit); ``clients``
+cuts off clients that send too slowly; ``guard`` refuses what a query must not do before it is
+parsed, reading it with ``lexer`` as the grammar does; ``negotiate`` picks formats by ``Accept``; ``pages`` renders
 entity, ontology and path pages; ``headers`` gives every response its hardening headers and
 each page its Content-Security-Policy. It may import the foundations, :mod:`smartcity_kg.store` and
 :mod:`smartcity_kg.network`; never ``builder``, ``link`` or ``cli``.

@@ -1,9 +1,11 @@
 """Where SPARQL queries run for the server: worker processes over the embedded dataset, or a remote endpoint.
 
-Each local query runs in a worker process with its own copy of the dataset. A worker that
-passes the time limit is killed (the work really stops) and replaced; one that crashes is
-replaced too; and when every worker is busy for longer than a short wait, the caller is told
-so (HTTP 503) rather than queued without end.
+Each local query runs in a worker process (:mod:`smartcity_kg.serve.worker`) with its own copy
+of the dataset, no network and a memory limit. A worker that passes the time limit is killed
+(the work really stops) and replaced; one that crashes or runs out of memory is replaced too.
+When every worker is busy for longer than a short wait, the caller is told so (HTTP 503) rather
+than queued without end; one client runs only a few queries at a time (HTTP 429 beyond), and
+light queries have a worker of their own, so they are answered while heavy ones run.
 """
 
 from __future__ import annotations
@@ -12,11 +14,15 @@ import logging
 import multiprocessing
 import queue
 import re
+import signal
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
+
+from ..exceptions import IsolationError
+from .worker import OUT_OF_MEMORY as _OUT_OF_MEMORY, Job, WorkerLimits, serve_jobs
 
 __all__ = ["Answer", "Dataset", "LocalEndpoint", "RemoteEndpoint", "RemoteGraph", "syntax_message", "values_clause"]
 
@@ -27,12 +33,14 @@ Dataset = tuple[tuple[str, ...], tuple[str, ...]]
 
 @dataclass(frozen=True)
 class Answer:
-    """An answer to a query: HTTP status, media type, body, and whether rows were cut."""
+    """An answer to a query: HTTP status, media type, body, whether it was cut, and by which cap
+    (``"max-rows"`` or ``"max-bytes"``)."""
 
     status: int
     media_type: str
     body: bytes
     truncated: bool = False
+    cap: str = "max-rows"
 
 
 def _error(status: int, message: str) -> Answer:
@@ -41,77 +49,15 @@ def _error(status: int, message: str) -> Answer:
     return Answer(status, "application/json", json.dumps({"error": message, "status": status}).encode("utf-8"))
 
 
-def _failure(detail: str) -> Answer:
-    """A generic 500 with a request id; ``detail`` (what the engine saw) goes to the server's log only."""
+def _failure(detail: str, status: int = 500, what: str = "the query could not be evaluated") -> Answer:
+    """A generic answer with a request id; ``detail`` (what the engine saw) goes to the server's log only."""
     import json
 
     request = uuid.uuid4().hex[:16]
     LOG.error("query failed (request %s): %s", request, detail)
-    message = f"the query could not be evaluated; the server's log has the details under request id {request}"
-    return Answer(500, "application/json", json.dumps({"error": message, "status": 500, "request_id": request})
+    message = f"{what}; the server's log has the details under request id {request}"
+    return Answer(status, "application/json", json.dumps({"error": message, "status": status, "request_id": request})
                   .encode("utf-8"))
-
-
-def _worker(conn: Connection, trig: str, base: str) -> None:  # pragma: no cover - runs in a child process
-    """Load the dataset, then answer jobs (query, media type, row limit, bindings, dataset) until told to stop.
-
-    A job whose media type is ``None`` only asks whether the query parses (it runs on an
-    empty store). Engine failures go back with their details, for the parent's log only.
-    """
-    import pyoxigraph as ox
-
-    from ..store.dataset import load_dataset
-
-    store = ox.Store()
-    load_dataset(store, Path(trig))
-    conn.send("ready")
-    while True:
-        job = conn.recv()
-        if job is None:
-            return
-        text, media, max_rows, bound, dataset = job
-        try:
-            options: dict[str, object] = {"substitutions": {ox.Variable(name): _term(value) for name, value in bound},
-                                          "base_iri": base}
-            if dataset is not None:
-                options["default_graph"] = [ox.NamedNode(g) for g in dataset[0]]
-                options["named_graphs"] = [ox.NamedNode(g) for g in dataset[1]]
-            if media is None:
-                ox.Store().query(text, **options)  # type: ignore[arg-type]
-                conn.send(("ok", None, b"", False))
-                continue
-            conn.send(("ok", media, *_write(store.query(text, **options), media, max_rows)))  # type: ignore[arg-type]
-        except SyntaxError as exc:
-            conn.send(("error", 400, f"malformed query: {syntax_message(text, exc.msg)}"))
-        except Exception as exc:  # noqa: BLE001 - every failure of one query is reported, the worker lives on
-            conn.send(("failed", f"{type(exc).__name__}: {exc}"))
-
-
-def _write(result: object, media: str, max_rows: int) -> tuple[bytes, bool]:  # pragma: no cover - in a child
-    """The body of ``result`` in ``media``, cut at ``max_rows``, and whether it was cut."""
-    import pyoxigraph as ox
-
-    from .negotiate import GRAPH_TYPES
-    from ..store.results import RESULT_TYPES, write_boolean, write_solutions
-
-    if isinstance(result, ox.QuerySolutions):
-        variables = [v.value for v in result.variables]
-        rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]] = []
-        for solution in result:
-            if len(rows) == max_rows:
-                return write_solutions(variables, rows, RESULT_TYPES[media], truncated=True), True
-            rows.append([solution[v] for v in variables])
-        return write_solutions(variables, rows, RESULT_TYPES[media]), False
-    if isinstance(result, ox.QueryBoolean):
-        return write_boolean(bool(result), RESULT_TYPES[media]), False
-    triples: list[ox.Triple] = []
-    cut = False
-    for triple in result:  # type: ignore[attr-defined]
-        if len(triples) == max_rows:
-            cut = True
-            break
-        triples.append(triple)
-    return ox.serialize(triples, format=getattr(ox.RdfFormat, GRAPH_TYPES[media])) or b"", cut
 
 
 _POSITION = re.compile(r"^error at (\d+):(\d+): (.*)$", re.DOTALL)
@@ -140,14 +86,6 @@ def syntax_message(text: str, message: str) -> str:
     return f"{what if len(what) <= 200 else what[:200].rsplit(',', 1)[0] + ', …'} {where}"
 
 
-def _term(ntriples: str):  # type: ignore[no-untyped-def]
-    """The RDF term written in N-Triples as ``ntriples``."""
-    import pyoxigraph as ox
-
-    (quad,) = ox.parse(input=f"<urn:s> <urn:p> {ntriples} .", format=ox.RdfFormat.N_TRIPLES)
-    return quad.object
-
-
 def values_clause(bindings: dict[str, str]) -> str:
     """A trailing VALUES block binding each variable to an N-Triples term (for remote endpoints,
     which know no parameter binding); the terms come from pyoxigraph, escaped as N-Triples.
@@ -164,13 +102,17 @@ def values_clause(bindings: dict[str, str]) -> str:
 
 
 class _Worker:
-    def __init__(self, context: multiprocessing.context.SpawnContext, trig: Path, base: str) -> None:
+    def __init__(self, context: multiprocessing.context.SpawnContext, trig: Path, base: str,
+                 limits: WorkerLimits) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=_worker, args=(child, str(trig), base), daemon=True)
+        self.process = context.Process(target=serve_jobs, args=(child, str(trig), base, limits), daemon=True)
         self.process.start()
         child.close()
-        if not self.conn.poll(60) or self.conn.recv() != "ready":
+        reply = self.conn.recv() if self.conn.poll(60) else None
+        if reply != "ready":
             self.kill()
+            if isinstance(reply, tuple) and reply[0] == "refused":
+                raise IsolationError(f"the query workers cannot start: {reply[1]}")
             raise RuntimeError("a query worker did not start")
 
     def kill(self) -> None:
@@ -179,70 +121,157 @@ class _Worker:
         self.conn.close()
 
 
-class LocalEndpoint:
-    """Queries over the dataset ``trig`` in ``workers`` processes, each stopped at ``timeout`` seconds.
+class _Pool:
+    """Worker processes that answer one job at a time each; a stopped or crashed one is replaced."""
 
-    Relative IRIs in a query resolve against ``base``.
-    """
-
-    def __init__(self, trig: Path, *, workers: int = 2, timeout: float = 10.0, max_rows: int = 10_000,
-                 wait: float = 2.0, base: str = "https://w3id.org/smartcity-kg/") -> None:
-        self.trig, self.timeout, self.max_rows, self.wait, self.base = trig, timeout, max_rows, wait, base
-        self._context = multiprocessing.get_context("spawn")
+    def __init__(self, size: int, start: Callable[[], _Worker]) -> None:
+        self._start = start
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
-        self._all: list[_Worker] = []
-        for _ in range(workers):
-            worker = _Worker(self._context, trig, base)
-            self._all.append(worker)
+        self.all: list[_Worker] = []
+        for _ in range(size):
+            worker = start()
+            self.all.append(worker)
             self._idle.put(worker)
 
-    def run(self, text: str, media: str | None, *, bindings: dict[str, str] | None = None,
-            dataset: Dataset | None = None) -> Answer:
-        """Run the query ``text`` and answer in ``media`` (already negotiated; ``None``: only parse it).
-
-        ``bindings`` maps variables to N-Triples terms, bound as RDF terms (not spliced);
-        ``dataset`` replaces the default dataset (and any FROM of the query).
-        """
+    def take(self, wait: float) -> _Worker | None:
         try:
-            worker = self._idle.get(timeout=self.wait)
+            return self._idle.get(timeout=wait)
         except queue.Empty:
-            return _error(503, "every query worker is busy; try again in a few seconds")
-        try:
-            worker.conn.send((text, media, self.max_rows, sorted((bindings or {}).items()), dataset))
-            if not worker.conn.poll(self.timeout):
-                worker = self._replace(worker)
-                return _error(503, f"the query ran longer than the limit of {self.timeout:g} s and was stopped")
-            try:
-                reply = worker.conn.recv()
-            except (EOFError, OSError):
-                worker = self._replace(worker)
-                return _failure("the query crashed its worker process, which was restarted")
-        finally:
-            self._idle.put(worker)
-        if reply[0] == "error":
-            return _error(reply[1], reply[2])
-        if reply[0] == "failed":
-            return _failure(reply[1])
-        return Answer(200, reply[1], reply[2], reply[3])
+            return None
 
-    def _replace(self, worker: _Worker) -> _Worker:
+    def give(self, worker: _Worker) -> None:
+        self._idle.put(worker)
+
+    def replace(self, worker: _Worker) -> _Worker:
         worker.kill()
-        fresh = _Worker(self._context, self.trig, self.base)
+        fresh = self._start()
         with self._lock:
-            self._all = [w for w in self._all if w is not worker] + [fresh]
+            self.all = [w for w in self.all if w is not worker] + [fresh]
         return fresh
 
     def close(self) -> None:
-        """Stop every worker."""
         with self._lock:
-            for worker in self._all:
+            for worker in self.all:
                 try:
                     worker.conn.send(None)
                 except OSError:
                     pass
                 worker.kill()
-            self._all = []
+            self.all = []
+
+
+class LocalEndpoint:
+    """Queries over the dataset ``trig`` in isolated, memory-bounded worker processes, shared fairly.
+
+    ``workers`` processes run any query for up to ``timeout`` seconds; ``fast_workers`` more are
+    kept for light queries (ASK, or a final ``LIMIT`` of at most 100), which get ``fast_timeout``
+    seconds there and, if they need more, run again in the general pool. A client (by address)
+    runs at most ``per_client`` queries at a time; a query waits ``wait`` seconds for a worker,
+    then gets 503. Answers are cut at ``max_rows`` rows and ``max_bytes`` bytes. Relative IRIs
+    resolve against ``base``.
+    """
+
+    def __init__(self, trig: Path, *, workers: int = 2, timeout: float = 10.0, max_rows: int = 10_000,
+                 wait: float = 2.0, base: str = "https://w3id.org/smartcity-kg/", max_bytes: int = 10 * 2**20,
+                 limits: WorkerLimits | None = None, per_client: int = 1, fast_workers: int = 1,
+                 fast_timeout: float = 1.0) -> None:
+        self.trig, self.timeout, self.max_rows, self.wait, self.base = trig, timeout, max_rows, wait, base
+        self.max_bytes, self.per_client, self.fast_timeout = max_bytes, per_client, min(fast_timeout, timeout)
+        self.limits = limits or WorkerLimits()
+        context = multiprocessing.get_context("spawn")
+        self._running: dict[str, int] = {}
+        self._lock = threading.Lock()
+        self._general = _Pool(workers, lambda: _Worker(context, trig, base, self.limits))
+        self._fast = _Pool(fast_workers, lambda: _Worker(context, trig, base, self.limits))
+
+    @property
+    def pids(self) -> list[int]:
+        """The process ids of the workers."""
+        return [w.process.pid or 0 for w in self._general.all + self._fast.all]
+
+    def run(self, text: str, media: str | None, *, bindings: dict[str, str] | None = None,
+            dataset: Dataset | None = None, client: str = "") -> Answer:
+        """Run the query ``text`` for ``client`` and answer in ``media`` (already negotiated; ``None``: only parse it).
+
+        ``bindings`` maps variables to N-Triples terms, bound as RDF terms (not spliced);
+        ``dataset`` replaces the default dataset (and any FROM of the query).
+        """
+        with self._lock:
+            if self._running.get(client, 0) >= self.per_client:
+                return _error(429, f"you already have {self.per_client} queries running; wait for one to end")
+            self._running[client] = self._running.get(client, 0) + 1
+        try:
+            job = Job(text, media, self.max_rows, self.max_bytes, tuple(sorted((bindings or {}).items())), dataset)
+            if self._fast.all and _light(text):
+                answer = self._on(self._fast, job, self.fast_timeout, 0.5)
+                if answer is not None:
+                    return answer
+            return self._on(self._general, job, self.timeout, self.wait) or _error(
+                503, "every query worker is busy; try again in a few seconds")
+        finally:
+            with self._lock:
+                self._running[client] -= 1
+                if not self._running[client]:
+                    del self._running[client]
+
+    def _on(self, pool: _Pool, job: Job, timeout: float, wait: float) -> Answer | None:
+        """``job``'s answer from a worker of ``pool``; ``None`` if none was free within ``wait`` seconds, or
+        (in the fast pool) the job needed more than ``timeout``."""
+        worker = pool.take(wait)
+        if worker is None:
+            return None
+        try:
+            worker.conn.send(job)
+            if not worker.conn.poll(timeout):
+                worker = pool.replace(worker)
+                if pool is self._fast:
+                    return None
+                return _error(503, f"the query ran longer than the limit of {timeout:g} s and was stopped")
+            try:
+                reply = worker.conn.recv()
+            except (EOFError, OSError):
+                worker.process.join(5)  # the pipe closes a moment before the process is reaped
+                reply = ("crashed", worker.process.exitcode)
+            if reply[0] == "crashed" or reply[:2] == ("failed", _OUT_OF_MEMORY):
+                worker = pool.replace(worker)
+                return _crashed(reply[1], self.limits.max_memory)
+        finally:
+            pool.give(worker)
+        if reply[0] == "error":
+            return _error(reply[1], reply[2])
+        if reply[0] == "failed":
+            return _failure(reply[1])
+        return Answer(200, reply[1], reply[2], bool(reply[3]), reply[3] or "max-rows")
+
+    def close(self) -> None:
+        """Stop every worker."""
+        self._general.close()
+        self._fast.close()
+
+
+_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*(?:OFFSET\s+\d+\s*)?$", re.IGNORECASE)
+
+
+def _light(text: str) -> bool:
+    """Whether ``text`` looks cheap enough for the fast lane: an ASK, or a final LIMIT of at most 100.
+
+    Only a guess for scheduling (a wrong one costs the fast lane one short time limit), never a bound.
+    """
+    from .guard import query_form
+
+    match = _LIMIT.search(text.strip())
+    return query_form(text) == "ASK" or (match is not None and int(match.group(1)) <= 100)
+
+
+def _crashed(code: int | str | None, max_memory: int) -> Answer:
+    """The answer for a worker that died under a query (exit ``code``) or ran out of memory: over its
+    memory limit, or a crash."""
+    if code in (-signal.SIGABRT, _OUT_OF_MEMORY) and max_memory:
+        return _failure(f"the worker died (exit {code}), most likely at its memory limit",
+                        503, f"the query needed more than the limit of {max_memory // 2**20} MB of memory and was "
+                             "stopped")
+    return _failure(f"the query crashed its worker process (exit {code}), which was restarted")
 
 
 class RemoteEndpoint:
@@ -256,9 +285,9 @@ class RemoteEndpoint:
         self.url, self.timeout, self.max_rows = url, timeout, max_rows
 
     def run(self, text: str, media: str | None, *, bindings: dict[str, str] | None = None,
-            dataset: Dataset | None = None) -> Answer:
+            dataset: Dataset | None = None, client: str = "") -> Answer:
         """Forward the query (``media`` ``None``: only to see whether it is accepted); the remote's error
-        pages are never passed on, only its status."""
+        pages are never passed on, only its status. ``client`` is not limited here (the remote bounds it)."""
         import httpx
         import pyoxigraph as ox
 

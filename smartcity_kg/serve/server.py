@@ -29,6 +29,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from .clients import ReadDeadline
 from .endpoint import Dataset
 from .guard import Limits, QueryRefused, check_query, query_form
 from .headers import SecurityHeaders, page_policy, script_hashes
@@ -59,6 +60,12 @@ class ServerConfig:
     timeout: float = 10.0
     max_rows: int = 10_000
     max_body: int = 100_000
+    max_bytes: int = 10 * 2**20  # bytes of an answer
+    max_memory: int = 1024  # megabytes of address space per query worker (0: no limit)
+    per_client: int = 1  # queries one client address runs at a time
+    fast_workers: int = 1  # workers kept for light queries (ASK, a small final LIMIT)
+    read_timeout: float = 10.0  # seconds a client may take to send a request's headers and body
+    isolate: bool = True  # False: workers run without a network namespace where none can be made
     max_depth: int = 64
     wait: float = 2.0
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
@@ -71,6 +78,7 @@ class _State:
         import pyoxigraph as ox
 
         from .endpoint import LocalEndpoint, RemoteEndpoint, RemoteGraph
+        from .worker import WorkerLimits
         from ..store.entities import EntityIndex
 
         self.config = config
@@ -82,8 +90,11 @@ class _State:
 
             trig = config.build_dir / "graph.trig"
             self.graph = open_store(config.build_dir, config.store_dir)
+            limits = WorkerLimits(max_memory=config.max_memory * 2**20, require_isolation=config.isolate)
             self.runner = LocalEndpoint(trig, workers=config.workers, timeout=config.timeout,
-                                        max_rows=config.max_rows, wait=config.wait, base=config.base)
+                                        max_rows=config.max_rows, wait=config.wait, base=config.base,
+                                        max_bytes=config.max_bytes, limits=limits, per_client=config.per_client,
+                                        fast_workers=config.fast_workers)
         self.index = EntityIndex.from_store(self.graph)
         rows = self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         self.graphs = {row["g"].value for row in rows}
@@ -133,16 +144,18 @@ def _answer(state: _State, request: Request, text: str, bindings: dict[str, str]
     except QueryRefused as refused:
         return _error(refused.status, str(refused))
     form = query_form(text)
+    client = request.client.host if request.client else ""
     media = choose(request.headers.get("accept"), _offered(form))
     if media is None:
         # A query that does not parse is a 400 whatever the client accepts: parse it first.
-        probe = state.runner.run(text, None, bindings=bindings, dataset=dataset)
+        probe = state.runner.run(text, None, bindings=bindings, dataset=dataset, client=client)
         if probe.status != 200:
             return Response(probe.body, status_code=probe.status, media_type=probe.media_type)
         return _error(406, f"cannot answer a {form or 'query'} in {request.headers.get('accept')}; "
                            f"offered: {', '.join(_offered(form))}", _VARY)
-    answer = state.runner.run(text, media, bindings=bindings, dataset=dataset)
-    headers = {"X-SPARQL-Truncated": f"max-rows={config.max_rows}"} if answer.truncated else {}
+    answer = state.runner.run(text, media, bindings=bindings, dataset=dataset, client=client)
+    cap = config.max_bytes if answer.cap == "max-bytes" else config.max_rows
+    headers = {"X-SPARQL-Truncated": f"{answer.cap}={cap}"} if answer.truncated else {}
     headers["Vary"] = "Accept"
     media_type = answer.media_type + ("; charset=utf-8" if answer.media_type.startswith("text/") else "")
     return Response(answer.body, status_code=answer.status, media_type=media_type, headers=headers)
@@ -335,7 +348,8 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
         Route("/openapi.json", openapi),
         Route("/{kind:str}/{slug:path}", entity_page),
     ]
-    middleware = [Middleware(_AccessLog), Middleware(SecurityHeaders)]
+    middleware = [Middleware(_AccessLog), Middleware(ReadDeadline, seconds=config.read_timeout),
+                  Middleware(SecurityHeaders)]
     if config.cors_origins:
         middleware.append(Middleware(CORSMiddleware, allow_origins=list(config.cors_origins),
                                      allow_methods=["GET", "POST"], allow_headers=["Content-Type", "Accept"],

@@ -207,6 +207,8 @@ def run_query(store: ox.Store, query: NamedQuery,
 
     Parameters not given take their default; a parameter without either stays unbound.
     Values are bound as RDF terms (SEP-0007 substitution), never spliced into the text.
+    The query runs in the calling process, with whatever network it has: a program that runs
+    queries it did not write calls :func:`smartcity_kg.sandbox.isolate_network` first.
 
     Raises
     ------

@@ -482,7 +482,7 @@ def test_time_limit_stops_a_pathological_query_while_others_are_answered(client:
 
     def pathological() -> None:
         started = time.monotonic()
-        with httpx.Client(base_url=url, timeout=30) as other:
+        with _client_from("127.0.0.2", url) as other:  # another client than ``client``
             response = _sparql(other, query)
         outcome.update(status=response.status_code, body=response.json(), seconds=time.monotonic() - started)
 
@@ -505,6 +505,11 @@ def test_time_limit_stops_a_pathological_query_while_others_are_answered(client:
     _still_serving(client)
 
 
+def _client_from(address: str, url: str) -> httpx.Client:
+    """A client of ``url`` whose requests come from ``address`` (any of 127.0.0.0/8): another client for the server."""
+    return httpx.Client(base_url=url, timeout=30, transport=httpx.HTTPTransport(local_address=address))
+
+
 @pytest.fixture(scope="module")
 def one_worker(built: Path, serve: Serve) -> Iterator[str]:
     with serve(built, "--workers", "1", "--timeout", "3") as running:
@@ -512,8 +517,8 @@ def one_worker(built: Path, serve: Serve) -> Iterator[str]:
 
 
 def test_busy_workers_answer_503(one_worker: str) -> None:
-    def post(_: int) -> httpx.Response:
-        with httpx.Client(base_url=one_worker, timeout=30) as other:
+    def post(n: int) -> httpx.Response:
+        with _client_from(f"127.0.0.{n + 2}", one_worker) as other:  # four clients, one query each
             return _sparql(other, CARTESIAN)
 
     with ThreadPoolExecutor(4) as pool:

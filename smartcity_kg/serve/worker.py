@@ -1,0 +1,147 @@
+"""What a query worker process does: isolate itself, bound its memory, load the dataset, answer jobs.
+
+A worker first leaves the network (:func:`smartcity_kg.sandbox.isolate_network`), then caps its
+address space (``RLIMIT_AS``), and only then loads the dataset and reads queries, so no query
+it evaluates can reach an address or take the machine's memory. :func:`evaluate` answers one job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+__all__ = ["OUT_OF_MEMORY", "Job", "WorkerLimits", "evaluate", "serve_jobs"]
+
+#: What :func:`evaluate` reports (``("failed", OUT_OF_MEMORY)``) for a query that ran out of memory.
+OUT_OF_MEMORY = "MemoryError: the query needed more memory than the worker's limit"
+
+
+@dataclass(frozen=True)
+class WorkerLimits:
+    """What bounds a worker: its address space in bytes (0: none) and whether it must be isolated."""
+
+    max_memory: int = 1024 * 2**20
+    require_isolation: bool = True
+
+
+@dataclass(frozen=True)
+class Job:
+    """One query for a worker: its text, the media type (``None``: only parse it), the row and byte
+    caps, bindings as (variable, N-Triples term) pairs, and the dataset (default, named graphs)."""
+
+    text: str
+    media: str | None
+    max_rows: int
+    max_bytes: int
+    bindings: tuple[tuple[str, str], ...] = ()
+    dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+
+def serve_jobs(conn: Connection, trig: str, base: str, limits: WorkerLimits) -> None:  # pragma: no cover - a child
+    """The worker's life: isolate, bound memory, load ``trig``, then answer jobs until ``None`` comes.
+
+    Sends ``"ready"`` once loaded, or ``("refused", why)`` when it cannot be isolated.
+    """
+    import resource
+
+    from ..exceptions import IsolationError
+    from ..sandbox import isolate_network
+
+    try:
+        isolate_network(strict=limits.require_isolation)
+    except IsolationError as exc:
+        conn.send(("refused", str(exc)))
+        return
+    if limits.max_memory:
+        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
+    import pyoxigraph as ox
+
+    from ..store.dataset import load_dataset
+
+    store = ox.Store()
+    load_dataset(store, Path(trig))
+    conn.send("ready")
+    while True:
+        job = conn.recv()
+        if job is None:
+            return
+        conn.send(evaluate(store, job, base))
+
+
+def evaluate(store: Any, job: Job, base: str) -> tuple[Any, ...]:
+    """Answer ``job`` over ``store``: ``("ok", media, body, cut)`` (``cut`` names the cap that cut the answer), ``("error", status, message)``
+    for a malformed query, or ``("failed", detail)`` (the engine's words, for the server's log only)."""
+    import pyoxigraph as ox
+
+    from .endpoint import syntax_message
+
+    try:
+        options: dict[str, object] = {"substitutions": {ox.Variable(name): _term(value) for name, value in job.bindings},
+                                      "base_iri": base}
+        if job.dataset is not None:
+            options["default_graph"] = [ox.NamedNode(g) for g in job.dataset[0]]
+            options["named_graphs"] = [ox.NamedNode(g) for g in job.dataset[1]]
+        if job.media is None:
+            ox.Store().query(job.text, **options)  # type: ignore[arg-type]
+            return ("ok", None, b"", "")
+        result = store.query(job.text, **options)
+        return ("ok", job.media, *_write(result, job.media, job.max_rows, job.max_bytes))
+    except SyntaxError as exc:
+        return ("error", 400, f"malformed query: {syntax_message(job.text, exc.msg)}")
+    except MemoryError:
+        return ("failed", OUT_OF_MEMORY)
+    except Exception as exc:  # noqa: BLE001 - every failure of one query is reported, the worker lives on
+        return ("failed", f"{type(exc).__name__}: {exc}")
+
+
+def _write(result: object, media: str, max_rows: int, max_bytes: int) -> tuple[bytes, str]:
+    """The body of ``result`` in ``media``, cut at ``max_rows`` rows and ``max_bytes`` bytes, and which cap
+    cut it (``"max-rows"``, ``"max-bytes"``, or ``""``)."""
+    import pyoxigraph as ox
+
+    from .negotiate import GRAPH_TYPES
+    from ..store.results import RESULT_TYPES, write_boolean, write_solutions
+
+    if isinstance(result, ox.QueryBoolean):
+        return write_boolean(bool(result), RESULT_TYPES[media]), ""
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows, cut = _take(([solution[v] for v in variables] for solution in result), max_rows, max_bytes)
+
+        def write(kept: list[Any], truncated: bool) -> bytes:
+            return write_solutions(variables, kept, RESULT_TYPES[media], truncated=truncated)
+    else:
+        rows, cut = _take(iter(result), max_rows, max_bytes)  # type: ignore[call-overload]
+
+        def write(kept: list[Any], truncated: bool) -> bytes:
+            return ox.serialize(kept, format=getattr(ox.RdfFormat, GRAPH_TYPES[media])) or b""
+    body = write(rows, bool(cut))
+    while len(body) > max_bytes and rows:
+        rows, cut = rows[: min(len(rows) - 1, len(rows) * max_bytes // len(body))], "max-bytes"
+        body = write(rows, True)
+    return body, cut
+
+
+def _take(items: Any, max_rows: int, max_bytes: int) -> tuple[list[Any], str]:
+    """Up to ``max_rows`` items, stopping once their terms' text passes ``max_bytes``; and which cap
+    left some out (``""``: none)."""
+    taken: list[Any] = []
+    size = 0
+    for item in items:
+        if len(taken) == max_rows:
+            return taken, "max-rows"
+        if size > max_bytes:
+            return taken, "max-bytes"
+        taken.append(item)
+        size += len(str(item))
+    return taken, ""
+
+
+def _term(ntriples: str):  # type: ignore[no-untyped-def]
+    """The RDF term written in N-Triples as ``ntriples``."""
+    import pyoxigraph as ox
+
+    (quad,) = ox.parse(input=f"<urn:s> <urn:p> {ntriples} .", format=ox.RdfFormat.N_TRIPLES)
+    return quad.object
