@@ -16,7 +16,8 @@ if TYPE_CHECKING:
     from ..store.entities import EntityIndex
     from ..network.projection import Network
 
-__all__ = ["OUT", "STORE", "fail", "network_of", "open_graph", "build_options", "resolve_class", "run_build"]
+__all__ = ["OUT", "STORE", "build_missing_graph", "fail", "network_of", "open_graph", "build_options", "resolve_class",
+           "run_build"]
 
 OUT = click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
                     show_default=True, help="Directory of the built graph.")
@@ -69,14 +70,32 @@ def run_build(out: Path, options: BuildOptions, quiet: bool) -> BuildResult:
         return build(out, options, on_stage=lambda stage: status.update(f"building: {stage}"))
 
 
+def build_missing_graph(out: Path) -> None:
+    """Build the shipped graph into ``out`` if it holds no graph.
+
+    Only into a folder that is absent, empty, or a build of smartcity-kg that lost its graph:
+    a command that reads a build never builds over anything else.
+
+    Raises
+    ------
+    OutputError
+        If ``out`` holds no graph but holds something else.
+    """
+    from ..outputs import check_folder
+
+    if (out / "graph.trig").is_file():
+        return
+    check_folder(out)
+    click.echo(f"no graph in {out}/; building it first", err=True)
+    run_build(out, build_options(None, None, None, None, True, 120.0), quiet=False)
+
+
 def open_graph(out: Path, store_dir: Path | None) -> tuple[ox.Store, EntityIndex]:
     """The store of the build in ``out`` (building it first if there is none) and its index."""
     from ..store.entities import EntityIndex
     from ..store.dataset import open_store
 
-    if not (out / "graph.trig").is_file():
-        click.echo(f"no graph in {out}/; building it first", err=True)
-        run_build(out, build_options(None, None, None, None, True, 120.0), quiet=False)
+    build_missing_graph(out)
     store = open_store(out, store_dir)
     return store, EntityIndex.from_store(store)
 

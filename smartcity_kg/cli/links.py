@@ -52,9 +52,9 @@ def link_command(out: Path, review: Path, wikidata: bool, offline: bool, cache: 
         if wikidata:
             found, unreached = propose_organisations(store, WikidataClient(cache, offline=offline))
             proposals += found
+        write_review(proposals, review)
     except SmartCityKGError as exc:
         raise fail(exc) from None
-    write_review(proposals, review)
     by_status: dict[str, int] = {}
     for proposal in proposals:
         by_status[proposal.status] = by_status.get(proposal.status, 0) + 1

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from ._shared import OUT, STORE, build_options, fail, open_graph, run_build
+from ._shared import OUT, STORE, build_missing_graph, build_options, fail, open_graph, run_build
 from .links import link_command, links_command
 from .network import (
     brokers_command,
@@ -176,10 +176,9 @@ def serve_command(host: str, port: int, out: Path, store_dir: Path | None, endpo
 
     from ..serve.server import ServerConfig, create_app
 
-    if endpoint is None and not (out / "graph.trig").is_file():
-        click.echo(f"no graph in {out}/; building it first", err=True)
+    if endpoint is None:
         try:
-            run_build(out, build_options(None, None, None, None, True, 120.0), quiet=False)
+            build_missing_graph(out)
         except SmartCityKGError as exc:
             raise fail(exc) from None
     logging.basicConfig(level=logging.INFO, format="%(message)s")

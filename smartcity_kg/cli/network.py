@@ -181,16 +181,16 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, firm: str
             in_country = {row[0].value for row in rows if row[0] is not None}
             found = find_opportunities(network, sectors[0], in_country)
             view = views.opportunities_view(network, resolve_sector(network, sectors[0]), found)
+        view.save(output)
     except SmartCityKGError as exc:
         raise fail(exc) from None
-    view.save(output)
     click.echo(f"wrote {output}: {view.nodes} nodes, {view.edges} ties, {len(view.html.encode()) / 1024:.0f} KiB")
 
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv", "schema-jsonld", "void"]), required=True,
               help="graphml, gexf: the projected network; csv: the network (nodes.csv, edges.csv) and one table "
-                   "per class (tables/); schema-jsonld: the entities as schema.org; void: a VoID and DCAT description.")
+                   "per class, all in one folder; schema-jsonld: the entities as schema.org; void: a VoID and DCAT description.")
 @click.option("--output", "-o", "output", type=click.Path(path_type=Path), required=True,
               help="The file to write, or the folder for csv.")
 @click.option("--dataset", default="https://w3id.org/smartcity-kg/", show_default=True,
@@ -203,13 +203,17 @@ def export_command(fmt: str, output: Path, dataset: str, out: Path, store_dir: P
 
     from ..link import publish
     from ..network.exports import export_network
+    from ..outputs import replacing_folder
 
     try:
-        if fmt in ("graphml", "gexf", "csv"):
+        if fmt in ("graphml", "gexf"):
             network, index, store = network_of(out, store_dir)
             written = export_network(network, output, fmt)
-            if fmt == "csv":
-                written += publish.csv_tables(store, output / "tables", index.labels)
+        elif fmt == "csv":
+            network, index, store = network_of(out, store_dir)
+            with replacing_folder(output) as folder:
+                tables = export_network(network, folder, fmt) + publish.csv_tables(store, folder, index.labels)
+            written = [output / table.name for table in tables]
         else:
             store, index = open_graph(out, store_dir)
             if fmt == "schema-jsonld":
