@@ -175,7 +175,9 @@ def replacing_folder(path: Path, *, inputs: Mapping[str, Path] | None = None,
     check_folder(path, inputs=inputs)
     recover_leftovers(target)
     new = target.parent / f".{target.name}.tmp-{os.getpid()}"
-    if new.exists():
+    if new.exists() or new.is_symlink():
+        if not (new / MARKER).is_file():
+            raise OutputError(new, "is in the way of the new folder and was not written by smartcity-kg; remove it")
         _remove_ours(new)
     claim_folder(new)  # marked from the start, so that a killed run's leftover can be removed
     try:

@@ -291,3 +291,11 @@ def test_a_table_in_a_claimed_folder_is_ours(tmp_path: Path) -> None:
     write_csv(tmp_path / "csv" / "nodes.csv", ["id"], [["x"]])
     assert (tmp_path / "csv" / "nodes.csv").read_text().splitlines() == ["id", "x"]
     check_file(tmp_path / "csv" / "edges.csv")
+
+
+def test_a_folder_of_someone_else_in_the_way_of_the_new_one_is_kept(tmp_path: Path) -> None:
+    (tmp_path / f".out.tmp-{os.getpid()}").mkdir()
+    (tmp_path / f".out.tmp-{os.getpid()}" / "mine.txt").write_text("mine")
+    with pytest.raises(OutputError, match="in the way of the new folder"), replacing_folder(tmp_path / "out"):
+        pass
+    assert (tmp_path / f".out.tmp-{os.getpid()}" / "mine.txt").read_text() == "mine"
