@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from .facts import Compiled, compile_facts, graph_iri
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDF
 from .ontology import Ontology, load_ontology
 from ..store.rdfio import read_rdf, value_of
+from ..outputs import check_folder, replacing_folder
 from ..resources import shipped
 from .sources import load_sources
 from .validate import shacl_problems
@@ -51,6 +51,11 @@ class BuildOptions:
     reason_timeout: float = 120.0
 
     @property
+    def inputs(self) -> dict[str, Path]:
+        """The folders the build reads, by name: no output may be, hold or lie inside one."""
+        return {"ontology folder": self.ontology_dir, "graph folder": self.graph_dir, "checks folder": self.checks_dir}
+
+    @property
     def sources_file(self) -> Path:
         """The source records: ``<graph_dir>/sources/sources.yaml``."""
         return self.graph_dir / "sources" / "sources.yaml"
@@ -76,6 +81,10 @@ Stage = Callable[[str], None]
 def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | None = None) -> BuildResult:
     """Build the graph into ``out_dir``, replacing a previous build only on success.
 
+    ``out_dir`` must be absent, empty or a build that smartcity-kg wrote (it holds the
+    marker :data:`smartcity_kg.outputs.MARKER` and nothing else), and must not be, hold or
+    lie inside an input folder; this is checked before any work and again before the swap.
+
     Stages: load the ontology and sources, compile the fact sheets (schema checks, quotes),
     validate with SHACL, run the quality checks, reason (rules or HermiT), write the outputs.
     Checks and rules run in the calling process, with whatever network it has (the command
@@ -85,6 +94,8 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     ------
     InputError
         For bad input (with file and line); ``out_dir`` is left as it was.
+    OutputError
+        If ``out_dir`` may not be replaced (see :func:`smartcity_kg.outputs.check_folder`).
     ReasoningError
         If the reasoner is missing, fails, times out, or finds the facts inconsistent.
     """
@@ -93,6 +104,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
         raise InputError.at(None, None, f"the base IRI {options.base!r} must end with '/' or '#'")
     if options.reasoner not in REASONERS:
         raise InputError.at(None, None, f"unknown reasoner {options.reasoner!r}: expected one of {', '.join(REASONERS)}")
+    check_folder(out_dir, inputs=options.inputs)
     notify = on_stage or (lambda stage: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -131,7 +143,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     notify("write")
     quads = _dataset(onto, compiled, inferred, options.base)
     report = _report(quads, compiled, onto, options, check_counts, reasoning)
-    _write(out_dir, quads, report)
+    _write(out_dir, quads, report, options)
     lap("write")
     _write_timings(out_dir, timings)
     return BuildResult(out_dir, report, timings)
@@ -217,26 +229,11 @@ def _write_timings(out_dir: Path, timings: dict[str, float]) -> None:
     os.replace(tmp, out_dir / "timings.json")
 
 
-def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object]) -> None:
-    out_dir = out_dir.resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_dir.parent / f".{out_dir.name}.tmp-{os.getpid()}"
-    old = out_dir.parent / f".{out_dir.name}.old-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    try:
+def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], options: BuildOptions) -> None:
+    with replacing_folder(out_dir, inputs=options.inputs, later=["timings.json"]) as tmp:
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
         ox.serialize(quads, str(tmp / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
         ox.serialize(triples, str(tmp / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
         ox.serialize(triples, str(tmp / "graph.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         ox.serialize(quads, str(tmp / "graph.jsonld"), format=ox.RdfFormat.JSON_LD)
         (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-        if out_dir.exists():
-            out_dir.rename(old)
-        tmp.rename(out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if old.exists() and not out_dir.exists():
-            old.rename(out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)

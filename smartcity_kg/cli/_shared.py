@@ -107,9 +107,21 @@ def run_build(build_dir: Path, options: BuildOptions, quiet: bool) -> BuildResul
 
 
 def ensure_build(build_dir: Path) -> None:
-    """Build the shipped graph into ``build_dir`` when it holds none (see :func:`open_graph`)."""
+    """Build the shipped graph into ``build_dir`` when it holds none.
+
+    Only into a folder that is absent, empty, or a build of smartcity-kg that lost its graph:
+    a command that reads a build never builds over anything else.
+
+    Raises
+    ------
+    OutputError
+        If ``build_dir`` holds no graph but holds something else.
+    """
+    from ..outputs import check_folder
+
     if (build_dir / "graph.trig").is_file():
         return
+    check_folder(build_dir)
     click.echo(f"no graph in {build_dir}/; building it first", err=True)
     run_build(build_dir, build_options(), quiet=False)
 

@@ -273,15 +273,19 @@ def export_command(fmt: str, output: Path, dataset: str, build_dir: Path, store_
     """Export for analysts' tools (Gephi, Cytoscape, spreadsheets) and for open-data tools."""
     from ..link import publish
     from ..network.exports import export_network
+    from ..outputs import replacing_folder
 
     if fmt != "csv" and output.is_dir():
         raise UsageFailure(f"-o/--output: {output} is a folder; give a file name")
     try:
-        if fmt in ("graphml", "gexf", "csv"):
+        if fmt in ("graphml", "gexf"):
             network, index, store = network_of(build_dir, store_dir)
             written = export_network(network, output, fmt)
-            if fmt == "csv":
-                written += publish.csv_tables(store, output / "tables", index.labels)
+        elif fmt == "csv":
+            network, index, store = network_of(build_dir, store_dir)
+            with replacing_folder(output) as folder:
+                tables = export_network(network, folder, fmt) + publish.csv_tables(store, folder, index.labels)
+            written = [output / table.name for table in tables]
         else:
             store, index = open_graph(build_dir, store_dir)
             if fmt == "schema-jsonld":

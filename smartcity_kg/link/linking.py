@@ -18,6 +18,7 @@ from typing import Any
 
 from ..exceptions import InputError, Problem
 from ..namespaces import DEFAULT_BASE, SCK
+from ..outputs import write_csv
 from ..store.rdfio import select, value_of
 
 __all__ = ["Proposal", "Unreached", "accept_review", "propose_organisations", "propose_places", "read_review",
@@ -220,16 +221,19 @@ _COLUMNS = [f.name for f in fields(Proposal)] + ["accept"]
 
 
 def write_review(proposals: list[Proposal], path: Path) -> Path:
-    """Write the proposals to the review file ``path`` (CSV), with an empty ``accept`` column."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with tmp.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=_COLUMNS)
-        writer.writeheader()
-        for proposal in sorted(proposals, key=lambda p: (p.register, p.entity, -p.score, p.candidate)):
-            writer.writerow({**asdict(proposal), "accept": "yes" if proposal.status == "agrees" else ""})
-    tmp.replace(path)
-    return path
+    """Write the proposals to the review file ``path`` (CSV), with an empty ``accept`` column.
+
+    CSV has no comments: an existing file is replaced only when it has the review file's
+    header, which serves as the signature.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` is a folder, its folder is missing, or it is a file that smartcity-kg did not write.
+    """
+    rows = [list(asdict(p).values()) + ["yes" if p.status == "agrees" else ""]
+            for p in sorted(proposals, key=lambda p: (p.register, p.entity, -p.score, p.candidate))]
+    return write_csv(path, _COLUMNS, rows, signature=",".join(_COLUMNS))
 
 
 def read_review(path: Path) -> list[tuple[int, Proposal]]:

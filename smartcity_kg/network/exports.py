@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import os
 from pathlib import Path
 
+from ..outputs import XML_SIGNATURE, check_folder, claim_folder, write_csv, write_file
 from .projection import Network
 
 __all__ = ["FORMATS", "export_network"]
@@ -38,40 +37,35 @@ def export_network(network: Network, out: Path, fmt: str) -> list[Path]:
     """Write the network to ``out`` in ``fmt`` and return the files written.
 
     ``graphml`` and ``gexf`` write one file (one edge per pair of entities, carrying its
-    cheapest tie: relation, words, date, source and quote); ``csv`` writes ``nodes.csv`` and
-    ``edges.csv`` (one row per tie) into the folder ``out``. Files are written to a temporary
-    name and renamed into place.
+    cheapest tie: relation, words, date, source and quote), with the comment
+    :data:`~smartcity_kg.outputs.XML_SIGNATURE` after the XML declaration; ``csv`` writes
+    ``nodes.csv`` and ``edges.csv`` (one row per tie) into the folder ``out``, which gets
+    the folder marker. Files are written to a temporary name and renamed into place.
+
+    Raises
+    ------
+    OutputError
+        If ``out`` is a file or folder that smartcity-kg did not write, or its folder is missing.
     """
     import networkx as nx
 
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
     if fmt in ("graphml", "gexf"):
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-        writer = nx.write_graphml if fmt == "graphml" else nx.write_gexf
-        writer(_flat(network), tmp)
-        tmp.replace(out)
-        return [out]
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
+        lines = (nx.generate_graphml if fmt == "graphml" else nx.generate_gexf)(_flat(network))
+        text = "\n".join(["<?xml version='1.0' encoding='utf-8'?>", XML_SIGNATURE, *lines]) + "\n"
+        return [write_file(out, text, signature=XML_SIGNATURE)]
+    check_folder(out)
+    claim_folder(out, ["nodes.csv", "edges.csv"])
     flat = _flat(network)
-    for name, header, rows in (
-        ("nodes.csv", ["id", "label", "type", "types"],
-         [[n, d["label"], d["type"], d["types"]] for n, d in flat.nodes(data=True)]),
-        ("edges.csv", ["source", "target", "relation", "label", "cost", "fact", "date", "evidence_source",
-                       "evidence_source_label", "quote"],
-         [[t.a, t.b, t.relation, t.phrase(network.labels), t.cost, t.fact or "", t.date or "",
-           e.source if e else "", e.source_label if e else "", (e.quote or "") if e else ""]
-          for u, v in sorted(network.graph.edges) for t in network.ties(u, v)
-          for e in [t.evidence[0] if t.evidence else None]]),
-    ):
-        path = out / name
-        tmp = path.with_name(f".{name}.tmp-{os.getpid()}")
-        with tmp.open("w", newline="", encoding="utf-8") as handle:
-            writer_csv = csv.writer(handle)
-            writer_csv.writerow(header)
-            writer_csv.writerows(rows)
-        tmp.replace(path)
-        written.append(path)
-    return written
+    return [
+        write_csv(out / "nodes.csv", ["id", "label", "type", "types"],
+                    [[n, d["label"], d["type"], d["types"]] for n, d in flat.nodes(data=True)]),
+        write_csv(out / "edges.csv", ["source", "target", "relation", "label", "cost", "fact", "date",
+                                        "evidence_source", "evidence_source_label", "quote"],
+                    [[t.a, t.b, t.relation, t.phrase(network.labels), t.cost, t.fact or "", t.date or "",
+                      e.source if e else "", e.source_label if e else "", (e.quote or "") if e else ""]
+                     for u, v in sorted(network.graph.edges) for t in network.ties(u, v)
+                     for e in [t.evidence[0] if t.evidence else None]]),
+    ]
+

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from ..exceptions import QueryError
 from ..namespaces import SCK, SKOS
+from ..outputs import HTML_SIGNATURE, write_file
 from .projection import Network
 
 if TYPE_CHECKING:
@@ -63,11 +64,15 @@ class View:
     highlighted: tuple[str, ...] = ()
 
     def save(self, path: Path) -> Path:
-        """Write the page to ``path`` (through a temporary file) and return the path."""
-        tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(self.html, encoding="utf-8")
-        tmp.replace(path)
-        return path
+        """Write the page to ``path`` (through a temporary file) and return the path.
+
+        Raises
+        ------
+        OutputError
+            If ``path`` is a folder, its folder is missing, or it is a file that
+            smartcity-kg did not write (a page of ours carries its generator meta tag).
+        """
+        return write_file(path, self.html, signature=HTML_SIGNATURE)
 
     def _repr_html_(self) -> str:
         """Jupyter shows the page in a sandboxed iframe, never in the notebook's own page."""

@@ -8,6 +8,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..exceptions import InputError
+from ..outputs import check_folder
 
 __all__ = ["load_dataset", "merge_default_graph", "open_store"]
 
@@ -36,12 +37,16 @@ def open_store(build_dir: Path, store_dir: Path | None = None) -> ox.Store:
 
     The default graph holds the merge of all named graphs (see :func:`merge_default_graph`).
     Without ``store_dir`` the store is in memory. With it, an on-disk store is reused
-    when it already holds this very build, and reloaded otherwise.
+    when it already holds this very build, and reloaded otherwise. ``store_dir`` must be
+    absent, empty or a store that smartcity-kg made: its stamp file
+    ``smartcity-kg-build.sha256``, written before the store itself, is the marker.
 
     Raises
     ------
     InputError
         If ``build_dir`` holds no graph.trig.
+    OutputError
+        If ``store_dir`` holds anything but a store that smartcity-kg made.
     """
     trig = build_dir / "graph.trig"
     if not trig.is_file():
@@ -50,9 +55,12 @@ def open_store(build_dir: Path, store_dir: Path | None = None) -> ox.Store:
         store = ox.Store()
         load_dataset(store, trig)
         return store
+    check_folder(store_dir, marker=_STAMP)
     digest = hashlib.sha256(trig.read_bytes()).hexdigest()
     store_dir.mkdir(parents=True, exist_ok=True)
     stamp = store_dir / _STAMP
+    if not stamp.is_file():
+        stamp.write_text("loading\n")  # marks the folder as ours before the store writes into it
     store = ox.Store(str(store_dir))
     if not stamp.is_file() or stamp.read_text().strip() != digest:
         store.clear()

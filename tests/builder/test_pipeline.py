@@ -11,8 +11,9 @@ import pytest
 
 from smartcity_kg import BuildOptions, InputError, build
 from smartcity_kg.namespaces import COUNTRY, SCK
+from smartcity_kg.outputs import MARKER
 
-OUTPUTS = ("graph.trig", "graph.nt", "graph.ttl", "graph.jsonld", "report.json", "timings.json")
+OUTPUTS = ("graph.trig", "graph.nt", "graph.ttl", "graph.jsonld", "report.json", "timings.json", MARKER)
 
 
 @pytest.fixture(scope="module")

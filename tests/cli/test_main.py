@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -196,3 +197,100 @@ def test_output_mistakes_get_one_line(built: Path, tmp_path: Path, args: list[st
     assert result.exit_code == 2, result.output
     assert result.output.startswith("Error: -o/--output: ") and message.format(tmp=tmp_path) in result.output
     assert result.output.count("\n") == 1
+
+
+
+# --- Never delete what the project did not write ---------------------------------------------------
+
+def _one_line_refusal(result: Any, *words: str) -> None:
+    """The command exited with status 2 and one line naming the problem, no traceback."""
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: ") and result.output.count("\n") == 1, result.output
+    for word in words:
+        assert word in result.output, result.output
+
+
+@pytest.mark.parametrize("command", [["query", "decision-makers"], ["serve"], ["links"]], ids=lambda c: c[0])
+def test_a_reading_command_never_builds_over_a_users_folder(tmp_path: Path, command: list[str]) -> None:
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "report-draft.md").write_text("my draft")
+    result = CliRunner().invoke(main, [*command, "--build-dir", str(results)])
+    _one_line_refusal(result, "holds 1 entry that smartcity-kg did not write (report-draft.md)")
+    assert [p.name for p in results.iterdir()] == ["report-draft.md"]
+    assert (results / "report-draft.md").read_text() == "my draft"
+
+
+def test_build_into_the_working_folder_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "notes.md").write_text("mine")
+    result = CliRunner().invoke(main, ["build", "--reasoner", "none", "--build-dir", "."])
+    _one_line_refusal(result, "is the current working folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.md"]
+
+
+def test_build_into_the_graph_folder_is_refused(graph_dir: Path) -> None:
+    before = {p: p.read_bytes() for p in graph_dir.rglob("*") if p.is_file()}
+    result = CliRunner().invoke(main, ["build", "--reasoner", "none", "--graph", str(graph_dir), "--build-dir", str(graph_dir)])
+    _one_line_refusal(result, "is the graph folder")
+    assert {p: p.read_bytes() for p in graph_dir.rglob("*") if p.is_file()} == before
+
+
+def test_build_over_a_users_file_in_the_build_folder_is_refused(graph_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    args = ["build", "--reasoner", "none", "--graph", str(graph_dir), "--build-dir", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    (out / "notes.md").write_text("mine")
+    _one_line_refusal(CliRunner().invoke(main, args), "(notes.md)")
+    assert (out / "notes.md").read_text() == "mine"
+
+
+def test_store_in_a_users_folder_is_refused(built: Path, tmp_path: Path) -> None:
+    (tmp_path / "thesis.tex").write_text("mine")
+    result = CliRunner().invoke(main, ["query", "awards", "--build-dir", str(built), "--store", str(tmp_path)])
+    _one_line_refusal(result, "(thesis.tex)")
+    assert [p.name for p in tmp_path.iterdir()] == ["thesis.tex"]
+
+
+@pytest.mark.parametrize("args", [["view", "overview"], ["export", "--format", "graphml"],
+                                  ["export", "--format", "void"], ["export", "--format", "schema-jsonld"]])
+def test_output_onto_a_users_file_is_refused(built: Path, tmp_path: Path, args: list[str]) -> None:
+    target = tmp_path / "mine.txt"
+    target.write_text("my notes")
+    result = CliRunner().invoke(main, [*args, "-o", str(target), "--build-dir", str(built)])
+    _one_line_refusal(result, "exists and was not written by smartcity-kg; remove it or choose another name")
+    assert target.read_text() == "my notes"
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+
+
+@pytest.mark.parametrize("args", [["view", "overview"], ["export", "--format", "graphml"],
+                                  ["export", "--format", "void"], ["export", "--format", "schema-jsonld"]])
+def test_output_twice_replaces_our_own_file(built: Path, tmp_path: Path, args: list[str]) -> None:
+    target = tmp_path / "out.file"
+    for _ in range(2):
+        result = CliRunner().invoke(main, [*args, "-o", str(target), "--build-dir", str(built)])
+        assert result.exit_code == 0, result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["out.file"]
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda target: None, "does not exist"),
+    (lambda target: target.mkdir(parents=True), "is a folder; give a file name"),
+])
+def test_output_to_a_missing_folder_or_onto_a_folder_is_refused(built: Path, tmp_path: Path,
+                                                                make: Any, message: str) -> None:
+    target = tmp_path / "missing" / "void.ttl"
+    make(target)
+    result = CliRunner().invoke(main, ["export", "--format", "void", "-o", str(target), "--build-dir", str(built)])
+    _one_line_refusal(result, message)
+
+
+def test_csv_export_owns_its_folder(built: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "csv"
+    args = ["export", "--format", "csv", "-o", str(folder), "--build-dir", str(built)]
+    for _ in range(2):
+        assert CliRunner().invoke(main, args).exit_code == 0
+    assert (folder / ".smartcity-kg-build").is_file() and (folder / "City.csv").is_file()
+    (folder / "budget.xlsx").write_text("mine")
+    _one_line_refusal(CliRunner().invoke(main, args), "(budget.xlsx)")
+    assert (folder / "budget.xlsx").read_text() == "mine"

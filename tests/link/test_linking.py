@@ -381,6 +381,7 @@ def _values(out: Path, subject: str, prop: str) -> set[str]:
 
 def test_review_file_has_the_columns_and_reads_back(places: dict[tuple[str, str, str], Proposal],
                                                     tmp_path: Path) -> None:
+    (tmp_path / "nested").mkdir()
     review = write_review(list(places.values()), tmp_path / "nested" / "review.csv")
     with review.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

@@ -40,7 +40,7 @@ def report(built: Path) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def schema_file(store: ox.Store, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return schema_jsonld(store, tmp_path_factory.mktemp("publish") / "nested" / "schema.jsonld")
+    return schema_jsonld(store, tmp_path_factory.mktemp("publish") / "schema.jsonld")
 
 
 @pytest.fixture(scope="module")
@@ -239,6 +239,7 @@ def test_cli_export_csv_writes_the_tables(built: Path, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["export", "--format", "csv", "-o", str(tmp_path / "csv"), "--build-dir", str(built)])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "csv" / "nodes.csv").is_file() and (tmp_path / "csv" / "edges.csv").is_file()
-    assert f"wrote {tmp_path / 'csv' / 'tables' / 'City.csv'}" in result.stdout
-    with (tmp_path / "csv" / "tables" / "City.csv").open(newline="", encoding="utf-8") as handle:
+    assert f"wrote {tmp_path / 'csv' / 'City.csv'}" in result.stdout
+    assert not (tmp_path / "csv" / "tables").exists()
+    with (tmp_path / "csv" / "City.csv").open(newline="", encoding="utf-8") as handle:
         assert "Copenhagen" in {row["label"] for row in csv.DictReader(handle)}

