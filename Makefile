@@ -1,6 +1,7 @@
 # The two commands of README.md: `make run` and `make test`. Both set up what they need: a
 # virtual environment in $(VENV) holding the package (editable) and its test tools, pinned by
-# $(CONSTRAINTS), and a Java runtime for HermiT. Every target runs the venv's programs.
+# $(CONSTRAINTS). Building needs no Java; the tests that compare the reasoners run HermiT, so
+# `make test` installs a Java runtime where there is none. Every target runs the venv's programs.
 PYTHON ?= python3
 VENV ?= .venv
 CONSTRAINTS ?= constraints/test.txt
@@ -28,14 +29,14 @@ $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml $(CONSTRAINTS)
 	$(BIN)/python -m pip install $(PIP_OPTIONS) -c $(CONSTRAINTS) -e '.[test]'
 	touch $@
 
-setup: java $(VENV)/.installed
+setup: $(VENV)/.installed
 
 run: setup
 	$(BIN)/smartcity-kg build
 	$(BIN)/smartcity-kg paths --from Cisco
-	$(BIN)/smartcity-kg paths --firm "Brightway Lighting" --country US --sector intelligent-lighting
+	$(BIN)/smartcity-kg paths --firm "Brightway Lighting" --home US --sector intelligent-lighting
 
-test: setup
+test: java setup
 	$(BIN)/python -m pytest
 
 # Re-pin the test tools: install the newest releases into a scratch venv, run the tests there,
