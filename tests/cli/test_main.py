@@ -122,7 +122,7 @@ def test_without_java_the_default_build_reasons_and_paths_reach_the_lord_mayor(t
                           capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert "reasoning: rules" in done.stdout
-    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "paths", "--from", "Cisco", "--k", "10",
+    done = subprocess.run([sys.executable, "-m", "smartcity_kg", "paths", "--from", "Cisco",
                            "--build-dir", build_dir], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     assert "→ Lord Mayor of Copenhagen" in done.stdout
