@@ -8,10 +8,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..exceptions import InputError
+from ..limits import MAX_BLANK_NODE_DEPTH
 from ..namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS, SCK, SKOS
 from ..store.rdfio import read_rdf, value_of
 
-__all__ = ["Ontology", "Property", "load_ontology"]
+__all__ = ["Ontology", "Property", "blank_node_depth", "load_ontology"]
 
 _TYPE = ox.NamedNode(RDF + "type")
 _LABEL = ox.NamedNode(RDFS + "label")
@@ -56,7 +57,9 @@ def load_ontology(directory: Path) -> Ontology:
     Raises
     ------
     InputError
-        If a file is not valid Turtle, or an import has no file in ``directory``.
+        If a file is not valid Turtle (see :func:`~smartcity_kg.store.rdfio.read_rdf` for
+        what is refused), nests blank nodes more than ``MAX_BLANK_NODE_DEPTH`` deep (a
+        list counts a level per item), or an import has no file in ``directory``.
     """
     files = sorted(p for p in directory.glob("*.ttl") if p.is_file())
     if not files:
@@ -66,6 +69,10 @@ def load_ontology(directory: Path) -> Ontology:
     imports: list[tuple[Path, str]] = []
     for path in files:
         found = read_rdf(path)
+        depth = blank_node_depth(found)
+        if depth > MAX_BLANK_NODE_DEPTH:
+            raise InputError.at(path, None, f"blank nodes nested {depth:,} deep (a list counts a level per item); "
+                                            f"expected at most {MAX_BLANK_NODE_DEPTH}")
         declared = [value_of(t.subject) for t in found
                     if t.predicate == _TYPE and t.object == ox.NamedNode(OWL + "Ontology")
                     and isinstance(t.subject, ox.NamedNode)]
@@ -82,6 +89,35 @@ def load_ontology(directory: Path) -> Ontology:
     onto = Ontology(triples=triples, modules=modules)
     _index(onto)
     return onto
+
+
+def blank_node_depth(triples: list[ox.Triple]) -> int:
+    """The length of the longest chain of blank nodes, each the object of the one before.
+
+    Examples
+    --------
+    >>> found = ox.parse(input=b"<http://x/a> <http://x/p> [ <http://x/p> ( 1 2 ) ] .", format=ox.RdfFormat.TURTLE)
+    >>> blank_node_depth([ox.Triple(q.subject, q.predicate, q.object) for q in found])
+    3
+    """
+    children: dict[ox.BlankNode, list[ox.BlankNode]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode) and isinstance(t.object, ox.BlankNode):
+            children.setdefault(t.subject, []).append(t.object)
+    depth: dict[ox.BlankNode, int] = {}
+    for root in children:
+        stack = [root]
+        while stack:  # depth first, without recursion; a cycle counts once
+            node = stack[-1]
+            waiting = [c for c in children.get(node, ()) if c not in depth]
+            if node not in depth:
+                depth[node] = 0
+                if waiting:
+                    stack += waiting
+                    continue
+            stack.pop()
+            depth[node] = 1 + max((depth[c] for c in children.get(node, ())), default=0)
+    return max(depth.values(), default=1 if any(isinstance(t.object, ox.BlankNode) for t in triples) else 0)
 
 
 def _local(iri: str) -> str | None:
