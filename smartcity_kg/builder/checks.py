@@ -70,11 +70,11 @@ _Rows = list[tuple[str | None, str]]
 
 def _bounded(store: ox.Store, files: list[Path], timeout: float) -> list[tuple[Path, _Rows]]:
     """The rows of each check of ``files``, run in a child process that is stopped at ``timeout``."""
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context = multiprocessing.get_context(method)
+    # A forked child shares the store (and starts in milliseconds); a spawned one gets it as N-Quads.
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    # A forked child shares the store; a spawned one gets it as N-Quads.
-    data = store if method == "fork" else store.dump(format=ox.RdfFormat.N_QUADS)
+    data = store if fork else store.dump(format=ox.RdfFormat.N_QUADS)
     queries = [path.read_text(encoding="utf-8") for path in files]
     child = context.Process(target=_run_queries, args=(sender, data, queries), daemon=True)
     child.start()

@@ -216,3 +216,13 @@ def test_a_shape_that_pyshacl_refuses_is_one_message(graph_dir: Path, tmp_path: 
     expected = "^" + re.escape(f"{shapes}: the SHACL shapes cannot be applied: {message}")
     with pytest.raises(InputError, match=expected):
         build(tmp_path / "out", BuildOptions(ontology_dir=ontology, graph_dir=graph_dir, reasoner="none"))
+
+
+def test_checks_find_violations_where_processes_are_spawned_not_forked(
+        make_graph: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    graph = make_graph(BAD_ITEMS[4].values[0])
+    with pytest.raises(ValidationError, match=BAD_ITEMS[4].values[1]):
+        build(tmp_path / "out", BuildOptions(graph_dir=graph, reasoner="none"))
