@@ -23,7 +23,7 @@ from pathlib import Path
 from .exceptions import InputError
 
 __all__ = [
-    "MAX_BLANK_NODE_DEPTH", "MAX_LABEL_CHARS", "MAX_MODULE_BYTES", "MAX_QUOTE_CHARS",
+    "MAX_BLANK_NODE_DEPTH", "MAX_BLANK_NODE_WORK", "MAX_LABEL_CHARS", "MAX_MODULE_BYTES", "MAX_QUOTE_CHARS",
     "MAX_SOURCE_TEXT_BYTES", "MAX_TEXT_CHARS", "MAX_YAML_BYTES", "MAX_YAML_DEPTH",
     "check_characters", "check_length", "forbidden_character", "line_of", "read_capped", "strip_bom",
 ]
@@ -44,6 +44,9 @@ MAX_TEXT_CHARS = 10_000
 MAX_YAML_DEPTH = 100
 #: Blank nodes nested in an ontology module, lists included: 100 levels (the shipped modules use 20).
 MAX_BLANK_NODE_DEPTH = 100
+#: The depths of all blank nodes of the ontology added up: 200,000 (about a second of
+#: canonicalising; the shipped modules add up to 405).
+MAX_BLANK_NODE_WORK = 200_000
 
 # C0 controls but tab, LF and CR; DEL and C1; the bidi embeddings, overrides and isolates;
 # the line and paragraph separators; a byte-order mark anywhere but at the start.

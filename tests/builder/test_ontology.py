@@ -12,7 +12,7 @@ import pyoxigraph as ox
 import pytest
 
 from smartcity_kg.exceptions import InputError
-from smartcity_kg.limits import MAX_BLANK_NODE_DEPTH, MAX_MODULE_BYTES
+from smartcity_kg.limits import MAX_BLANK_NODE_DEPTH, MAX_BLANK_NODE_WORK, MAX_MODULE_BYTES
 from smartcity_kg.namespaces import COUNTRY, ONTOLOGY_IRI, OWL, SECTOR
 from smartcity_kg.builder.ontology import Ontology, load_ontology
 from smartcity_kg.store.rdfio import read_rdf
@@ -162,6 +162,17 @@ def test_deeply_nested_blank_nodes_are_refused(ontology_copy: Path, nested: str)
         out.write(f"sck:Place skos:example {nested} .\n")
     message = re.escape(f"{module}: blank nodes nested ") + "[0-9,]+" + re.escape(
         f" deep (a list counts a level per item); expected at most {MAX_BLANK_NODE_DEPTH}") + "$"
+    with pytest.raises(InputError, match="^" + message):
+        load_ontology(ontology_copy)
+
+
+def test_many_nested_blank_nodes_are_refused(ontology_copy: Path) -> None:
+    module = ontology_copy / "places.ttl"
+    with module.open("a", encoding="utf-8") as out:  # about 4 s to canonicalise, by today's code
+        for n in range(100):
+            out.write(f"sck:Place skos:example {'[ sck:p ' * 99}sck:N{n}{' ]' * 99} .\n")
+    message = re.escape(f"{module}: too many nested blank nodes: their depths add up to ") + "[0-9,]+" + re.escape(
+        f" with the modules before this one; expected at most {MAX_BLANK_NODE_WORK:,}") + "$"
     with pytest.raises(InputError, match="^" + message):
         load_ontology(ontology_copy)
 

@@ -182,3 +182,19 @@ def test_quote_in_text_misses(quote: str) -> None:
 @pytest.mark.parametrize("quote", ["…", "...", " … ", ""])
 def test_quote_in_text_refuses_a_quote_without_words(quote: str) -> None:
     assert not quote_in_text(quote, TEXT)
+
+
+def test_a_text_is_normalised_once_however_many_quotes_it_is_searched_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    import smartcity_kg.builder.sources as sources
+
+    normalised: list[int] = []
+    normalise = sources._normalise
+
+    def counting(text: str) -> str:
+        normalised.append(len(text))
+        return normalise(text)
+
+    monkeypatch.setattr(sources, "_normalise", counting)
+    text = "Aarhus is a living lab. " * 40_000 + "once-only marker"  # ~1 MB; 20 MB took 0.2 s a quote
+    assert all(quote_in_text("living lab … once-only marker", text) for _ in range(50))
+    assert normalised.count(len(text)) == 1
