@@ -38,7 +38,8 @@ MAX_SOURCE_TEXT_BYTES = 20_000_000
 MAX_LABEL_CHARS = 1_000
 #: A quote: 10,000 characters.
 MAX_QUOTE_CHARS = 10_000
-#: Any other text value of a fact sheet (notes, reasons, text-valued properties): 10,000 characters.
+#: Any other text value of a fact sheet (notes, reasons, text-valued properties), and any literal
+#: of an ontology module or shapes file: 10,000 characters (the shipped modules' longest is 270).
 MAX_TEXT_CHARS = 10_000
 #: Mappings and lists nested in YAML: 100 levels (fact sheets use 4).
 MAX_YAML_DEPTH = 100

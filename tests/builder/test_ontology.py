@@ -129,6 +129,9 @@ BAD_MODULE_LINES = [
                  id="escaped-isolate"),
     pytest.param('sck:Place rdfs:comment """a\nplace\\U0000001B"""@en .\n', 63, re.escape("an escape holds the "
                  "control or format character U+001B"), id="escaped-escape-character"),
+    pytest.param('\nsck:Place rdfs:comment "' + "long " * 80_000 + '"@en .\n', 63,
+                 re.escape("the literal 'long long long long long long long long '… is 400,000 characters long; "
+                           "expected at most 10,000") + "$", id="a-400000-character-comment"),
     pytest.param('sck:Place rdfs:seeAlso <https://example.org/\\u202Eevil> .\n', 62, ".*" + re.escape("U+202E"),
                  id="escaped-in-an-iri"),
 ]
