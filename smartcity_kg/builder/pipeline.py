@@ -95,13 +95,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
         If the reasoner is missing, fails, times out, or finds the facts inconsistent.
     """
     options = options or BuildOptions()
-    if not _ABSOLUTE_HTTP.match(options.base):
-        raise InputError.at(None, None, f"the base IRI {options.base!r} must be an absolute http(s) IRI, "
-                                        "such as 'https://example.org/kg/'")
-    if not options.base.endswith(("/", "#")):
-        raise InputError.at(None, None, f"the base IRI {options.base!r} must end with '/' or '#'")
-    if options.reasoner not in REASONERS:
-        raise InputError.at(None, None, f"unknown reasoner {options.reasoner!r}: expected one of {', '.join(REASONERS)}")
+    _check_options(options)
     notify = on_stage or (lambda stage: None)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -148,6 +142,17 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
         where = f": {exc.filename}" if exc.filename else ""
         raise OutputError(out_dir, f"cannot write the build: {exc.strerror or exc}{where}") from None
     return BuildResult(out_dir, report, timings)
+
+
+def _check_options(options: BuildOptions) -> None:
+    """Refuse a base that is not an absolute http(s) IRI ending with '/' or '#', or an unknown reasoner."""
+    if not _ABSOLUTE_HTTP.match(options.base):
+        raise InputError.at(None, None, f"the base IRI {options.base!r} must be an absolute http(s) IRI, "
+                                        "such as 'https://example.org/kg/'")
+    if not options.base.endswith(("/", "#")):
+        raise InputError.at(None, None, f"the base IRI {options.base!r} must end with '/' or '#'")
+    if options.reasoner not in REASONERS:
+        raise InputError.at(None, None, f"unknown reasoner {options.reasoner!r}: expected one of {', '.join(REASONERS)}")
 
 
 def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options: BuildOptions) -> None:
