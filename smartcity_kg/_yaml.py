@@ -3,6 +3,10 @@
 Anchors, aliases, merge keys, tags and duplicate keys are refused, and no scalar is
 converted (``NO`` stays ``"NO"``, ``1.10`` stays ``"1.10"``): the caller types values
 against the ontology. Values come back as :class:`Node` trees that keep line numbers.
+
+Limits (see :mod:`smartcity_kg.limits`): a file of at most ``MAX_YAML_BYTES``, nesting of at
+most ``MAX_YAML_DEPTH`` levels, and no control or format character anywhere, written or
+escaped. A UTF-8 byte-order mark at the start is accepted and dropped.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from pathlib import Path
 from typing import Union
 
 from .exceptions import InputError
+from .limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, check_characters, forbidden_character, line_of, read_capped, strip_bom
 
 __all__ = ["Mapping", "Scalar", "Sequence", "Node", "parse_yaml", "read_yaml"]
 
@@ -49,15 +54,10 @@ def read_yaml(path: Path) -> Node:
     Raises
     ------
     InputError
-        If the file is missing, unreadable, not UTF-8, not YAML, or uses a feature that
-        this reader refuses; the message names the file and line.
+        If the file is missing, unreadable, not a regular file, too large, not UTF-8, not
+        YAML, or uses a feature that this reader refuses; the message names the file and line.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.at(path, None, "file not found") from None
-    except OSError as exc:
-        raise InputError.at(path, None, f"cannot read the file: {exc.strerror}") from None
+    data = read_capped(path, MAX_YAML_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -78,11 +78,20 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Node:
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
     from ruamel.yaml.tokens import AliasToken, AnchorToken, TagToken
 
+    text = strip_bom(text)
+    found = forbidden_character(text)
+    if found is not None:
+        check_characters(text, path, line_of(text, found[0], first_line), "the file")
     offset = first_line - 1
     yaml = YAML(typ="rt", pure=True)
     yaml.version = (1, 2)
+    depth = 0
     try:
         for token in yaml.scan(text):
+            depth += _DEPTH.get(type(token).__name__, 0)
+            if depth > MAX_YAML_DEPTH:
+                raise InputError.at(path, token.start_mark.line + 1 + offset,
+                                    f"nesting deeper than {MAX_YAML_DEPTH} levels; expected a flatter structure")
             if isinstance(token, (AnchorToken, AliasToken)):
                 raise InputError.at(path, token.start_mark.line + 1 + offset, "anchors and aliases are not allowed")
             if isinstance(token, TagToken):
@@ -100,6 +109,13 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> Node:
     return _convert(root, path, offset)
 
 
+# How each token of ruamel's scanner changes the depth of nesting.
+_DEPTH = {
+    "BlockMappingStartToken": 1, "BlockSequenceStartToken": 1, "FlowMappingStartToken": 1,
+    "FlowSequenceStartToken": 1, "BlockEndToken": -1, "FlowMappingEndToken": -1, "FlowSequenceEndToken": -1,
+}
+
+
 def _convert(node: object, path: Path, offset: int = 0) -> Node:
     from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -111,6 +127,7 @@ def _convert(node: object, path: Path, offset: int = 0) -> Node:
         # ruamel's round-trip scanner marks the points where a folded scalar (>) was folded
         # with BEL characters, for its own dumper; they are not part of the value.
         value = str(node.value).replace("\a", "") if node.style == ">" else str(node.value)
+        check_characters(value, path, line, "the value")  # escapes such as "\0" or "\u202e"
         return Scalar(value, line)
     if isinstance(node, SequenceNode):
         return Sequence([_convert(item, path, offset) for item in node.value], line)
@@ -122,6 +139,7 @@ def _convert(node: object, path: Path, offset: int = 0) -> Node:
             if not isinstance(key_node, ScalarNode):
                 raise InputError.at(path, key_line, "a key must be plain text")
             key = str(key_node.value)
+            check_characters(key, path, key_line, "the key")
             if key == "<<":
                 raise InputError.at(path, key_line, "merge keys (<<) are not allowed")
             if key in values:

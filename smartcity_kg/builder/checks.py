@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,7 +14,10 @@ from ..namespaces import ONTOLOGY_IRI
 from ..store.rdfio import select
 from ..store.dataset import merge_default_graph
 
-__all__ = ["check_files", "run_checks"]
+__all__ = ["CHECK_TIMEOUT", "check_files", "run_checks"]
+
+#: How long one check may run, in seconds, before it is stopped.
+CHECK_TIMEOUT = 60.0
 
 
 def check_files(directory: Path) -> list[Path]:
@@ -23,12 +28,14 @@ def check_files(directory: Path) -> list[Path]:
     return files
 
 
-def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path) -> dict[str, int]:
+def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path, *,
+               timeout: float = CHECK_TIMEOUT) -> dict[str, int]:
     """Run every check of ``directory`` over the ontology and the compiled facts.
 
     Each check is a SELECT whose rows are violations; it returns ``?subject`` (traced back
     to its fact sheet and line) and ``?message``. The ontology is in the named graph
-    ``<https://w3id.org/smartcity-kg/ontology>`` and each source in its own graph.
+    ``<https://w3id.org/smartcity-kg/ontology>`` and each source in its own graph. The
+    checks run in a child process, stopped when one runs longer than ``timeout`` seconds.
 
     Returns the number of violations per check (all zero).
 
@@ -36,6 +43,8 @@ def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path) -
     ------
     ValidationError
         Listing every violation with the file and line of the node involved.
+    InputError
+        If a check is not valid SPARQL, or runs longer than ``timeout`` seconds.
     """
     store = ox.Store()
     store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in ontology)
@@ -44,21 +53,75 @@ def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path) -
     merge_default_graph(store)
     counts: dict[str, int] = {}
     problems: list[Problem] = []
-    for path in check_files(directory):
-        try:
-            rows = list(select(store, path.read_text(encoding="utf-8")))
-        except SyntaxError as exc:
-            raise InputError.at(path, exc.lineno, f"invalid SPARQL: {exc.msg}") from None
-        except OSError as exc:  # SERVICE: from the command line, no network is reachable
-            raise InputError.at(path, None, f"the check could not run: {exc}") from None
+    for path, rows in _bounded(store, check_files(directory), timeout):
         counts[path.stem] = len(rows)
-        for row in rows:
-            subject = row["subject"]
-            message = row["message"].value if row["message"] is not None else "violation"
-            origin = compiled.origins.get(subject.value) if subject is not None else None
+        for subject, message in rows:
+            origin = compiled.origins.get(subject) if subject is not None else None
             where = origin.path if origin else path
             line = origin.line if origin else None
-            problems.append(Problem(where, line, f"{path.stem}: <{subject.value if subject else '?'}> {message}"))
+            problems.append(Problem(where, line, f"{path.stem}: <{subject or '?'}> {message}"))
     if problems:
         raise ValidationError(sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.message)))
     return counts
+
+
+_Rows = list[tuple[str | None, str]]
+
+
+def _bounded(store: ox.Store, files: list[Path], timeout: float) -> list[tuple[Path, _Rows]]:
+    """The rows of each check of ``files``, run in a child process that is stopped at ``timeout``."""
+    # A forked child shares the store (and starts in milliseconds); a spawned one gets it as N-Quads.
+    fork = "fork" in multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork") if fork else multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    data = store if fork else store.dump(format=ox.RdfFormat.N_QUADS)
+    queries = [path.read_text(encoding="utf-8") for path in files]
+    child = context.Process(target=_run_queries, args=(sender, data, queries), daemon=True)
+    child.start()
+    sender.close()
+    out = []
+    try:
+        for path in files:
+            if not receiver.poll(timeout):
+                raise InputError.at(path, None, f"the check ran longer than {timeout:g} s and was stopped")
+            try:
+                outcome = receiver.recv()
+            except EOFError:
+                raise InputError.at(path, None, "the check ended its process without an answer") from None
+            if isinstance(outcome, tuple):
+                raise InputError.at(path, outcome[0], outcome[1])
+            out.append((path, outcome))
+    finally:
+        child.kill()
+        child.join()
+        receiver.close()
+    return out
+
+
+def _run_queries(conn: Connection, data: ox.Store | bytes, queries: list[str]) -> None:
+    """In the child: run each query and send its rows (subject, message), or (line, error).
+
+    The child first leaves the network (:func:`smartcity_kg.sandbox.isolate_network`; where no
+    namespace can be made it warns and goes on), so a check from a file reaches no address,
+    whoever calls the build.
+    """
+    from ..sandbox import isolate_network
+
+    isolate_network(strict=False)
+    if isinstance(data, bytes):
+        store = ox.Store()
+        store.load(data, format=ox.RdfFormat.N_QUADS)
+    else:
+        store = data
+    for query in queries:
+        try:
+            rows = [(row["subject"].value if row["subject"] is not None else None,
+                     row["message"].value if row["message"] is not None else "violation")
+                    for row in select(store, query)]
+        except SyntaxError as exc:
+            conn.send((exc.lineno, f"invalid SPARQL: {exc.msg}"))
+            return
+        except Exception as exc:  # noqa: BLE001 -- any failure of a check is reported as its own
+            conn.send((None, f"the check failed: {type(exc).__name__}: {exc}"))
+            return
+        conn.send(rows)

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from .._yaml import Mapping, Node, Scalar, Sequence, read_yaml
 from ..exceptions import InputError, Problem
+from ..limits import MAX_LABEL_CHARS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, check_length
 from ..namespaces import DCTERMS, FOAF, RDF, RDFS, SKOS
 from .ontology import Ontology
 from ..store.rdfio import value_of
@@ -170,12 +171,17 @@ def _suggest(name: str, known: object) -> str:
     return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
 
 
-def _scalars(node: Node, path: Path, what: str) -> list[Scalar]:
+def _scalars(node: Node, path: Path, what: str, limit: int = MAX_TEXT_CHARS) -> list[Scalar]:
+    """The values of ``node``, each at most ``limit`` characters long."""
     if isinstance(node, Scalar):
-        return [node]
-    if isinstance(node, Sequence) and node.items and all(isinstance(i, Scalar) for i in node.items):
-        return list(node.items)  # type: ignore[arg-type]
-    raise InputError.at(path, node.line, f"{what} must be a value or a non-empty list of values")
+        scalars = [node]
+    elif isinstance(node, Sequence) and node.items and all(isinstance(i, Scalar) for i in node.items):
+        scalars = list(node.items)  # type: ignore[arg-type]
+    else:
+        raise InputError.at(path, node.line, f"{what} must be a value or a non-empty list of values")
+    for scalar in scalars:
+        check_length(scalar.value, limit, path, scalar.line, what)
+    return scalars
 
 
 class _Compiler:
@@ -207,7 +213,8 @@ class _Compiler:
                         parts.insert(0, self.onto.class_labels.get(scalar.value, scalar.value))
                 elif key in ("label", "altLabel", "note"):
                     predicate = {"label": _LABEL, "altLabel": _ALT, "note": _NOTE}[key]
-                    for scalar in _scalars(value, path, repr(key)):
+                    limit = MAX_TEXT_CHARS if key == "note" else MAX_LABEL_CHARS
+                    for scalar in _scalars(value, path, repr(key), limit):
                         triples.append(ox.Triple(subject, predicate, ox.Literal(" ".join(scalar.value.split()))))
                 else:
                     triples += self.statement(subject, key, value, path, line, parts)
@@ -279,7 +286,7 @@ class _Compiler:
             out.append(ox.Triple(ev, _n(SCK.unquotedReason), ox.Literal(reason.value)))
             return out
         problems = []
-        quotes = _scalars(quote, path, "'quote'") if quote is not None else []
+        quotes = _scalars(quote, path, "'quote'", MAX_QUOTE_CHARS) if quote is not None else []
         for n, scalar in enumerate(quotes, start=1):
             text = " ".join(scalar.value.split())
             if source.text is not None and not quote_in_text(text, source.text):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,8 +12,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .checks import run_checks
-from ..exceptions import InputError, Problem, ValidationError
+from .checks import CHECK_TIMEOUT, run_checks
+from ..exceptions import InputError, OutputError, Problem, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDF
 from .ontology import Ontology, load_ontology
@@ -49,6 +50,8 @@ class BuildOptions:
     #: HermiT; needs Java) or ``"none"``.
     reasoner: str = "rules"
     reason_timeout: float = 120.0
+    #: Seconds each quality check may run before it is stopped.
+    check_timeout: float = CHECK_TIMEOUT
 
     @property
     def inputs(self) -> dict[str, Path]:
@@ -76,6 +79,8 @@ class BuildResult:
 
 
 Stage = Callable[[str], None]
+# An absolute http(s) IRI: a scheme, a host, then a path without spaces or characters IRIs forbid.
+_ABSOLUTE_HTTP = re.compile(r"^https?://[^/?#\s<>\"{}|\\^`@]+(/[^\s<>\"{}|\\^`]*)?$")
 
 
 def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | None = None) -> BuildResult:
@@ -87,23 +92,23 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
 
     Stages: load the ontology and sources, compile the fact sheets (schema checks, quotes),
     validate with SHACL, run the quality checks, reason (rules or HermiT), write the outputs.
-    Checks and rules run in the calling process, with whatever network it has (the command
-    line runs ``build`` without one; see :mod:`smartcity_kg.sandbox`).
+    Quality checks run in a child process without a network; the rules run in the calling
+    process, with whatever network it has (the command line runs ``build`` without one; see
+    :mod:`smartcity_kg.sandbox`).
 
     Raises
     ------
     InputError
-        For bad input (with file and line); ``out_dir`` is left as it was.
+        For bad input (with file and line), or a base IRI that is not an absolute http(s)
+        IRI ending with '/' or '#'; ``out_dir`` is left as it was.
     OutputError
-        If ``out_dir`` may not be replaced (see :func:`smartcity_kg.outputs.check_folder`).
+        If ``out_dir`` may not be replaced (see :func:`smartcity_kg.outputs.check_folder`), or
+        the outputs cannot be written (a read-only or full disk); the previous build stays.
     ReasoningError
         If the reasoner is missing, fails, times out, or finds the facts inconsistent.
     """
     options = options or BuildOptions()
-    if not options.base.endswith(("/", "#")):
-        raise InputError.at(None, None, f"the base IRI {options.base!r} must end with '/' or '#'")
-    if options.reasoner not in REASONERS:
-        raise InputError.at(None, None, f"unknown reasoner {options.reasoner!r}: expected one of {', '.join(REASONERS)}")
+    _check_options(options)
     check_folder(out_dir, inputs=options.inputs)
     notify = on_stage or (lambda stage: None)
     timings: dict[str, float] = {}
@@ -130,7 +135,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     _validate(onto, data, compiled, options)
     lap("validate")
     notify("check")
-    check_counts = run_checks(onto.triples, compiled, options.checks_dir)
+    check_counts = run_checks(onto.triples, compiled, options.checks_dir, timeout=options.check_timeout)
     lap("check")
     inferred: list[ox.Triple] = []
     reasoning: dict[str, object] = {"reasoner": None}
@@ -143,10 +148,25 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     notify("write")
     quads = _dataset(onto, compiled, inferred, options.base)
     report = _report(quads, compiled, onto, options, check_counts, reasoning)
-    _write(out_dir, quads, report, options)
-    lap("write")
-    _write_timings(out_dir, timings)
+    try:
+        _write(out_dir, quads, report, options)
+        lap("write")
+        _write_timings(out_dir, timings)
+    except OSError as exc:  # a read-only or full disk: one line, the previous build kept
+        where = f": {exc.filename}" if exc.filename else ""
+        raise OutputError(out_dir, f"cannot write the build: {exc.strerror or exc}{where}") from None
     return BuildResult(out_dir, report, timings)
+
+
+def _check_options(options: BuildOptions) -> None:
+    """Refuse a base that is not an absolute http(s) IRI ending with '/' or '#', or an unknown reasoner."""
+    if not _ABSOLUTE_HTTP.match(options.base):
+        raise InputError.at(None, None, f"the base IRI {options.base!r} must be an absolute http(s) IRI, "
+                                        "such as 'https://example.org/kg/'")
+    if not options.base.endswith(("/", "#")):
+        raise InputError.at(None, None, f"the base IRI {options.base!r} must end with '/' or '#'")
+    if options.reasoner not in REASONERS:
+        raise InputError.at(None, None, f"unknown reasoner {options.reasoner!r}: expected one of {', '.join(REASONERS)}")
 
 
 def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options: BuildOptions) -> None:
@@ -154,9 +174,10 @@ def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options
     ontology_shapes = read_rdf(shapes_dir / "ontology.ttl")
     data_shapes = read_rdf(shapes_dir / "data.ttl")
     hub = options.ontology_dir / "smartcity-kg.ttl"
-    problems = shacl_problems(onto.triples, ontology_shapes, _term_origins(onto), hub)
+    problems = shacl_problems(onto.triples, ontology_shapes, _term_origins(onto), hub,
+                              shapes_file=shapes_dir / "ontology.ttl")
     problems += shacl_problems(onto.triples + data, data_shapes, compiled.origins, options.sources_file,
-                               compiled.statement_origins)
+                               compiled.statement_origins, shapes_file=shapes_dir / "data.ttl")
     if problems:
         raise ValidationError(problems)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..exceptions import Problem, ValidationError
+from ..exceptions import InputError, Problem, ValidationError
 
 __all__ = ["shacl_problems", "validate_shacl"]
 
@@ -21,22 +21,25 @@ def _to_rdflib(triples: list[ox.Triple]):  # type: ignore[no-untyped-def]
 
 def shacl_problems(data: list[ox.Triple], shapes: list[ox.Triple],
                    origins: dict[str, Problem], fallback: Path,
-                   statements: dict[tuple[str, str], Problem] | None = None) -> list[Problem]:
+                   statements: dict[tuple[str, str], Problem] | None = None, *,
+                   shapes_file: Path | None = None) -> list[Problem]:
     """Validate ``data`` against ``shapes`` and return one problem per violation.
 
     Each problem names the file and line of the item that stated the offending value
     (``statements``, keyed by subject and property), else where the offending node was
     declared (``origins``, keyed by IRI), else ``fallback``.
+
+    Raises
+    ------
+    InputError
+        If pySHACL refuses the shapes (``shapes_file``, else ``fallback``): a malformed
+        property path, a SPARQL constraint that is not a SELECT, and the like.
     """
-    import pyshacl
     from rdflib import URIRef
     from rdflib.namespace import SH
 
     data_graph, shapes_graph = _to_rdflib(data), _to_rdflib(shapes)
-    conforms, results, _ = pyshacl.validate(
-        data_graph, shacl_graph=shapes_graph, inference="none", advanced=True,
-        allow_warnings=True, meta_shacl=False,
-    )
+    conforms, results = _run_pyshacl(data_graph, shapes_graph, shapes_file or fallback)
     if conforms:
         return []
     problems = []
@@ -57,6 +60,24 @@ def shacl_problems(data: list[ox.Triple], shapes: list[ox.Triple],
         text += f": {message or 'violates a shape'}"
         problems.append(Problem(where, line, text))
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.message))
+
+
+def _run_pyshacl(data_graph, shapes_graph, shapes_file: Path):  # type: ignore[no-untyped-def]
+    """pySHACL's verdict and results graph; its refusals of the shapes become one-line errors."""
+    import pyshacl
+    from pyparsing import ParseBaseException
+
+    try:
+        conforms, results, _ = pyshacl.validate(
+            data_graph, shacl_graph=shapes_graph, inference="none", advanced=True,
+            allow_warnings=True, meta_shacl=False,
+        )
+    # pySHACL reports malformed shapes as RuntimeError subclasses, pyparsing errors for bad SPARQL,
+    # and AttributeError, TypeError or KeyError where it did not expect the shape at all.
+    except (RuntimeError, ParseBaseException, AttributeError, TypeError, KeyError, ValueError) as exc:
+        reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise InputError.at(shapes_file, None, f"the SHACL shapes cannot be applied: {reason}") from None
+    return conforms, results
 
 
 def validate_shacl(data: list[ox.Triple], shapes: list[ox.Triple],

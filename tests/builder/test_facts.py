@@ -6,12 +6,14 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from smartcity_kg.exceptions import InputError
+from smartcity_kg.limits import MAX_YAML_BYTES
 from smartcity_kg.builder.facts import compile_facts, entity_iri, graph_iri
 from smartcity_kg.namespaces import COUNTRY, SCK
 from smartcity_kg.builder.ontology import Ontology, load_ontology
@@ -112,6 +114,35 @@ BAD_SHEETS = [
     pytest.param(HEAD + "  - id: acme\n    about: acme\n    unquoted: a\n", 3,
                  "an item needs exactly one of 'id' \\(declares a node\\) or 'about' \\(refers to one\\)$",
                  id="id-and-about"),
+    pytest.param(HEAD + ACME.replace("label: Acme", "label: " + "A" * 1001), 5,
+                 "'label' is 1,001 characters long; expected at most 1,000$", id="label-too-long"),
+    pytest.param(HEAD + ACME + "    altLabel: [Acme Inc, " + "A" * 2_000_000 + "]\n", 8,
+                 "'altLabel' is 2,000,000 characters long; expected at most 1,000$", id="multi-megabyte-alt-label"),
+    pytest.param(HEAD + ACME.replace("quote: Acme", "quote: " + "Acme " * 2001), 7,
+                 "'quote' is 10,037 characters long; expected at most 10,000$", id="quote-too-long"),
+    pytest.param(HEAD + ACME + "    note: " + "n" * 10_001 + "\n", 8,
+                 "'note' is 10,001 characters long; expected at most 10,000$", id="note-too-long"),
+    pytest.param(HEAD + ACME.replace("label: Acme", "label: Ac\u202eme"), 5,
+                 "the file holds the control or format character U\\+202E RIGHT-TO-LEFT OVERRIDE; "
+                 "expected printable text \\(tab, LF and CR aside\\)$", id="bidi-override"),
+    pytest.param(HEAD + ACME.replace("label: Acme", "label: Ac\u2067me"), 5,
+                 "the file holds .* U\\+2067 RIGHT-TO-LEFT ISOLATE", id="bidi-isolate"),
+    pytest.param(HEAD + ACME.replace("label: Acme", "label: Ac\x00me"), 5, "the file holds .* U\\+0000",
+                 id="nul"),
+    pytest.param(HEAD + ACME.replace("label: Acme", "label: Ac\x9bme"), 5, "the file holds .* U\\+009B",
+                 id="c1-control"),
+    pytest.param(HEAD + ACME.replace("label: Acme", "label: Ac\u2028me"), 5,
+                 "the file holds .* U\\+2028 LINE SEPARATOR", id="line-separator"),
+    pytest.param(HEAD + ACME.replace("label: Acme", 'label: "Ac\\u202Eme"'), 5,
+                 "the value holds .* U\\+202E RIGHT-TO-LEFT OVERRIDE", id="escaped-bidi-override"),
+    pytest.param(HEAD + ACME.replace("label: Acme", 'label: "Ac\\x07me"'), 5, "the value holds .* U\\+0007",
+                 id="escaped-bell"),
+    pytest.param(HEAD + ACME.replace("label: Acme", 'label: "Ac\\Pme"'), 5,
+                 "the value holds .* U\\+2029 PARAGRAPH SEPARATOR", id="escaped-paragraph-separator"),
+    pytest.param(HEAD + ACME + "    note: " + "[" * 5000 + "]" * 5000 + "\n", 8,
+                 "nesting deeper than 100 levels; expected a flatter structure$", id="deep-flow-nesting"),
+    pytest.param(HEAD + ACME + "".join("    " + "  " * i + f"k{i}:\n" for i in range(120)) + "  " * 122 + "v\n", 106,
+                 "nesting deeper than 100 levels", id="deep-block-nesting"),
 ]
 
 
@@ -121,6 +152,27 @@ def test_compile_facts_refuses(graph_dir: Path, onto: Ontology, text: str, line:
     with pytest.raises(InputError, match=_at(sheet, line) + message) as info:
         compile_facts([sheet], _sources(graph_dir), onto, BASE)
     assert len(info.value.problems) == 1
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    pytest.param(lambda p: p.open("wb").truncate(MAX_YAML_BYTES + 1), "too large: 10,000,001 bytes; expected at most "
+                 "10,000,000$", id="sheet-too-large"),
+    pytest.param(os.mkfifo, r"not a regular file \(a directory, pipe or device\)$", id="sheet-is-a-pipe"),
+    pytest.param(lambda p: p.symlink_to("/dev/zero"), "not a regular file", id="sheet-is-a-device"),
+])
+def test_compile_facts_refuses_a_sheet_that_is_not_a_small_file(
+        graph_dir: Path, onto: Ontology, make: Callable[[Path], object], message: str) -> None:
+    sheet = graph_dir / "facts" / "tiny-source.yaml"
+    sheet.unlink()
+    make(sheet)
+    with pytest.raises(InputError, match="^" + re.escape(f"{sheet}: ") + message):
+        compile_facts([sheet], _sources(graph_dir), onto, BASE)
+
+
+def test_compile_facts_accepts_and_drops_a_byte_order_mark(graph_dir: Path, onto: Ontology) -> None:
+    sheet = graph_dir / "facts" / "tiny-source.yaml"
+    sheet.write_bytes(("\ufeff" + HEAD + ACME).encode("utf-8"))
+    assert compile_facts([sheet], _sources(graph_dir), onto, BASE).items == 1
 
 
 def test_duplicate_id_across_two_sheets(graph_dir: Path, onto: Ontology) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 import shutil
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from smartcity_kg.exceptions import InputError
+from smartcity_kg.limits import MAX_BLANK_NODE_DEPTH, MAX_BLANK_NODE_WORK, MAX_MODULE_BYTES
 from smartcity_kg.namespaces import COUNTRY, ONTOLOGY_IRI, OWL, SECTOR
 from smartcity_kg.builder.ontology import Ontology, load_ontology
 from smartcity_kg.store.rdfio import read_rdf
@@ -105,3 +107,100 @@ def test_a_directory_without_the_hub_is_refused(ontology_copy: Path) -> None:
 def test_an_empty_directory_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="^" + re.escape(f"{tmp_path}: no ontology files (*.ttl)")):
         load_ontology(tmp_path)
+
+
+# (Turtle appended to places.ttl from line 62, the line of the problem, what the message says)
+BAD_MODULE_LINES = [
+    pytest.param('sck:Place rdfs:seeAlso <notes.html> .\n', 62,
+                 "invalid Turtle: .*No scheme found in an absolute IRI; a relative IRI, expected an absolute IRI$",
+                 id="relative-iri"),
+    pytest.param('@base <../> .\nsck:Place rdfs:seeAlso <x> .\n', 62, "invalid Turtle: .*a relative IRI",
+                 id="relative-base"),
+    pytest.param('sck:Place rdfs:comment "a place\u202e"@en .\n', 62,
+                 re.escape("the file holds the control or format character U+202E RIGHT-TO-LEFT OVERRIDE"),
+                 id="bidi-override"),
+    pytest.param('\nsck:Place rdfs:comment "a\x00place"@en .\n', 63, re.escape("the file holds the control or "
+                 "format character U+0000 (a control character)"), id="nul"),
+    pytest.param('sck:Place rdfs:comment "a place\x85"@en .\n', 62, ".*" + re.escape("U+0085"), id="c1-control"),
+    pytest.param('sck:Place rdfs:comment "a place\u2029"@en .\n', 62, ".*" + re.escape("U+2029 PARAGRAPH SEPARATOR"),
+                 id="paragraph-separator"),
+    pytest.param('sck:Place rdfs:comment "a place\\u2066"@en .\n', 62,
+                 re.escape("an escape holds the control or format character U+2066 LEFT-TO-RIGHT ISOLATE"),
+                 id="escaped-isolate"),
+    pytest.param('sck:Place rdfs:comment """a\nplace\\U0000001B"""@en .\n', 63, re.escape("an escape holds the "
+                 "control or format character U+001B"), id="escaped-escape-character"),
+    pytest.param('\nsck:Place rdfs:comment "' + "long " * 80_000 + '"@en .\n', 63,
+                 re.escape("the literal 'long long long long long long long long '… is 400,000 characters long; "
+                           "expected at most 10,000") + "$", id="a-400000-character-comment"),
+    pytest.param('sck:Place rdfs:seeAlso <https://example.org/\\u202Eevil> .\n', 62, ".*" + re.escape("U+202E"),
+                 id="escaped-in-an-iri"),
+]
+
+
+@pytest.mark.parametrize(("turtle", "line", "message"), BAD_MODULE_LINES)
+def test_a_module_line_is_refused_with_file_and_line(ontology_copy: Path, turtle: str, line: int,
+                                                     message: str) -> None:
+    module = ontology_copy / "places.ttl"
+    with module.open("a", encoding="utf-8") as out:
+        out.write(turtle)
+    with pytest.raises(InputError, match="^" + re.escape(f"{module}:{line}: ") + message):
+        load_ontology(ontology_copy)
+
+
+def test_an_escaped_backslash_is_not_an_escape(ontology_copy: Path) -> None:
+    module = ontology_copy / "places.ttl"
+    with module.open("a", encoding="utf-8") as out:
+        out.write('sck:Place skos:example "C:\\\\u202e"@en .\n')
+    assert load_ontology(ontology_copy).modules
+
+
+@pytest.mark.parametrize("nested", [
+    pytest.param("[ sck:p " * 3000 + "sck:Place" + " ]" * 3000, id="3000-nested-blank-nodes"),
+    pytest.param("(" + " sck:Place" * 3000 + " )", id="a-list-of-3000"),
+    pytest.param("[ sck:p " * 101 + "sck:Place" + " ]" * 101, id="101-nested-blank-nodes"),
+])
+def test_deeply_nested_blank_nodes_are_refused(ontology_copy: Path, nested: str) -> None:
+    module = ontology_copy / "places.ttl"
+    with module.open("a", encoding="utf-8") as out:
+        out.write(f"sck:Place skos:example {nested} .\n")
+    message = re.escape(f"{module}: blank nodes nested ") + "[0-9,]+" + re.escape(
+        f" deep (a list counts a level per item); expected at most {MAX_BLANK_NODE_DEPTH}") + "$"
+    with pytest.raises(InputError, match="^" + message):
+        load_ontology(ontology_copy)
+
+
+def test_many_nested_blank_nodes_are_refused(ontology_copy: Path) -> None:
+    module = ontology_copy / "places.ttl"
+    with module.open("a", encoding="utf-8") as out:  # about 4 s to canonicalise, by today's code
+        for n in range(100):
+            out.write(f"sck:Place skos:example {'[ sck:p ' * 99}sck:N{n}{' ]' * 99} .\n")
+    message = re.escape(f"{module}: too many nested blank nodes: their depths add up to ") + "[0-9,]+" + re.escape(
+        f" with the modules before this one; expected at most {MAX_BLANK_NODE_WORK:,}") + "$"
+    with pytest.raises(InputError, match="^" + message):
+        load_ontology(ontology_copy)
+
+
+def test_blank_nodes_up_to_the_limit_are_accepted(ontology_copy: Path) -> None:
+    module = ontology_copy / "places.ttl"
+    with module.open("a", encoding="utf-8") as out:
+        out.write("sck:Place skos:example " + "[ sck:p " * 99 + "sck:Place" + " ]" * 99 + " .\n")
+    assert load_ontology(ontology_copy).modules
+
+
+def test_a_byte_order_mark_is_accepted_and_dropped(ontology_copy: Path) -> None:
+    module = ontology_copy / "places.ttl"
+    module.write_bytes("\ufeff".encode("utf-8") + module.read_bytes())
+    assert load_ontology(ontology_copy).modules[ONTOLOGY_IRI + "/places"] == module
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    pytest.param(lambda p: p.open("wb").truncate(MAX_MODULE_BYTES + 1),
+                 "too large: 10,000,001 bytes; expected at most 10,000,000$", id="too-large"),
+])
+def test_a_module_that_is_not_a_small_file_is_refused(ontology_copy: Path, make: Callable[[Path], object],
+                                                      message: str) -> None:
+    module = ontology_copy / "places.ttl"
+    module.unlink()
+    make(module)
+    with pytest.raises(InputError, match="^" + re.escape(f"{module}: ") + message):
+        load_ontology(ontology_copy)

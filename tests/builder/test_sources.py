@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 
 from smartcity_kg.exceptions import InputError
 from smartcity_kg.builder.sources import load_sources, quote_in_text
+from smartcity_kg.limits import MAX_SOURCE_TEXT_BYTES
 
 # One valid record, lines 2 to 7; a test appends keys from line 8 on.
 RECORD = """\
@@ -75,12 +77,35 @@ BAD_RECORDS = [
                  id="language-underscore"),
     pytest.param(RECORD.replace("kind: article", "kind: tweet"), 6,
                  "unknown kind 'tweet'; expected one of guide, study, article, ", id="unknown-kind"),
-    pytest.param(RECORD + "    text: absent.txt\n", 8, "cannot read the source text .*absent.txt: No such file",
+    pytest.param(RECORD + "    text: absent.txt\n", 8, "cannot read the source text .*absent.txt: file not found",
                  id="missing-text"),
     pytest.param(RECORD + "    text: latin1.txt\n", 8, "cannot read the source text .*latin1.txt: not UTF-8 text",
                  id="non-utf8-text"),
-    pytest.param(RECORD + "    text: folder\n", 8, "cannot read the source text .*folder: Is a directory",
+    pytest.param(RECORD + "    text: folder\n", 8, "cannot read the source text .*folder: not a regular file",
                  id="text-is-a-directory"),
+    pytest.param(RECORD + "    text: pipe\n", 8, "cannot read the source text .*pipe: not a regular file",
+                 id="text-is-a-pipe"),
+    pytest.param(RECORD + "    text: /etc/hostname\n", 8,
+                 "the source text '/etc/hostname' must be a file name relative to .*, without '..'$",
+                 id="text-absolute"),
+    pytest.param(RECORD + "    text: ../outside.txt\n", 8, "the source text '../outside.txt' must be a file name",
+                 id="text-dot-dot"),
+    pytest.param(RECORD + "    text: folder/../../outside.txt\n", 8, "the source text 'folder/../../outside.txt' must",
+                 id="text-dot-dot-inside"),
+    pytest.param(RECORD + "    text: link-out.txt\n", 8,
+                 "the source text 'link-out.txt' leads out of .* \\(a symbolic link\\)$", id="text-symlink-out"),
+    pytest.param(RECORD + "    text: link-null\n", 8, "the source text 'link-null' leads out of ", id="text-symlink-device"),
+    pytest.param(RECORD + "    text: huge.txt\n", 8,
+                 "cannot read the source text .*huge.txt: too large: 20,000,001 bytes; expected at most 20,000,000$",
+                 id="text-too-large"),
+    pytest.param(RECORD.replace("title: A tiny source", "title: " + "x" * 1001), 3,
+                 "'title' is 1,001 characters long; expected at most 1,000$", id="title-too-long"),
+    pytest.param(RECORD + "    note: " + "x" * 10_001 + "\n", 8,
+                 "'note' is 10,001 characters long; expected at most 10,000$", id="note-too-long"),
+    pytest.param(RECORD.replace("A tiny source", "A tiny\u202esource"), 3,
+                 "the file holds the control or format character U\\+202E RIGHT-TO-LEFT OVERRIDE", id="bidi-in-title"),
+    pytest.param(RECORD.replace("A tiny source", '"A tiny\\0source"'), 3,
+                 "the value holds the control or format character U\\+0000", id="escaped-nul-in-title"),
     pytest.param("records:\n  - id: x\n", 1, "expected a mapping with the single key 'sources'",
                  id="wrong-top-key"),
     pytest.param("sources:\n  id: x\n", 2, "'sources' must be a list of records", id="not-a-list"),
@@ -91,9 +116,28 @@ BAD_RECORDS = [
 def test_load_sources_refuses(tmp_path: Path, text: str, line: int, message: str) -> None:
     (tmp_path / "latin1.txt").write_bytes("København".encode("latin-1"))
     (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path.parent / "outside.txt").write_text("a secret", encoding="utf-8")
+    (tmp_path / "link-out.txt").symlink_to(tmp_path.parent / "outside.txt")
+    (tmp_path / "link-null").symlink_to("/dev/null")
+    with (tmp_path / "huge.txt").open("wb") as huge:
+        huge.truncate(MAX_SOURCE_TEXT_BYTES + 1)
     path = _write(tmp_path, text)
     with pytest.raises(InputError, match="^" + re.escape(f"{path}:{line}: ") + message):
         load_sources(path)
+
+
+def test_load_sources_accepts_and_drops_a_byte_order_mark(tmp_path: Path) -> None:
+    (tmp_path / "bom.txt").write_bytes("\ufeffAcme, an American".encode("utf-8"))
+    path = tmp_path / "sources.yaml"
+    path.write_bytes(("\ufeff" + RECORD + "    text: bom.txt\n").encode("utf-8"))
+    assert load_sources(path)["tiny-source"].text == "Acme, an American"
+
+
+def test_load_sources_accepts_a_text_in_a_sub_folder(tmp_path: Path) -> None:
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "tiny.txt").write_text("Acme", encoding="utf-8")
+    assert load_sources(_write(tmp_path, RECORD + "    text: texts/tiny.txt\n"))["tiny-source"].text == "Acme"
 
 
 def test_load_sources_reports_every_bad_record(tmp_path: Path) -> None:
@@ -138,3 +182,19 @@ def test_quote_in_text_misses(quote: str) -> None:
 @pytest.mark.parametrize("quote", ["…", "...", " … ", ""])
 def test_quote_in_text_refuses_a_quote_without_words(quote: str) -> None:
     assert not quote_in_text(quote, TEXT)
+
+
+def test_a_text_is_normalised_once_however_many_quotes_it_is_searched_for(monkeypatch: pytest.MonkeyPatch) -> None:
+    import smartcity_kg.builder.sources as sources
+
+    normalised: list[int] = []
+    normalise = sources._normalise
+
+    def counting(text: str) -> str:
+        normalised.append(len(text))
+        return normalise(text)
+
+    monkeypatch.setattr(sources, "_normalise", counting)
+    text = "Aarhus is a living lab. " * 40_000 + "once-only marker"  # ~1 MB; 20 MB took 0.2 s a quote
+    assert all(quote_in_text("living lab … once-only marker", text) for _ in range(50))
+    assert normalised.count(len(text)) == 1

@@ -6,6 +6,8 @@ A failing build names the fact sheet and line, and leaves the previous build as 
 from __future__ import annotations
 
 import re
+import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +15,7 @@ import pytest
 
 from smartcity_kg.builder.pipeline import BuildOptions, build
 from smartcity_kg.builder.checks import check_files
-from smartcity_kg.exceptions import InputError, ValidationError
+from smartcity_kg.exceptions import InputError, OutputError, ValidationError
 from smartcity_kg.resources import shipped
 
 SHEET = Path("facts") / "tiny-source.yaml"
@@ -124,7 +126,8 @@ def test_a_build_failing_while_writing_keeps_the_previous_build(
 
     before = _snapshot(previous_build)
     monkeypatch.setattr(ox, "serialize", fail_on_json_ld)
-    with pytest.raises(OSError, match="No space left on device"):
+    message = re.escape(f"{previous_build}: cannot write the build: No space left on device")
+    with pytest.raises(OutputError, match="^" + message + "$"):
         build(previous_build, BuildOptions(graph_dir=graph_dir, reasoner="none"))
     assert _snapshot(previous_build) == before
     assert sorted(p.name for p in previous_build.parent.iterdir()) == ["graph", "out", "valid"]
@@ -142,3 +145,85 @@ def test_check_files_finds_the_shipped_checks() -> None:
     names = [p.name for p in check_files(shipped("queries") / "checks")]
     assert names == sorted(names)
     assert {"range-violation.rq", "disjoint-class-violation.rq"} <= set(names)
+
+
+def test_an_output_folder_that_cannot_be_made_is_one_line(graph_dir: Path, tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    out = tmp_path / "a-file" / "out"
+    with pytest.raises(OutputError, match="^" + re.escape(f"{out}: cannot write the build: ") + r"[^\n]*"
+                       + re.escape(str(out.parent)) + r"[^\n]*$"):
+        build(out, BuildOptions(graph_dir=graph_dir, reasoner="none"))
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "geteuid") or __import__("os").geteuid() == 0,
+                    reason="root writes into read-only folders")
+def test_a_read_only_output_folder_is_one_line(graph_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "read-only"
+    folder.mkdir(mode=0o555)
+    with pytest.raises(OutputError, match="^" + re.escape(f"{folder / 'out'}: cannot write the build: ")):
+        build(folder / "out", BuildOptions(graph_dir=graph_dir, reasoner="none"))
+
+
+@pytest.mark.parametrize("base", [
+    "file:///etc/", "kg/", "/kg/", "urn:x:kg/", "https:///kg/", "https://exa mple.org/kg/", "//example.org/kg/",
+    "https://user@example.org/kg/", "javascript:alert(1)//",
+])
+def test_a_base_that_is_not_an_absolute_http_iri_is_refused(graph_dir: Path, tmp_path: Path, base: str) -> None:
+    message = re.escape(f"the base IRI {base!r} must be an absolute http(s) IRI, such as 'https://example.org/kg/'")
+    with pytest.raises(InputError, match="^<input>: " + message + "$"):
+        build(tmp_path / "out", BuildOptions(graph_dir=graph_dir, base=base, reasoner="none"))
+    assert not (tmp_path / "out").exists()
+
+
+SLOW = "SELECT ?subject ?message WHERE { ?subject ?a ?b . ?c ?d ?e . ?f ?g ?h . ?i ?j ?message }\n"
+
+
+def test_a_check_that_runs_too_long_is_stopped_and_named(graph_dir: Path, tmp_path: Path) -> None:
+    checks = Path(shutil.copytree(shipped("queries") / "checks", tmp_path / "checks"))
+    slow = checks / "slow-violation.rq"
+    slow.write_text(SLOW, encoding="utf-8")
+    started = time.monotonic()
+    with pytest.raises(InputError, match="^" + re.escape(f"{slow}: the check ran longer than 1 s and was stopped") + "$"):
+        build(tmp_path / "out", BuildOptions(graph_dir=graph_dir, checks_dir=checks, check_timeout=1.0,
+                                             reasoner="none"))
+    assert time.monotonic() - started < 30
+    assert not (tmp_path / "out").exists()
+
+
+# Shapes that pySHACL refuses, each with the first line of its refusal.
+BAD_SHAPES = [
+    pytest.param('[] a sh:NodeShape ; sh:targetClass sck:City ; sh:property [ sh:path "name" ; sh:minCount 1 ] .',
+                 "Values of a property path cannot be a Literal.", id="path-is-a-literal"),
+    pytest.param("[] a sh:NodeShape ; sh:targetClass sck:City ; sh:property [ sh:path ( sck:name ) ] .",
+                 "A list of SHACL Paths must contain at least two path items.", id="path-list-of-one"),
+    pytest.param('[] a sh:NodeShape ; sh:targetClass sck:City ; sh:property "p" .',
+                 "'p' exists but is not a well-formed SHACL PropertyShape.", id="property-is-a-literal"),
+    pytest.param('[] a sh:NodeShape ; sh:targetClass sck:City ; sh:sparql [ sh:select "ASK { }" ] .',
+                 "object of type 'NoneType' has no len()", id="sparql-constraint-is-an-ask"),
+    pytest.param('[] a sh:NodeShape ; sh:targetClass sck:City ; sh:sparql [ sh:select "SELEC $this" ] .',
+                 "Expected {SelectQuery | ConstructQuery | DescribeQuery | AskQuery}", id="sparql-not-sparql"),
+    pytest.param('[] a sh:NodeShape ; sh:targetClass sck:City ; sh:rule [ a sh:TripleRule ] .',
+                 "No sh:subject", id="triple-rule-without-subject"),
+]
+
+
+@pytest.mark.parametrize(("shape", "message"), BAD_SHAPES)
+def test_a_shape_that_pyshacl_refuses_is_one_message(graph_dir: Path, tmp_path: Path, shape: str,
+                                                     message: str) -> None:
+    ontology = Path(shutil.copytree(shipped("ontology"), tmp_path / "ontology"))
+    shapes = ontology / "shapes" / "data.ttl"
+    with shapes.open("a", encoding="utf-8") as out:
+        out.write(shape + "\n")
+    expected = "^" + re.escape(f"{shapes}: the SHACL shapes cannot be applied: {message}")
+    with pytest.raises(InputError, match=expected):
+        build(tmp_path / "out", BuildOptions(ontology_dir=ontology, graph_dir=graph_dir, reasoner="none"))
+
+
+def test_checks_find_violations_where_processes_are_spawned_not_forked(
+        make_graph: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    graph = make_graph(BAD_ITEMS[4].values[0])
+    with pytest.raises(ValidationError, match=BAD_ITEMS[4].values[1]):
+        build(tmp_path / "out", BuildOptions(graph_dir=graph, reasoner="none"))
