@@ -44,8 +44,11 @@ def _wait_for(condition, seconds: float, what: str) -> None:  # type: ignore[no-
 def test_an_interrupted_build_stops_hermit_and_java_and_removes_its_folder(tmp_path: Path, signum: int) -> None:
     private = tmp_path / "tmp"
     private.mkdir()
+    # A process started in the background by a non-interactive shell (as CI may be) inherits
+    # SIGINT ignored, and Python then keeps ignoring it: give the build the default disposition.
     build = subprocess.Popen([sys.executable, "-c", BUILD, str(tmp_path / "out")], env=dict(os.environ, TMPDIR=str(private)),
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         def java_runs() -> bool:
             assert build.poll() is None, "the build ended before HermiT's Java started"
