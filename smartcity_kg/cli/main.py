@@ -75,19 +75,26 @@ def main(ctx: click.Context) -> None:
                    "none: no inferred classes (paths then find no decision maker).")
 @click.option("--reason-timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
               help="Seconds the reasoner may take.")
+@click.option("--check-timeout", type=click.FloatRange(min=0.1), default=None,
+              help="Seconds each quality check may take.  [default: 60]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
 @format_option("table", "json")
 def build_command(build_dir: Path, ontology: Path | None, graph: Path | None, checks: Path | None,
-                  base: str | None, reasoner: str, reason_timeout: float, quiet: bool, fmt: str) -> None:
+                  base: str | None, reasoner: str, reason_timeout: float, check_timeout: float | None, quiet: bool,
+                  fmt: str) -> None:
     """Build the graph: validate, reason, and write TriG, N-Triples, Turtle, JSON-LD and a report.
 
     The build folder is replaced only when the build succeeds, and only when it is absent,
     empty or a build that smartcity-kg wrote.
     """
     import json
+    from dataclasses import replace
 
     try:
-        result = run_build(build_dir, build_options(ontology, graph, checks, base, reasoner, reason_timeout), quiet)
+        options = build_options(ontology, graph, checks, base, reasoner, reason_timeout)
+        if check_timeout is not None:
+            options = replace(options, check_timeout=check_timeout)
+        result = run_build(build_dir, options, quiet)
     except SmartCityKGError as exc:
         raise fail(exc) from None
     report: dict[str, Any] = result.report

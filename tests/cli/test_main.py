@@ -294,3 +294,15 @@ def test_csv_export_owns_its_folder(built: Path, tmp_path: Path) -> None:
     (folder / "budget.xlsx").write_text("mine")
     _one_line_refusal(CliRunner().invoke(main, args), "(budget.xlsx)")
     assert (folder / "budget.xlsx").read_text() == "mine"
+
+
+def test_check_timeout_stops_a_slow_check(graph_dir: Path, tmp_path: Path) -> None:
+    checks = tmp_path / "checks"
+    checks.mkdir()
+    (checks / "slow-violation.rq").write_text(
+        "SELECT ?subject ?message WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o "
+        "BIND(?a AS ?subject) BIND('slow' AS ?message) FILTER(CONCAT(STR(?c), STR(?f), STR(?i), STR(?l), STR(?o)) = 'x') }")
+    result = CliRunner().invoke(main, ["build", "--graph", str(graph_dir), "--checks", str(checks), "--reasoner", "none",
+                                       "--check-timeout", "0.5", "--build-dir", str(tmp_path / "b")])
+    assert result.exit_code == 1, result.output
+    assert "slow-violation.rq: the check ran longer than 0.5 s and was stopped" in result.output
