@@ -34,7 +34,7 @@ class SCK(DefinedNamespace):
     Cluster: URIRef  # A cluster or network of organisations that work together in a field.
     Company: URIRef  # A commercial organisation: a firm.
     Country: URIRef  # A sovereign state, identified by its ISO 3166-1 code.
-    DanishDecisionMaker: URIRef  # A post in an organisation based in Denmark, or a person who holds such a post. Inferred, never asserted.
+    DanishDecisionMaker: URIRef  # A decision maker who decides in Denmark: a post in an organisation based in Denmark, or a person who holds such a post; a named instance of 'a decision maker in a market'. Inferred, never asserted.
     DanishDecisionMakingPost: URIRef  # A post in an organisation based in Denmark. Inferred, never asserted.
     DanishOrganisation: URIRef  # An organisation based in Denmark, directly or through a city or region that lies in Denmark. Inferred, never asserted.
     DecisionMaker: URIRef  # A post in an organisation, or a person who holds such a post. Inferred, never asserted.
@@ -72,7 +72,7 @@ class SCK(DefinedNamespace):
     Target: URIRef  # A goal that a city or organisation has set itself, with the year it aims at.
     TemporalValue: URIRef  # A day (xsd:date), a month (xsd:gYearMonth) or a year (xsd:gYear): as precise as the source is.
     TradePromotionAgency: URIRef  # An agency that promotes trade or investment: it helps firms sell abroad or brings investors in.
-    USFirm: URIRef  # A company based in the United States. Inferred, never asserted.
+    USFirm: URIRef  # A company based in the United States: the firms whose home country is the United States, a named instance of 'a firm based in its home country'. Inferred, never asserted.
     achievedBy: URIRef  # The city or organisation that reached the result.
     adoptedBy: URIRef  # The body that adopted a plan.
     adoptionDate: URIRef  # When a plan was adopted.
@@ -95,6 +95,7 @@ class SCK(DefinedNamespace):
     dataSource: URIRef  # A kind of data that an initiative uses.
     date: URIRef  # When something happened: a day, a month or a year, as precise as the source.
     dbpediaResource: URIRef  # The IRI of the DBpedia resource for the same thing.
+    decidesIn: URIRef  # The places, countries included, in which a decision maker decides: where the organisation of its post is based, following 'located in' through cities and regions; a person decides where the posts it holds decide. The country among them is the decision maker's market. Inferred, never asserted.
     definition: URIRef  # A definition that a report gives, quoted.
     description: URIRef  # What something is, in the words of its source.
     documentNumber: URIRef  # A report's reference number in its publisher's series.

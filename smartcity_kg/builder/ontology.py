@@ -11,6 +11,7 @@ from ..exceptions import InputError
 from ..limits import MAX_BLANK_NODE_DEPTH, MAX_BLANK_NODE_WORK
 from ..namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS, SCK, SKOS
 from ..store.rdfio import read_rdf, value_of
+from .countries import country_triples
 
 __all__ = ["Ontology", "Property", "blank_node_depths", "load_ontology"]
 
@@ -52,7 +53,8 @@ def load_ontology(directory: Path) -> Ontology:
     """Load the hub ``smartcity-kg.ttl`` in ``directory`` and the modules it imports.
 
     Imports are resolved to the files of ``directory`` by the ontology IRI each file
-    declares; nothing is fetched from the network.
+    declares; nothing is fetched from the network. Every ISO 3166-1 country is added as an
+    individual (:func:`~smartcity_kg.builder.countries.country_triples`).
 
     Raises
     ------
@@ -85,7 +87,7 @@ def load_ontology(directory: Path) -> Ontology:
     for path, iri in imports:
         if iri not in modules:
             raise InputError.at(path, None, f"imports <{iri}>, which no file in {directory} declares")
-    onto = Ontology(triples=triples, modules=modules)
+    onto = Ontology(triples=triples + country_triples(), modules=modules)
     _index(onto)
     return onto
 
