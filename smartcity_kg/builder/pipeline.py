@@ -17,6 +17,7 @@ from ..exceptions import InputError, OutputError, Problem, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDF
 from .ontology import Ontology, load_ontology
+from .sectors import add_sectors
 from ..store.rdfio import read_rdf, value_of
 from ..outputs import check_folder, replacing_folder
 from ..resources import shipped
@@ -122,6 +123,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
 
     notify("load")
     onto = load_ontology(options.ontology_dir)
+    add_sectors(onto, options.graph_dir / "sectors.yaml")
     sources = load_sources(options.sources_file)
     sheets = options.fact_sheets
     if not sheets:
