@@ -26,19 +26,21 @@ from ._tables import plural, print_records
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from ..network.markets import Market
     from ..network.paths import Path as Route
     from ..network.projection import Network
     from ..store.entities import EntityIndex
 
 __all__ = ["brokers_command", "export_command", "opportunities_command", "paths_command", "view_command"]
 
-_DECISION_MAKERS = "https://w3id.org/smartcity-kg/ontology#DanishDecisionMaker"
 _HOP_COLUMNS = ["path", "cost", "step", "from", "relation", "to", "date", "source", "quote"]
 
 FROM = click.option("--from", "source", metavar="ENTITY", help="The firm (or any entity) to start from: IRI, id or label.")
 FIRM = click.option("--firm", metavar="NAME", help="A firm that is not in the graph: its name (with --sector and --home).")
-HOME = click.option("--home", metavar="COUNTRY", default="US", show_default=True, help="A firm profile's home country.")
-MARKET = click.option("--market", metavar="COUNTRY", default="DK", show_default=True, help="The market: a country.")
+HOME = click.option("--home", metavar="CC", default="US", show_default=True,
+                    help="The firms' home country (ISO 3166-1 code): a firm profile's, or the firms brokers start from.")
+MARKET = click.option("--market", metavar="CC", default="DK", show_default=True,
+                      help="The market: a country, by ISO 3166-1 code (any country; its decision makers are the targets).")
 TO = click.option("--to", "target", metavar="ENTITY", help="One entity to reach.")
 
 
@@ -50,30 +52,50 @@ def _check_start(source: str | None, firm: str | None, sectors: tuple[str, ...])
         raise UsageFailure("a firm profile needs at least one --sector")
 
 
+def _market(network: Network, name: str) -> Market:
+    """The market named ``name``; the markets of the graph come first among the suggestions."""
+    from ..network.markets import resolve_market
+
+    return resolve_market(name, {iri.rsplit("/", 1)[-1] for found in network.markets.values() for iri in found})
+
+
 def _start(network: Network, index: EntityIndex, source: str | None, firm: str | None, home: str,
            sectors: tuple[str, ...]) -> tuple[Network, str]:
     """The network (with the firm profile added, if one is given) and the node paths start from."""
-    from ..network.paths import Profile, add_profile
+    from ..network.paths import Profile, add_profile, resolve_sector
 
     if firm is None:
         return network, index.resolve(source or "").value
-    profile = Profile(firm, index.resolve(home).value, sectors)
+    named = tuple(resolve_sector(network, sector, index.names) for sector in sectors)
+    profile = Profile(firm, _market(network, home).iri, named)
     return add_profile(network, profile), profile.iri
 
 
 def _targets(network: Network, index: EntityIndex, build_dir: Path, target: str | None,
-             target_class: str | None) -> tuple[set[str], str]:
-    """The nodes to reach and how the answer names them; refuses a build made without reasoning."""
+             target_class: str | None, market: str) -> tuple[set[str], str]:
+    """The nodes to reach and how the answer names them; refuses a build made without reasoning
+    and a market with no decision makers."""
     if target is not None and target_class is not None:
         raise UsageFailure("give --to or --to-class, not both")
     if target is not None:
         iri = index.resolve(target).value
         return {iri}, network.labels.get(iri, target)
-    klass = resolve_class(network, target_class) if target_class else _DECISION_MAKERS
-    members = network.members(klass)
-    if not members and target_class is None:
+    if target_class is not None:
+        klass = resolve_class(network, target_class)
+        return network.members(klass), f"any {network.labels.get(klass, klass)}"
+    return _market_decision_makers(network, build_dir, _market(network, market))
+
+
+def _market_decision_makers(network: Network, build_dir: Path, market: Market) -> tuple[set[str], str]:
+    """The decision makers of ``market`` and how the answer names them; fails (exit 1) when there are none."""
+    from ..network.markets import ADDING_A_MARKET, decision_makers
+
+    members = decision_makers(network, market)
+    if not members:
         _refuse_unreasoned(build_dir)
-    return members, f"any {network.labels.get(klass, klass)}"
+        raise click.ClickException(f"no decision makers known in {market.label} ({market.code}) in the build in "
+                                   f"{build_dir}/; add the market's organisations and posts as {ADDING_A_MARKET} says")
+    return members, f"any decision maker in {market.label}"
 
 
 def _refuse_unreasoned(build_dir: Path) -> None:
@@ -113,15 +135,16 @@ def _print_paths(found: list[Route], fmt: str, start: str, name: str, goal: str,
 @HOME
 @click.option("--sector", "sectors", multiple=True, metavar="SECTOR", help="A sector of the firm profile (repeatable).")
 @TO
+@MARKET
 @click.option("--to-class", "target_class", metavar="CLASS",
-              help="Reach any instance of this class (IRI, sck:Name, name or label). Default: Danish decision makers.")
+              help="Reach any instance of this class (IRI, sck:Name, name or label). Default: the market's decision makers.")
 @click.option("--k", "k", type=int, default=5, show_default=True, help="How many paths (1-100).")
 @click.option("--max-hops", type=int, default=6, show_default=True, help="The longest path, in hops (1-10).")
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
 def paths_command(source: str | None, firm: str | None, home: str, sectors: tuple[str, ...], target: str | None,
-                  target_class: str | None, k: int, max_hops: int, fmt: str, build_dir: Path,
+                  market: str, target_class: str | None, k: int, max_hops: int, fmt: str, build_dir: Path,
                   store_dir: Path | None) -> None:
     """The k cheapest explained paths from a firm to decision makers, each hop with its evidence."""
     from ..network.paths import find_paths
@@ -130,7 +153,7 @@ def paths_command(source: str | None, firm: str | None, home: str, sectors: tupl
     try:
         network, index, _ = network_of(build_dir, store_dir)
         network, start = _start(network, index, source, firm, home, sectors)
-        targets, goal = _targets(network, index, build_dir, target, target_class)
+        targets, goal = _targets(network, index, build_dir, target, target_class, market)
         found = find_paths(network, start, targets, k=k, max_hops=max_hops)
     except SmartCityKGError as exc:
         raise fail(exc) from None
@@ -139,35 +162,40 @@ def paths_command(source: str | None, firm: str | None, home: str, sectors: tupl
 
 @click.command("brokers", epilog=EXIT_CODES)
 @click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many brokers.")
+@HOME
+@MARKET
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
-def brokers_command(top: int, fmt: str, build_dir: Path, store_dir: Path | None) -> None:
-    """The organisations and posts on the most U.S.-firm-to-Danish-decision-maker paths."""
+def brokers_command(top: int, home: str, market: str, fmt: str, build_dir: Path, store_dir: Path | None) -> None:
+    """The organisations and posts on the most paths from the firms of a home country to a market's decision makers."""
     from ..network.brokers import find_brokers
+    from ..network.markets import firms_based_in
     from ..network.render import brokers_text
 
     try:
         network, index, _ = network_of(build_dir, store_dir)
-        if not network.members(_DECISION_MAKERS):
-            _refuse_unreasoned(build_dir)
-        found = find_brokers(network, top=top)
+        where, origin = _market(network, market), _market(network, home)
+        targets, goal = _market_decision_makers(network, build_dir, where)
+        found = find_brokers(network, top=top, firms=firms_based_in(network, origin, where), targets=targets)
     except SmartCityKGError as exc:
         raise fail(exc) from None
     if fmt == "table":
-        click.echo(brokers_text(found) if found else "No broker: no U.S. firm reaches a Danish decision maker.\n", nl=False)
+        click.echo(f"Brokers between firms based in {origin.label} and {goal}:" if found else
+                   f"No broker: no firm based in {origin.label} reaches {goal}.")
+        click.echo(brokers_text(found), nl=False)
         return
     rows = [[rank, b.label, b.kind, b.score, b.node, " → ".join(b.example)] for rank, b in enumerate(found, start=1)]
     print_records(["rank", "broker", "kind", "paths", "iri", "example"], rows, fmt)
 
 
-def _in_market(store: ox.Store, index: EntityIndex, market: str) -> set[str]:
+def _in_market(store: ox.Store, index: EntityIndex, market: Market) -> set[str]:
     """The entities of the market ``market`` (the named query ``entities-in-country``)."""
     from ..resources import shipped
     from ..store.queries import bind_params, load_catalogue, run_query
 
     query = load_catalogue(shipped("queries"))["entities-in-country"]
-    rows = run_query(store, query, bind_params(query, {"country": market}, index)).rows
+    rows = run_query(store, query, bind_params(query, {"market": market.iri}, index)).rows
     return {row[0].value for row in rows if row[0] is not None}
 
 
@@ -181,17 +209,19 @@ def _in_market(store: ox.Store, index: EntityIndex, market: str) -> set[str]:
 def opportunities_command(sector: str, market: str, top: int, fmt: str, build_dir: Path, store_dir: Path | None) -> None:
     """The initiatives, authorities and decision makers of a market tied to a sector, ranked, with evidence."""
     from ..network.opportunities import find_opportunities
+    from ..network.paths import resolve_sector
     from ..network.render import opportunities_text
 
     try:
         network, index, store = network_of(build_dir, store_dir)
-        found = find_opportunities(network, sector, _in_market(store, index, market), top=top)
-        where = network.labels.get(index.resolve(market).value, market)
+        where = _market(network, market)
+        named = resolve_sector(network, sector, index.names)
+        found = find_opportunities(network, named, _in_market(store, index, where), top=top)
     except SmartCityKGError as exc:
         raise fail(exc) from None
     if fmt == "table":
-        click.echo(opportunities_text(found) if found else
-                   f"No initiative, authority or decision maker in {where} is tied to {sector!r}.\n", nl=False)
+        click.echo(f"Opportunities in {where.label} tied to {sector!r}:\n" + opportunities_text(found) if found else
+                   f"No initiative, authority or decision maker in {where.label} is tied to {sector!r}.\n", nl=False)
         return
     rows = [[rank, item.label, item.kind, item.cost, item.node, " → ".join([item.path.hops[0].source_label] +
                                                                        [h.target_label for h in item.path.hops])]
@@ -241,17 +271,18 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
             from ..network.paths import find_paths
 
             network, start = _start(network, index, source, firm, home, sectors)
-            targets, _ = _targets(network, index, build_dir, target, None)
+            targets, goal = _targets(network, index, build_dir, target, None, market)
             view = views.paths_view(network, find_paths(network, start, targets, k=k),
-                                    title=f"Paths from {network.labels.get(start, start)}")
+                                    title=f"Paths from {network.labels.get(start, start)} to {goal}")
         else:
             from ..network.opportunities import find_opportunities
             from ..network.paths import resolve_sector
 
             if len(sectors) != 1:
                 raise UsageFailure("an opportunities view needs one --sector")
-            found = find_opportunities(network, sectors[0], _in_market(store, index, market))
-            view = views.opportunities_view(network, resolve_sector(network, sectors[0]), found)
+            named = resolve_sector(network, sectors[0], index.names)
+            found = find_opportunities(network, named, _in_market(store, index, _market(network, market)))
+            view = views.opportunities_view(network, named, found)
         view.save(output)
     except SmartCityKGError as exc:
         raise fail(exc) from None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import islice
 
@@ -76,8 +76,11 @@ class Profile:
         return f"{PROFILE_PREFIX}{slug}"
 
 
-def resolve_sector(network: Network, name: str) -> str:
-    """The IRI of the sector named ``name`` (its notation, label or IRI).
+def resolve_sector(network: Network, name: str, names: Mapping[str, set[str]] | None = None) -> str:
+    """The IRI of the sector named ``name`` (its notation, label or IRI, or a synonym in ``names``).
+
+    ``names`` maps each casefolded name (labels and synonyms, ``skos:altLabel``) to the
+    entities it names: :attr:`smartcity_kg.store.entities.EntityIndex.names`.
 
     Raises
     ------
@@ -86,6 +89,9 @@ def resolve_sector(network: Network, name: str) -> str:
     """
     sectors = {n for n, types in network.types.items() if SKOS + "Concept" in types}
     wanted = name.strip().casefold()
+    named = sorted(set((names or {}).get(wanted, ())) & sectors)
+    if len(named) == 1:
+        return named[0]
     for iri in sectors:
         notation = iri.rsplit("/", 1)[-1]
         if wanted in (iri.casefold(), notation.casefold(), network.labels.get(iri, "").casefold()):
@@ -124,7 +130,8 @@ def add_profile(network: Network, profile: Profile) -> Network:
         says = f"{{a}}, a firm based in {country_label}, can turn to {{b}}, its country's trade-promotion agency"
         tie = Tie("profile-channel", node, agency, _PROFILE_COST["channel"], says, evidence=based[0].evidence)
         graph.add_edge(node, agency, ties=(tie,), weight=tie.cost)
-    return Network(graph, labels, {**network.types, node: frozenset({SCK + "Company"})}, dict(network.identifiers))
+    return Network(graph, labels, {**network.types, node: frozenset({SCK + "Company"})}, dict(network.identifiers),
+                   {**network.markets, node: frozenset({profile.home})})
 
 
 def _ties(network: Network, u: str, v: str) -> list[Tie]:

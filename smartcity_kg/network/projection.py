@@ -96,6 +96,7 @@ class Network:
     labels: dict[str, str]
     types: dict[str, frozenset[str]] = field(default_factory=dict)
     identifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "Wikidata Q35", ...
+    markets: dict[str, frozenset[str]] = field(default_factory=dict)  # node → the countries it is based or decides in
 
     def ties(self, u: str, v: str) -> list[Tie]:
         """The ties between ``u`` and ``v``, cheapest first."""
@@ -172,6 +173,7 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
     projections = projections if projections is not None else load_projections()
     labels = dict(labels) if labels is not None else labels_of(store)
     rows: list[tuple[Projection, Any]] = []
+    seen: set[str] = set()
     if around is None:
         for projection in projections:
             rows += [(projection, row) for row in select(store, projection.query)]
@@ -235,4 +237,15 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
     for row in identifier_rows:
         identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
     return Network(graph, labels, {node: frozenset(kinds) for node, kinds in types.items()},
-                   {node: tuple(sorted(ids)) for node, ids in identifiers.items()})
+                   {node: tuple(sorted(ids)) for node, ids in identifiers.items()}, _markets(store, around, seen))
+
+
+def _markets(store: ox.Store, around: set[str] | None, seen: set[str]) -> dict[str, frozenset[str]]:
+    """The countries each node is based or decides in (the named query ``markets``)."""
+    query = load_query(shipped("queries") / "markets.rq").text
+    rows = (select(store, query) if around is None else
+            [row for batch in _batches(seen) for row in select(store, _restricted(query, "entity", batch))])
+    found: dict[str, set[str]] = {}
+    for row in rows:
+        found.setdefault(value_of(row["entity"]), set()).add(value_of(row["market"]))
+    return {node: frozenset(markets) for node, markets in found.items()}

@@ -165,22 +165,28 @@ def landing_html(state: Any, catalogue: list[Any], nonce: str) -> str:
 
 def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
     """Explained paths from ``from`` or from a ``firm`` profile with ``sector`` (and ``home``, the home
-    country): the page, and the view it frames (``None`` if it frames none)."""
+    country) to the decision makers of ``market`` (default DK): the page, and the view it frames
+    (``None`` if it frames none)."""
     from ..exceptions import SmartCityKGError
+    from ..network.markets import ADDING_A_MARKET, decision_makers, resolve_market
     from ..network.paths import Profile, add_profile, find_paths
     from ..network.views import paths_view
 
     source, firm, sector = params.get("from", ""), params.get("firm", ""), params.get("sector", "")
     context: dict[str, Any] = {"title": "Paths to decision makers", "source": source, "firm": firm, "sector": sector,
-                               "home": params.get("home", "US"), "paths": [], "error": None, "view": None,
+                               "home": params.get("home", "US"), "market": params.get("market", "DK"), "paths": [],
+                               "error": None, "view": None,
                                "empty": "Give an entity or a firm profile."}
     hops = 6
     try:
+        market = resolve_market(context["market"])
+        context["goal"] = f"any decision maker in {market.label}"
         if firm:
             sectors = tuple(s.strip() for s in sector.split(",") if s.strip())
-            home = state.index.resolve(params.get("home", "US")).value
-            seeds = {home} | {state.index.resolve(s).value for s in sectors}
-            profile = Profile(firm, home, sectors)
+            home = resolve_market(context["home"]).iri
+            named = tuple(state.index.resolve(s).value for s in sectors)  # notation, label or synonym
+            seeds = {home} | set(named)
+            profile = Profile(firm, home, named)
             network = add_profile(state.network_around(seeds, hops - 1), profile)
             start = profile.iri
         elif source:
@@ -188,11 +194,14 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
             network = state.network_around({start}, hops)
         else:
             return _environment().get_template("paths.html").render(**context), None
-        found = find_paths(network, start, k=int(params.get("k", "5")), max_hops=hops)
+        targets = decision_makers(network, market)
+        found = find_paths(network, start, targets, k=int(params.get("k", "5")), max_hops=hops)
     except (SmartCityKGError, ValueError) as exc:
         context["error"] = str(exc)
         return _environment().get_template("paths.html").render(**context), None
-    context["empty"] = f"No path from {network.labels.get(start, start)} to a Danish decision maker."
+    context["empty"] = (f"No path from {network.labels.get(start, start)} to {context['goal']}." if targets else
+                        f"No decision makers known in {market.label} ({market.code}) within reach of "
+                        f"{network.labels.get(start, start)}; add them as {ADDING_A_MARKET} says.")
     context["paths"] = [{"route": " → ".join([p.hops[0].source_label] + [h.target_label for h in p.hops]),
                          "cost": p.cost, "hops": [{"relation": h.relation, "date": h.date, "source": h.evidence_source_label,
                                                    "quote": h.quote} for h in p.hops]} for p in found]
@@ -217,7 +226,7 @@ OPENAPI: dict[str, Any] = {
         "/ontology": {"get": {"summary": "The ontology as HTML or Turtle", "responses": {"200": {"description": "ok"}}}},
         "/paths": {"get": {"summary": "Explained paths from an entity or a firm profile",
                            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
-                                          for n in ("from", "firm", "sector", "home", "k")],
+                                          for n in ("from", "firm", "sector", "home", "market", "k")],
                            "responses": {"200": {"description": "HTML"}}}},
         "/view/ego": {"get": {"summary": "An entity's neighbourhood as an interactive view",
                               "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
