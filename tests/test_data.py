@@ -88,8 +88,8 @@ def test_decision_makers_in_denmark(store: ox.Store) -> None:
             ("Mayor of Aarhus", "Jacob Bundsgaard")} <= holders
     frank = next(r for r in found if r["holder"] == "Frank Jensen")
     assert frank["from"] == "2014-05-28" and frank["to"] == "2020-10"
-    assert {r["country"] for r in found} == {"Denmark"}
-    assert rows(store, "decision-makers", country="US") == []
+    assert {r["market"] for r in found} == {"Denmark"}
+    assert rows(store, "decision-makers", market="US") == []
 
 
 def test_evidence_of_the_agreement_quotes_the_signing(store: ox.Store) -> None:

@@ -64,7 +64,7 @@ def test_paths_as_markdown(run: Run) -> None:
 def test_paths_for_a_firm_profile(run: Run) -> None:
     result = run("paths", "--firm", "Brightway Lighting", "--sector", "intelligent-lighting", "--k", "30")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("30 cheapest paths from Brightway Lighting to any Danish decision maker:")
+    assert result.output.startswith("30 cheapest paths from Brightway Lighting to any decision maker in Denmark:")
     assert "Albertslund" in result.output and "Copenhagen" in result.output
     assert "Brightway Lighting works in the sector intelligent lighting (firm profile)" in result.output
     assert "evidence: the firm profile" in result.output
@@ -118,7 +118,7 @@ def test_brokers(run: Run) -> None:
 def test_opportunities(run: Run) -> None:
     result = run("opportunities", "--sector", "intelligent lighting")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("1. City of Copenhagen (public authority), cost 2\n")
+    assert result.output.startswith("Opportunities in Denmark tied to 'intelligent lighting':\n1. City of Copenhagen (public authority), cost 2\n")
     assert "City of Copenhagen invests in intelligent lighting" in result.output
     assert len(re.findall(r"^\d+\. ", result.output, re.MULTILINE)) == 15  # the default --top
 
@@ -134,7 +134,7 @@ def test_reachable_decision_makers_query(run: Run) -> None:
     result = run("query", "reachable-decision-makers", "--param", "firm=Cisco", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
-    assert rows[0] == ["firm", "decisionMaker", "organisation"]
-    assert ["Cisco", "Lord Mayor of Copenhagen", "City of Copenhagen"] in rows
-    assert ["Cisco", "Mayor of Albertslund", "Albertslund Municipality"] in rows
+    assert rows[0] == ["firm", "decisionMaker", "organisation", "market"]
+    assert ["Cisco", "Lord Mayor of Copenhagen", "City of Copenhagen", "Denmark"] in rows
+    assert ["Cisco", "Mayor of Albertslund", "Albertslund Municipality", "Denmark"] in rows
     assert all(row[0] == "Cisco" for row in rows[1:])

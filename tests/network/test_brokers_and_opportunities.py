@@ -31,7 +31,7 @@ def brokers(network: Network) -> list[Broker]:
 @pytest.fixture(scope="module")
 def in_denmark(store: ox.Store) -> set[str]:
     query = load_catalogue(shipped("queries"))["entities-in-country"]
-    rows = run_query(store, query, bind_params(query, {"country": "DK"}, EntityIndex.from_store(store))).rows
+    rows = run_query(store, query, bind_params(query, {"market": "DK"}, EntityIndex.from_store(store))).rows
     found = {row[0].value for row in rows}
     assert {row[1].value for row in rows} == {COUNTRY + "DK"}
     assert {CITY_OF_COPENHAGEN, ID + "albertslund-municipality", ID + "lord-mayor-of-copenhagen"} <= found

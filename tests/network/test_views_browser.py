@@ -64,7 +64,7 @@ class Opener(Protocol):
 def views(store: ox.Store, network: Network) -> dict[str, View]:
     index = EntityIndex.from_store(store)
     query = load_catalogue(shipped("queries"))["entities-in-country"]
-    rows = run_query(store, query, bind_params(query, {"country": "DK"}, index)).rows
+    rows = run_query(store, query, bind_params(query, {"market": "DK"}, index)).rows
     in_dk = {row[0].value for row in rows if row[0] is not None}
     copenhagen, cisco = index.resolve("City of Copenhagen").value, index.resolve("Cisco").value
     sector = resolve_sector(network, "intelligent-lighting")

@@ -544,7 +544,7 @@ def test_catalogue_lists_every_query_with_its_header(client: httpx.Client) -> No
         assert items[name]["url"] == f"/queries/{name}"
         assert [p["name"] for p in items[name]["params"]] == [p.name for p in query.params]
     assert items["decision-makers"]["params"][0] == {
-        "name": "country", "description": catalogue["decision-makers"].params[0].description, "kind": "entity",
+        "name": "market", "description": catalogue["decision-makers"].params[0].description, "kind": "entity",
         "default": "DK"}
 
 
@@ -555,19 +555,19 @@ def test_catalogue_descriptions_are_plain_text(client: httpx.Client) -> None:
 
 def _expected_decision_makers(store: ox.Store) -> set[tuple[str, ...]]:
     query = load_catalogue(QUERIES)["decision-makers"]
-    result = run_query(store, query, bind_params(query, {"country": "DK"}, EntityIndex.from_store(store)))
-    assert result.columns == ["post", "organisation", "country", "holder", "from", "to"]
+    result = run_query(store, query, bind_params(query, {"market": "DK"}, EntityIndex.from_store(store)))
+    assert result.columns == ["post", "organisation", "market", "holder", "from", "to"]
     return {tuple("" if term is None else term.value for term in row) for row in result.rows}
 
 
 @pytest.mark.parametrize("country", ["DK", "Denmark", "https://w3id.org/smartcity-kg/country/DK"])
 def test_decision_makers_as_csv_and_json(client: httpx.Client, store: ox.Store, country: str) -> None:
-    as_csv = client.get("/queries/decision-makers", params={"country": country}, headers={"Accept": "text/csv"})
-    as_json = client.get("/queries/decision-makers", params={"country": country}, headers={"Accept": JSON_RESULTS})
+    as_csv = client.get("/queries/decision-makers", params={"market": country}, headers={"Accept": "text/csv"})
+    as_json = client.get("/queries/decision-makers", params={"market": country}, headers={"Accept": JSON_RESULTS})
     assert as_csv.status_code == as_json.status_code == 200
     assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(as_csv.text)))
-    header = ["post", "organisation", "country", "holder", "from", "to"]
+    header = ["post", "organisation", "market", "holder", "from", "to"]
     assert rows[0] == header == as_json.json()["head"]["vars"]
     from_csv = {tuple(row) for row in rows[1:]}
     from_json = {tuple(b.get(v, {}).get("value", "") for v in header) for b in as_json.json()["results"]["bindings"]}
@@ -579,7 +579,7 @@ def test_decision_makers_as_csv_and_json(client: httpx.Client, store: ox.Store, 
 
 
 def test_named_query_default_parameter(client: httpx.Client) -> None:
-    given = client.get("/queries/decision-makers", params={"country": "DK"})
+    given = client.get("/queries/decision-makers", params={"market": "DK"})
     default = client.get("/queries/decision-makers")
     assert default.status_code == 200 and default.json() == given.json()
 
@@ -591,14 +591,14 @@ def test_unknown_named_query_is_404(client: httpx.Client) -> None:
 
 
 def test_unknown_parameter_is_400(client: httpx.Client) -> None:
-    response = client.get("/queries/decision-makers", params={"country": "DK", "colour": "red"})
+    response = client.get("/queries/decision-makers", params={"market": "DK", "colour": "red"})
     assert response.status_code == 400
     assert "no parameter colour" in response.json()["error"]
-    assert "country" in response.json()["error"]
+    assert "market" in response.json()["error"]
 
 
 def test_unknown_entity_is_404_with_a_suggestion(client: httpx.Client) -> None:
-    response = client.get("/queries/decision-makers", params={"country": "Denmarkk"})
+    response = client.get("/queries/decision-makers", params={"market": "Denmarkk"})
     assert response.status_code == 404
     assert "did you mean 'Denmark'" in response.json()["error"]
 
@@ -746,7 +746,7 @@ def test_paths_profile_home_is_its_own_parameter(client: httpx.Client) -> None:
     home = client.get("/paths", params={"firm": "Brightway", "sector": "intelligent-lighting", "home": "US"})
     assert "International Trade Administration" in home.text
     unknown = client.get("/paths", params={"firm": "Brightway", "sector": "intelligent-lighting", "home": "Atlantis"})
-    assert "no entity named &#39;Atlantis&#39;" in unknown.text
+    assert "no ISO 3166-1 country &#39;Atlantis&#39;; did you mean " in unknown.text
     assert 'name="home"' in home.text
 
 

@@ -132,12 +132,12 @@ def test_remote_describe_in_each_offered_format(remote: httpx.Client, media: str
 
 
 def test_remote_named_query(remote: httpx.Client, pushed: Pushed) -> None:
-    response = remote.get("/queries/decision-makers", params={"country": "DK"}, headers={"Accept": "text/csv"})
+    response = remote.get("/queries/decision-makers", params={"market": "DK"}, headers={"Accept": "text/csv"})
     assert response.status_code == 200, response.text
     rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert rows and {row["country"] for row in rows} == {"https://w3id.org/smartcity-kg/country/DK"}
+    assert rows and {row["market"] for row in rows} == {"https://w3id.org/smartcity-kg/country/DK"}
     assert any(row["holder"] for row in rows)
-    unknown = remote.get("/queries/decision-makers", params={"country": "Denmarkk"})
+    unknown = remote.get("/queries/decision-makers", params={"market": "Denmarkk"})
     assert unknown.status_code == 404 and "did you mean 'Denmark'" in unknown.json()["error"]
 
 
@@ -147,8 +147,8 @@ def test_remote_named_query_matches_the_embedded_server(remote: httpx.Client, bu
 
     store = open_store(built)
     query = load_catalogue(shipped("queries"))["decision-makers"]
-    result = run_query(store, query, bind_params(query, {"country": "DK"}, EntityIndex.from_store(store)))
-    response = remote.get("/queries/decision-makers", params={"country": "DK"}, headers={"Accept": JSON_RESULTS})
+    result = run_query(store, query, bind_params(query, {"market": "DK"}, EntityIndex.from_store(store)))
+    response = remote.get("/queries/decision-makers", params={"market": "DK"}, headers={"Accept": JSON_RESULTS})
     got = Counter(tuple(b.get(v, {}).get("value") for v in result.columns) for b in response.json()["results"]["bindings"])
     assert got == Counter(tuple(None if t is None else t.value for t in row) for row in result.rows)
 

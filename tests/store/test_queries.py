@@ -36,7 +36,7 @@ COLUMNS = {
     "market-estimates": ["estimator", "scope", "amount", "currency", "year"],
     "investment-sectors": ["country", "sector"],
     "market-insights": ["country", "kind", "statement"],
-    "decision-makers": ["post", "organisation", "country", "holder", "from", "to"],
+    "decision-makers": ["post", "organisation", "market", "holder", "from", "to"],
     "evidence": ["subject", "statement", "source", "quote"],
 }
 
@@ -162,8 +162,8 @@ def test_parameters_are_bound_as_terms_not_spliced(store: ox.Store, index: Entit
 
 def test_unknown_parameter_is_refused(store: ox.Store, index: EntityIndex) -> None:
     query = load_catalogue(QUERIES)["awards"]
-    with pytest.raises(QueryError, match="has no parameter country; its parameters: none"):
-        bind_params(query, {"country": "DK"}, index)
+    with pytest.raises(QueryError, match="has no parameter market; its parameters: none"):
+        bind_params(query, {"market": "DK"}, index)
 
 
 def test_unknown_entity_suggests_close_labels(index: EntityIndex) -> None:

@@ -1,0 +1,157 @@
+"""A second market added as graph/README.md says, and every command asked about it; markets as bad input."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+
+from smartcity_kg.cli.main import main
+from smartcity_kg.resources import shipped
+
+Run = Callable[..., Result]
+
+#: The invented source of the invented market: its record, its text and its fact sheet.
+RECORD = """
+  - id: test-valdoria-guide
+    title: Valdoria – Smart Cities (an invented guide)
+    publisher: A test
+    url: https://example.org/valdoria
+    kind: guide
+    language: en
+    text: test-valdoria-guide.txt
+"""
+TEXT = ("The city of Valdora, in Portugal, invests in smart water meters. "
+        "Its Councillor for Water Services leads the programme, with Aquanet Systems of Chicago as partner.\n")
+SHEET = """source: test-valdoria-guide
+items:
+  - id: valdora
+    type: City
+    label: Valdora
+    locatedIn: PT
+    quote: "The city of Valdora, in Portugal"
+  - id: valdora-municipality
+    type: Municipality
+    label: City of Valdora
+    governs: valdora
+    basedIn: valdora
+    quote: "The city of Valdora, in Portugal, invests in smart water meters."
+  - id: valdora-water-councillor
+    type: Post
+    label: Councillor for Water Services, City of Valdora
+    postIn: valdora-municipality
+    quote: "Its Councillor for Water Services leads the programme"
+  - id: aquanet-systems
+    type: Company
+    label: Aquanet Systems
+    basedIn: US
+    quote: "Aquanet Systems of Chicago"
+  - id: aquanet-valdora-partnership
+    type: Partnership
+    label: Aquanet Systems' partnership with the City of Valdora
+    partner: [aquanet-systems, valdora-municipality]
+    quote: "with Aquanet Systems of Chicago as partner"
+  - id: valdora-water-investment
+    type: SectorInvestment
+    label: Valdora invests in smart water meters
+    investingPlace: valdora
+    country: PT
+    sector: water-management
+    quote: "The city of Valdora, in Portugal, invests in smart water meters."
+"""
+SECTORS = """sectors:
+  - notation: water-management
+    label: smart water management
+    altLabel: [smart water, water meters]
+    definition: Networked metering, leak detection and control of water supply.
+    broader: smart-city-solutions
+"""
+
+
+@pytest.fixture(scope="module")
+def two_markets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped graph plus the invented market, added as graph/README.md says, and built."""
+    root = tmp_path_factory.mktemp("two-markets")
+    graph = root / "graph"
+    shutil.copytree(shipped("graph"), graph)
+    with (graph / "sources" / "sources.yaml").open("a", encoding="utf-8") as records:
+        records.write(RECORD)
+    (graph / "sources" / "test-valdoria-guide.txt").write_text(TEXT, encoding="utf-8")
+    (graph / "facts" / "test-valdoria-guide.yaml").write_text(SHEET, encoding="utf-8")
+    (graph / "sectors.yaml").write_text(SECTORS, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--graph", str(graph), "--build-dir", str(root / "build")])
+    assert result.exit_code == 0, result.output
+    return root / "build"
+
+
+@pytest.fixture(scope="module")
+def run(two_markets: Path) -> Run:
+    def invoke(*args: str) -> Result:
+        return CliRunner().invoke(main, [*args, "--build-dir", str(two_markets)])
+
+    return invoke
+
+
+def test_paths_to_the_new_market(run: Run) -> None:
+    result = run("paths", "--from", "Aquanet Systems", "--market", "PT", "--k", "1")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 cheapest path from Aquanet Systems to any decision maker in Portugal:\n")
+    assert "Aquanet Systems → City of Valdora → Councillor for Water Services, City of Valdora" in result.output
+
+
+def test_a_firm_profile_by_a_sector_synonym(run: Run) -> None:
+    result = run("paths", "--firm", "Drip", "--sector", "water meters", "--market", "PT", "--k", "1")
+    assert result.exit_code == 0, result.output
+    assert "Drip → smart water management → Valdora → City of Valdora → Councillor for Water Services" in result.output
+
+
+def test_brokers_opportunities_and_views_of_the_new_market(run: Run, tmp_path: Path) -> None:
+    brokers = run("brokers", "--market", "PT")
+    assert brokers.exit_code == 0, brokers.output
+    assert brokers.output.startswith("Brokers between firms based in United States and any decision maker in Portugal:\n")
+    assert "1. City of Valdora (" in brokers.output
+    found = run("opportunities", "--sector", "smart water", "--market", "PT")
+    assert found.exit_code == 0, found.output
+    assert "City of Valdora" in found.output and "Copenhagen" not in found.output
+    view = run("view", "paths", "--from", "Aquanet Systems", "--market", "PT", "-o", str(tmp_path / "pt.html"))
+    assert view.exit_code == 0, view.output
+    assert "Councillor for Water Services" in (tmp_path / "pt.html").read_text(encoding="utf-8")
+
+
+def test_named_query_of_the_new_market(run: Run) -> None:
+    result = run("query", "decision-makers", "--param", "market=PT", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == ['"Councillor for Water Services, City of Valdora",City of Valdora,Portugal,,,']
+
+
+def test_denmark_is_still_the_default(run: Run) -> None:
+    result = run("paths", "--from", "Cisco", "--k", "1")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("1 cheapest path from Cisco to any decision maker in Denmark:\n")
+
+
+def test_the_server_paths_page_of_the_new_market(two_markets: Path, serve: Callable[..., contextlib.AbstractContextManager[str]]) -> None:
+    with serve(two_markets, "--workers", "1") as url:
+        page = httpx.get(url + "/paths", params={"from": "Aquanet Systems", "market": "PT"}, timeout=60).text
+        unknown = httpx.get(url + "/paths", params={"from": "Aquanet Systems", "market": "PX"}, timeout=60).text
+    assert "any decision maker in Portugal" in page and "Councillor for Water Services" in page
+    assert "did you mean" in unknown
+
+
+@pytest.mark.parametrize(("args", "code", "message"), [
+    (["paths", "--from", "Cisco", "--market", "DN"], 2, "no ISO 3166-1 country 'DN'; did you mean DK, DE, "),
+    (["brokers", "--home", "USA", "--market", "ZZ"], 2, "no ISO 3166-1 country 'ZZ'; did you mean "),
+    (["paths", "--from", "Cisco", "--market", "IT"], 1,
+     "no decision makers known in Italy (IT) in the build in "),
+    (["brokers", "--market", "IT"], 1, "graph/README.md, section 'Adding a market'"),
+], ids=["unknown code", "unknown market, known home", "no decision makers", "brokers: no decision makers"])
+def test_bad_markets(run: Run, args: list[str], code: int, message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == code, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
