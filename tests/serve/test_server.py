@@ -733,6 +733,15 @@ def test_paths_from_an_entity(client: httpx.Client) -> None:
     assert "<!DOCTYPE html>" in str(frames[0]["srcdoc"]) and "Frank Jensen" in str(frames[0]["srcdoc"])
 
 
+def test_paths_as_of_a_date(client: httpx.Client) -> None:
+    then = html.unescape(client.get("/paths", params={"from": "Cisco", "as_of": "2015"}).text)
+    assert "Lord Mayor of Copenhagen, as of 2015: Frank Jensen, attested" in then
+    today = html.unescape(client.get("/paths", params={"from": "Cisco"}).text)
+    assert "Frank Jensen, attested" not in today and "former holder: Frank Jensen" in today
+    refused = client.get("/paths", params={"from": "Cisco", "as_of": "soon"})
+    assert "expected YYYY, YYYY-MM or YYYY-MM-DD" in html.unescape(refused.text)
+
+
 def test_paths_from_a_firm_profile(client: httpx.Client) -> None:
     response = client.get("/paths", params={"firm": "Brightway", "sector": "intelligent-lighting"})
     assert response.status_code == 200
