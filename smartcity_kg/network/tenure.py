@@ -154,9 +154,18 @@ def _former_phrase(claim: HolderClaim) -> str:
     return f"last attested {last}; not known to hold it since"
 
 
+def _by_holding(claims: tuple[Claim, ...], post: str | None = None) -> dict[str, list[Claim]]:
+    """The claims grouped by holding (of ``post`` only, if given), in one pass."""
+    out: dict[str, list[Claim]] = {}
+    for claim in claims:
+        if post is None or claim.post == post:
+            out.setdefault(claim.holding, []).append(claim)
+    return out
+
+
 def _all_holders(network: Network, as_of: AsOf) -> list[HolderClaim]:
-    posts = sorted({claim.post for claim in network.time.claims})
-    return [holder for post in posts for holder in holders_as_of(network, post, as_of)]
+    found = [_holder(network, claims, as_of) for claims in _by_holding(network.time.claims).values()]
+    return [holder for holder in found if holder is not None]
 
 
 def holders_as_of(network: Network, post: str, as_of: AsOf) -> tuple[HolderClaim, ...]:
@@ -165,11 +174,7 @@ def holders_as_of(network: Network, post: str, as_of: AsOf) -> tuple[HolderClaim
     A holding counts from its start (or its first attestation) on; with no start yet and no
     attestation by the date, it is not known then and is left out.
     """
-    by_holding: dict[str, list[Claim]] = {}
-    for claim in network.time.claims:
-        if claim.post == post:
-            by_holding.setdefault(claim.holding, []).append(claim)
-    found = [_holder(network, claims, as_of) for _, claims in sorted(by_holding.items())]
+    found = [_holder(network, claims, as_of) for _, claims in sorted(_by_holding(network.time.claims, post).items())]
     order = {"current": 0, "former": 1, "last attested": 2}
     return tuple(sorted((h for h in found if h is not None), key=lambda h: (order[h.status], h.holder_label)))
 
