@@ -58,7 +58,7 @@ class SCK(DefinedNamespace):
     Place: URIRef  # A geographical area with a name: a country, a region or a city.
     Plan: URIRef  # A strategy or plan adopted by an authority, such as a climate plan.
     Post: URIRef  # A position in an organisation that a person can hold, such as a mayor; it exists whether or not someone holds it.
-    PostHolding: URIRef  # A person's holding of a post, with the dates for which a source says so.
+    PostHolding: URIRef  # One tenure of a person in a post. Its start and end (sck:startDate, sck:endDate) are stated only where a source gives them, each as precise as the source (a year, a month or a day); an absent end means 'not known to have ended', never 'in office'. The dates on which a source says the person held the post are attestations (sck:attestedOn), kept apart from the tenure. Two sources giving two starts or ends are two claims, each in its source's graph.
     Programme: URIRef  # A long-running initiative that frames or funds other initiatives.
     Project: URIRef  # An initiative with a defined scope, such as a pilot, a platform or a concept.
     PublicAuthority: URIRef  # A government body at national, regional or local level, or one of its administrations.
@@ -79,7 +79,7 @@ class SCK(DefinedNamespace):
     affiliatedWith: URIRef  # A person works for or acts on behalf of an organisation, as a source says.
     agreementType: URIRef  # The kind of document that set the partnership down, such as a memorandum of understanding.
     amount: URIRef  # A sum of money, in the unit of the currency given beside it.
-    attestedOn: URIRef  # A date on which a source says that the person held the post.
+    attestedOn: URIRef  # A date on which a source says that the person held the post: evidence that the tenure included that date, not its start or end.
     author: URIRef  # An organisation whose people wrote a report.
     award: URIRef  # The award that was given.
     baseYear: URIRef  # The year that a target or achievement is measured against.

@@ -87,7 +87,13 @@ def test_decision_makers_in_denmark(store: ox.Store) -> None:
             ("Mayor of Albertslund", "Steen Christiansen"), ("Mayor of Frederikssund", "John Schmidt Andersen"),
             ("Mayor of Aarhus", "Jacob Bundsgaard")} <= holders
     frank = next(r for r in found if r["holder"] == "Frank Jensen")
-    assert frank["from"] == "2014-05-28" and frank["to"] == "2020-10"
+    # No source gives the start of his tenure; its end, and the dates sources attest it, are apart.
+    assert (frank["status"], frank["from"], frank["to"], frank["lastAttested"]) == ("former", "", "2020-10", "2016-05")
+    sophie = next(r for r in found if r["holder"] == "Sophie Hæstorp Andersen")
+    assert sophie["status"] == "current" and sorted(sophie["from"].split(" or ")) == ["2021-12-03", "2022-01-01"]
+    then = {r["holder"]: r["status"] for r in rows(store, "decision-makers", asOf="2015")
+            if r["post"] == "Lord Mayor of Copenhagen"}
+    assert then == {"Frank Jensen": "current"}
     assert {r["market"] for r in found} == {"Denmark"}
     assert rows(store, "decision-makers", market="US") == []
 

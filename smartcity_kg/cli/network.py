@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from ..exceptions import SmartCityKGError
+from ..namespaces import SCK
 from ._shared import (
     BUILD_DIR,
     EXIT_CODES,
@@ -29,11 +30,12 @@ if TYPE_CHECKING:
     from ..network.markets import Market
     from ..network.paths import Path as Route
     from ..network.projection import Network
+    from ..network.tenure import AsOf
     from ..store.entities import EntityIndex
 
 __all__ = ["brokers_command", "export_command", "opportunities_command", "paths_command", "view_command"]
 
-_HOP_COLUMNS = ["path", "cost", "step", "from", "relation", "to", "date", "source", "quote"]
+_HOP_COLUMNS = ["path", "cost", "step", "from", "relation", "to", "date", "source", "quote", "age_months", "as_of"]
 
 FROM = click.option("--from", "source", metavar="ENTITY", help="The firm (or any entity) to start from: IRI, id or label.")
 FIRM = click.option("--firm", metavar="NAME", help="A firm that is not in the graph: its name (with --sector and --home).")
@@ -42,6 +44,24 @@ HOME = click.option("--home", metavar="CC", default="US", show_default=True,
 MARKET = click.option("--market", metavar="CC", default="DK", show_default=True,
                       help="The market: a country, by ISO 3166-1 code (any country; its decision makers are the targets).")
 TO = click.option("--to", "target", metavar="ENTITY", help="One entity to reach.")
+AS_OF = click.option("--as-of", "as_of", metavar="DATE",
+                     help="The date the answer holds for: YYYY, YYYY-MM or YYYY-MM-DD. Default: today.")
+
+
+def _as_of_network(network: Network, as_of: AsOf) -> Network:
+    from ..network.tenure import network_as_of
+
+    return network_as_of(network, as_of)
+
+
+def _parse_as_of(text: str | None) -> AsOf:
+    """The as-of date, refused before any work (exit 2, one line) if it is not a date."""
+    from ..network.tenure import parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except SmartCityKGError as exc:
+        raise UsageFailure(f"--as-of: {exc}") from None
 
 
 def _check_start(source: str | None, firm: str | None, sectors: tuple[str, ...]) -> None:
@@ -90,7 +110,8 @@ def _market_decision_makers(network: Network, build_dir: Path, market: Market) -
     """The decision makers of ``market`` and how the answer names them; fails (exit 1) when there are none."""
     from ..network.markets import ADDING_A_MARKET, decision_makers
 
-    members = decision_makers(network, market)
+    # A path ends at the post, which names its holders as of the date.
+    members = {m for m in decision_makers(network, market) if SCK + "Person" not in network.types.get(m, ())}
     if not members:
         _refuse_unreasoned(build_dir)
         raise click.ClickException(f"no decision makers known in {market.label} ({market.code}) in the build in "
@@ -108,24 +129,25 @@ def _refuse_unreasoned(build_dir: Path) -> None:
             "decision maker; rebuild it with 'smartcity-kg build'")
 
 
-def _print_paths(found: list[Route], fmt: str, start: str, name: str, goal: str, k: int, max_hops: int) -> None:
+def _print_paths(found: list[Route], fmt: str, start: str, name: str, goal: str, k: int, max_hops: int,
+                 as_of: str) -> None:
     from ..network.render import paths_markdown, paths_text
 
     if fmt == "json":
-        data = {"from": start, "from_label": name, "to": goal, "k": k, "max_hops": max_hops,
+        data = {"from": start, "from_label": name, "to": goal, "as_of": as_of, "k": k, "max_hops": max_hops,
                 "paths": [p.to_dict() for p in found]}
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     elif fmt == "csv":
         rows = [[number, path.cost, step, hop.source_label, hop.relation, hop.target_label, hop.date,
-                 hop.evidence_source_label, hop.quote]
+                 hop.evidence_source_label, hop.quote, hop.age_months, as_of]
                 for number, path in enumerate(found, start=1) for step, hop in enumerate(path.hops, start=1)]
         print_records(_HOP_COLUMNS, rows, "csv")
     elif not found:
-        click.echo(f"No path from {name} to {goal} within {plural(max_hops, 'hop')}.")
+        click.echo(f"No path from {name} to {goal} within {plural(max_hops, 'hop')}, as of {as_of}.")
     elif fmt == "markdown":
         click.echo(paths_markdown(found), nl=False)
     else:
-        click.echo(f"{plural(len(found), 'cheapest path')} from {name} to {goal}:\n")
+        click.echo(f"{plural(len(found), 'cheapest path')} from {name} to {goal}, as of {as_of}:\n")
         click.echo(paths_text(found), nl=False)
 
 
@@ -140,24 +162,28 @@ def _print_paths(found: list[Route], fmt: str, start: str, name: str, goal: str,
               help="Reach any instance of this class (IRI, sck:Name, name or label). Default: the market's decision makers.")
 @click.option("--k", "k", type=int, default=5, show_default=True, help="How many paths (1-100).")
 @click.option("--max-hops", type=int, default=6, show_default=True, help="The longest path, in hops (1-10).")
+@AS_OF
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
 def paths_command(source: str | None, firm: str | None, home: str, sectors: tuple[str, ...], target: str | None,
-                  market: str, target_class: str | None, k: int, max_hops: int, fmt: str, build_dir: Path,
+                  market: str, target_class: str | None, k: int, max_hops: int, as_of: str | None, fmt: str,
+                  build_dir: Path,
                   store_dir: Path | None) -> None:
-    """The k cheapest explained paths from a firm to decision makers, each hop with its evidence."""
+    """The k cheapest explained paths from a firm to decision makers as of a date, each hop with its evidence."""
     from ..network.paths import find_paths
+    from ..network.tenure import with_holders
 
     _check_start(source, firm, sectors)
+    when = _parse_as_of(as_of)
     try:
         network, index, _ = network_of(build_dir, store_dir)
-        network, start = _start(network, index, source, firm, home, sectors)
+        network, start = _start(_as_of_network(network, when), index, source, firm, home, sectors)
         targets, goal = _targets(network, index, build_dir, target, target_class, market)
-        found = find_paths(network, start, targets, k=k, max_hops=max_hops)
+        found = with_holders(find_paths(network, start, targets, k=k, max_hops=max_hops), network, when)
     except SmartCityKGError as exc:
         raise fail(exc) from None
-    _print_paths(found, fmt, start, network.labels.get(start, start), goal, k, max_hops)
+    _print_paths(found, fmt, start, network.labels.get(start, start), goal, k, max_hops, when.text)
 
 
 @click.command("brokers", epilog=EXIT_CODES)
@@ -243,17 +269,19 @@ def opportunities_command(sector: str, market: str, top: int, fmt: str, build_di
 @click.option("--k", "k", type=int, default=5, show_default=True, help="paths: how many paths (1-100).")
 @click.option("--size-by", type=click.Choice(["degree", "broker"]), default="degree", show_default=True,
               help="overview: node size.")
+@AS_OF
 @output_option("The HTML file to write.")
 @BUILD_DIR
 @STORE
 def view_command(kind: str, entity: str | None, radius: int, cap: int, source: str | None, firm: str | None, home: str,
-                 market: str, sectors: tuple[str, ...], target: str | None, k: int, size_by: str, output: Path,
-                 build_dir: Path, store_dir: Path | None) -> None:
+                 market: str, sectors: tuple[str, ...], target: str | None, k: int, size_by: str, as_of: str | None,
+                 output: Path, build_dir: Path, store_dir: Path | None) -> None:
     """Write an interactive network view (offline HTML) of the graph, an entity, paths or a sector's opportunities."""
     from ..network import views
 
     if kind == "paths":
         _check_start(source, firm, sectors)
+    when = _parse_as_of(as_of)
     try:
         network, index, store = network_of(build_dir, store_dir)
         if kind == "overview":
@@ -270,10 +298,10 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
         elif kind == "paths":
             from ..network.paths import find_paths
 
-            network, start = _start(network, index, source, firm, home, sectors)
+            network, start = _start(_as_of_network(network, when), index, source, firm, home, sectors)
             targets, goal = _targets(network, index, build_dir, target, None, market)
             view = views.paths_view(network, find_paths(network, start, targets, k=k),
-                                    title=f"Paths from {network.labels.get(start, start)} to {goal}")
+                                    title=f"Paths from {network.labels.get(start, start)} to {goal}, as of {when.text}")
         else:
             from ..network.opportunities import find_opportunities
             from ..network.paths import resolve_sector

@@ -9,6 +9,7 @@ from itertools import islice
 
 from ..exceptions import EntityNotFoundError, QueryError
 from ..namespaces import SCK, SKOS
+from .claims import HolderClaim
 from .projection import Evidence, Network, Tie
 
 __all__ = ["PROFILE_PREFIX", "Hop", "Path", "Profile", "add_profile", "find_paths", "resolve_sector"]
@@ -42,6 +43,8 @@ class Hop:
     evidence_source_label: str | None
     quote: str | None
     cost: float
+    #: Whole months from the newest evidence (``date``) to the as-of date, when asked as of one.
+    age_months: int | None = None
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,10 @@ class Path:
 
     hops: tuple[Hop, ...]
     cost: float
+    #: The date the answer holds for, and the holders of the post it ends at as of then
+    #: (``None`` where it ends at something other than a post).
+    as_of: str | None = None
+    holders: tuple[HolderClaim, ...] | None = None
 
     @property
     def target(self) -> str:
@@ -58,7 +65,10 @@ class Path:
 
     def to_dict(self) -> dict[str, object]:
         """The path as plain data, for JSON."""
-        return {"cost": self.cost, "target": self.target, "hops": [asdict(h) for h in self.hops]}
+        data: dict[str, object] = {"cost": self.cost, "target": self.target, "hops": [asdict(h) for h in self.hops]}
+        if self.as_of is not None:
+            data.update(as_of=self.as_of, holders=None if self.holders is None else [asdict(h) for h in self.holders])
+        return data
 
 
 @dataclass(frozen=True)
@@ -131,7 +141,7 @@ def add_profile(network: Network, profile: Profile) -> Network:
         tie = Tie("profile-channel", node, agency, _PROFILE_COST["channel"], says, evidence=based[0].evidence)
         graph.add_edge(node, agency, ties=(tie,), weight=tie.cost)
     return Network(graph, labels, {**network.types, node: frozenset({SCK + "Company"})}, dict(network.identifiers),
-                   {**network.markets, node: frozenset({profile.home})})
+                   {**network.markets, node: frozenset({profile.home})}, network.time)
 
 
 def _ties(network: Network, u: str, v: str) -> list[Tie]:
@@ -164,6 +174,8 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
         raise EntityNotFoundError(f"{network.labels.get(source, source)!r} has no documented ties in the network")
     wanted = set(targets) if targets is not None else network.members(SCK + "DanishDecisionMaker")
     wanted = {t for t in wanted if t in network.graph and t != source}
+    if targets is None:  # a path ends at the post, which names its holders; never at a person
+        wanted = {t for t in wanted if SCK + "Person" not in network.types.get(t, ())}
     if not wanted:
         return []
     # Keep only the nodes that can lie on a path of at most max_hops: their hop distance
@@ -201,7 +213,7 @@ def _explain(network: Network, nodes: list[str]) -> Path:
             target=v, target_label=network.labels.get(v, v), date=tie.date, fact=tie.fact,
             evidence_source=evidence.source if evidence else None,
             evidence_source_label=evidence.source_label if evidence else None,
-            quote=evidence.quote if evidence else None, cost=tie.cost,
+            quote=evidence.quote if evidence else None, cost=tie.cost, age_months=tie.age_months,
         ))
     return Path(tuple(hops), round(sum(h.cost for h in hops), 6))
 

@@ -4,6 +4,13 @@ Which relations become ties, what each costs and how each reads in words live in
 place: the projection queries ``queries/projections/*.rq``, each with ``cost`` and
 ``says`` in its ``#+`` header. Reified facts (a partnership, a post holding, an award, an
 investment) collapse into ties that keep the fact's IRI, date, source and quote.
+
+Older evidence costs more. Asked as of a date (:mod:`smartcity_kg.network.tenure`), each tie
+costs ``cost × (1 + age / AGEING_YEARS)``, where ``age`` is the time in years from its newest
+evidence dated by then (a year or month counts from its first day; a fact without a date of
+its own is dated by the publication dates of its sources) to the as-of date: a tie ten years
+old costs twice a fresh one. A tie with no dated evidence keeps its cost; a tie whose fact's
+every date lies after the as-of date is left out.
 """
 
 from __future__ import annotations
@@ -19,11 +26,15 @@ from ..namespaces import OWL, RDFS, SCK, SKOS
 from ..store.queries import load_query
 from ..store.rdfio import select, value_of
 from ..resources import shipped
+from .claims import TimeFacts, load_time_facts
 
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["Evidence", "Network", "Projection", "Tie", "load_projections", "project"]
+__all__ = ["AGEING_YEARS", "Evidence", "Network", "Projection", "Tie", "load_projections", "project"]
+
+#: The age, in years, at which a tie's evidence doubles its cost (see the module's header).
+AGEING_YEARS = 10.0
 
 #: Terms of the ontology itself, never nodes of the network.
 _SCHEMA_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
@@ -77,6 +88,10 @@ class Tie:
     fact: str | None = None
     date: str | None = None
     evidence: tuple[Evidence, ...] = ()
+    #: Every date the tie's fact carries, oldest first (``date`` is the most precise of them).
+    dates: tuple[str, ...] = ()
+    #: Whole months from the newest evidence to the as-of date, once the tie is aged.
+    age_months: int | None = None
 
     def phrase(self, labels: dict[str, str]) -> str:
         """The tie in words, with the labels of its ends and its fact."""
@@ -97,6 +112,8 @@ class Network:
     types: dict[str, frozenset[str]] = field(default_factory=dict)
     identifiers: dict[str, tuple[str, ...]] = field(default_factory=dict)  # "Wikidata Q35", ...
     markets: dict[str, frozenset[str]] = field(default_factory=dict)  # node → the countries it is based or decides in
+    #: The tenures of post holdings and the ends of facts, for answers as of a date.
+    time: TimeFacts = field(default_factory=TimeFacts)
 
     def ties(self, u: str, v: str) -> list[Tie]:
         """The ties between ``u`` and ``v``, cheapest first."""
@@ -222,7 +239,7 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
         dates: set[str] = entry["dates"]  # type: ignore[assignment]
         evidence = tuple(sorted(entry["evidence"], key=lambda e: (e.source, e.quote or "")))  # type: ignore[call-overload]
         date = min(dates, key=lambda d: (-len(d), d)) if dates else None  # the most precise
-        tie = Tie(name, a, b, source_projection.cost, source_projection.says, fact, date, evidence)
+        tie = Tie(name, a, b, source_projection.cost, source_projection.says, fact, date, evidence, tuple(sorted(dates)))
         for node in (a, b):
             if node not in graph:
                 graph.add_node(node, label=labels.get(node, node), types=frozenset(types.get(node, ())))
@@ -237,7 +254,8 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
     for row in identifier_rows:
         identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
     return Network(graph, labels, {node: frozenset(kinds) for node, kinds in types.items()},
-                   {node: tuple(sorted(ids)) for node, ids in identifiers.items()}, _markets(store, around, seen))
+                   {node: tuple(sorted(ids)) for node, ids in identifiers.items()}, _markets(store, around, seen),
+                   load_time_facts(store))
 
 
 def _markets(store: ox.Store, around: set[str] | None, seen: set[str]) -> dict[str, frozenset[str]]:

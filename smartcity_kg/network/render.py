@@ -5,10 +5,67 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from .brokers import Broker
+from .claims import Dated, HolderClaim
 from .opportunities import Opportunity
 from .paths import PROFILE_PREFIX, Hop, Path
 
-__all__ = ["brokers_text", "opportunities_text", "paths_markdown", "paths_text"]
+__all__ = ["age_text", "brokers_text", "holder_lines", "hop_date", "opportunities_text", "paths_markdown", "paths_text"]
+
+
+def age_text(months: int) -> str:
+    """An age in words: ``"12 years 6 months old"``, ``"1 month old"``, ``"less than a month old"``.
+
+    Examples
+    --------
+    >>> age_text(150)
+    '12 years 6 months old'
+    """
+    if months < 1:
+        return "less than a month old"
+    years, rest = divmod(months, 12)
+    parts = ([f"{years} year" + ("s" if years > 1 else "")] if years else []) + \
+        ([f"{rest} month" + ("s" if rest > 1 else "")] if rest else [])
+    return " ".join(parts) + " old"
+
+
+def _dates(dated: tuple[Dated, ...]) -> str:
+    """Dates with their sources: ``2021-12-03 or 2022-01-01 (A)``, ``2014 (A) or 2015 (B)``."""
+    by_source: dict[str, list[str]] = {}
+    for d in dated:
+        by_source.setdefault(d.source_label, []).append(d.date)
+    return " or ".join(f"{' or '.join(dates)} ({source})" for source, dates in by_source.items())
+
+
+def _holder(claim: HolderClaim) -> str:
+    if claim.status == "current":
+        if claim.since:
+            disputed = ": the sources differ" if len({d.date for d in claim.since}) > 1 else ""
+            text = f"{claim.holder_label}, since {_dates(claim.since)}{disputed}"
+        else:
+            newest = max(claim.attested, key=lambda d: d.date)
+            count = f", the newest of {len(claim.attested)} attestations" if len(claim.attested) > 1 else ""
+            text = f"{claim.holder_label}, attested {_dates((newest,))}{count}"
+        return text + (f"; until {_dates(claim.until)}" if claim.until else "; not known to have ended")
+    if claim.status == "former":
+        return f"former holder: {claim.holder_label}, the tenure ended {_dates(claim.until)}"
+    last = max(claim.attested, key=lambda d: d.date)
+    return f"last attested: {claim.holder_label}, {_dates((last,))}; not known to hold it since"
+
+
+def holder_lines(path: Path) -> list[str]:
+    """Who holds the post a path ends at, as of the path's date, in words: one line per holder."""
+    if path.as_of is None or path.holders is None:
+        return []
+    current = [h for h in path.holders if h.status == "current"]
+    head = f"{path.hops[-1].target_label}, as of {path.as_of}: "
+    lines = [head + ("; ".join(_holder(h) for h in current) if current else "no holder known")]
+    return lines + [_holder(h) for h in path.holders if h.status != "current"]
+
+
+def hop_date(hop: Hop) -> str:
+    """A hop's newest evidence date and its age, in brackets (empty if it has neither)."""
+    parts = ([hop.date] if hop.date else []) + ([age_text(hop.age_months)] if hop.age_months is not None else [])
+    return f" ({', '.join(parts)})" if parts else ""
 
 
 def _evidence(hop: Hop) -> str:
@@ -34,9 +91,10 @@ def paths_text(paths: Sequence[Path]) -> str:
     for number, path in enumerate(paths, start=1):
         lines.append(f"Path {number} (cost {path.cost:g}, {_hops(path)}): {_route(path)}")
         for step, hop in enumerate(path.hops, start=1):
-            date = f" ({hop.date})" if hop.date else ""
-            lines.append(f"  {step}. {hop.relation}{date}")
+            lines.append(f"  {step}. {hop.relation}{hop_date(hop)}")
             lines.append(f"     {_evidence(hop)}")
+        holders = holder_lines(path)
+        lines += [f"  → {holders[0]}"] + [f"     {line}" for line in holders[1:]] if holders else []
         lines.append("")
     return "\n".join(lines)
 
@@ -47,12 +105,12 @@ def paths_markdown(paths: Sequence[Path]) -> str:
     for number, path in enumerate(paths, start=1):
         lines += [f"### Path {number}: {_route(path)}", "", f"Cost {path.cost:g}, {_hops(path)}.", ""]
         for step, hop in enumerate(path.hops, start=1):
-            date = f" ({hop.date})" if hop.date else ""
-            lines.append(f"{step}. **{hop.relation}**{date}  ")
+            lines.append(f"{step}. **{hop.relation}**{hop_date(hop)}  ")
             if hop.evidence_source_label is None:
                 lines.append(f"   *{_evidence(hop)}*")
             else:
                 lines.append(f"   *{hop.evidence_source_label}*" + (f": “{hop.quote}”" if hop.quote else ""))
+        lines += ["", *(f"- {line}" for line in holder_lines(path))] if holder_lines(path) else []
         lines.append("")
     return "\n".join(lines)
 

@@ -170,32 +170,37 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
     from ..exceptions import SmartCityKGError
     from ..network.markets import ADDING_A_MARKET, decision_makers, resolve_market
     from ..network.paths import Profile, add_profile, find_paths
+    from ..network.render import holder_lines, hop_date
+    from ..network.tenure import network_as_of, parse_as_of, with_holders
     from ..network.views import paths_view
 
     source, firm, sector = params.get("from", ""), params.get("firm", ""), params.get("sector", "")
     context: dict[str, Any] = {"title": "Paths to decision makers", "source": source, "firm": firm, "sector": sector,
-                               "home": params.get("home", "US"), "market": params.get("market", "DK"), "paths": [],
-                               "error": None, "view": None,
+                               "home": params.get("home", "US"), "market": params.get("market", "DK"),
+                               "as_of": params.get("as_of", ""), "paths": [], "error": None, "view": None,
                                "empty": "Give an entity or a firm profile."}
     hops = 6
     try:
         market = resolve_market(context["market"])
         context["goal"] = f"any decision maker in {market.label}"
+        when = parse_as_of(params.get("as_of") or None)
+        context["as_of"] = when.text
         if firm:
             sectors = tuple(s.strip() for s in sector.split(",") if s.strip())
             home = resolve_market(context["home"]).iri
             named = tuple(state.index.resolve(s).value for s in sectors)  # notation, label or synonym
             seeds = {home} | set(named)
             profile = Profile(firm, home, named)
-            network = add_profile(state.network_around(seeds, hops - 1), profile)
+            network = add_profile(network_as_of(state.network_around(seeds, hops - 1), when), profile)
             start = profile.iri
         elif source:
             start = state.index.resolve(source).value
-            network = state.network_around({start}, hops)
+            network = network_as_of(state.network_around({start}, hops), when)
         else:
             return _environment().get_template("paths.html").render(**context), None
-        targets = decision_makers(network, market)
-        found = find_paths(network, start, targets, k=int(params.get("k", "5")), max_hops=hops)
+        # A path ends at the post, which names its holders as of the date.
+        targets = {m for m in decision_makers(network, market) if SCK + "Person" not in network.types.get(m, ())}
+        found = with_holders(find_paths(network, start, targets, k=int(params.get("k", "5")), max_hops=hops), network, when)
     except (SmartCityKGError, ValueError) as exc:
         context["error"] = str(exc)
         return _environment().get_template("paths.html").render(**context), None
@@ -203,8 +208,9 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
                         f"No decision makers known in {market.label} ({market.code}) within reach of "
                         f"{network.labels.get(start, start)}; add them as {ADDING_A_MARKET} says.")
     context["paths"] = [{"route": " → ".join([p.hops[0].source_label] + [h.target_label for h in p.hops]),
-                         "cost": p.cost, "hops": [{"relation": h.relation, "date": h.date, "source": h.evidence_source_label,
-                                                   "quote": h.quote} for h in p.hops]} for p in found]
+                         "cost": p.cost, "holders": holder_lines(p),
+                         "hops": [{"relation": h.relation, "date": hop_date(h).strip(" ()"), "source": h.evidence_source_label,
+                                   "quote": h.quote} for h in p.hops]} for p in found]
     if found:
         context["view"] = paths_view(network, found, title=f"Paths from {network.labels.get(start, start)}").html
     return _environment().get_template("paths.html").render(**context), context["view"]
@@ -226,7 +232,7 @@ OPENAPI: dict[str, Any] = {
         "/ontology": {"get": {"summary": "The ontology as HTML or Turtle", "responses": {"200": {"description": "ok"}}}},
         "/paths": {"get": {"summary": "Explained paths from an entity or a firm profile",
                            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
-                                          for n in ("from", "firm", "sector", "home", "market", "k")],
+                                          for n in ("from", "firm", "sector", "home", "market", "k", "as_of")],
                            "responses": {"200": {"description": "HTML"}}}},
         "/view/ego": {"get": {"summary": "An entity's neighbourhood as an interactive view",
                               "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}

@@ -79,6 +79,27 @@ BAD_ITEMS = [
                        "<https://w3id.org/smartcity-kg/ontology#Organisation> and "
                        "<https://w3id.org/smartcity-kg/ontology#Person>, which are disjoint"),
         id="person-and-company"),
+    pytest.param("""\
+        - id: jane-acme-ceo
+          type: PostHolding
+          label: Jane, chief executive of Acme
+          holder: jane
+          post: acme-ceo
+          startDate: "2020-03"
+          attestedOn: "2021-06-01"
+          endDate: "2020"
+          unquoted: a test
+        - id: jane
+          type: Person
+          label: Jane
+          unquoted: a test
+        - id: acme-ceo
+          type: Post
+          label: Chief executive of Acme
+          postIn: acme
+          unquoted: a test
+        """, re.escape("tenure-violation: <https://w3id.org/smartcity-kg/id/jane-acme-ceo> a source attests the holding "
+                       "after its tenure ended: 2021-06-01 after 2020"), id="attested-after-the-tenure-ended"),
 ]
 
 

@@ -30,21 +30,23 @@ def run(built: Path) -> Run:
 
 
 def test_paths_to_the_lord_mayor(run: Run) -> None:
-    result = run("paths", "--from", "Cisco", "--to", "Lord Mayor of Copenhagen")
+    result = run("paths", "--from", "Cisco", "--to", "Lord Mayor of Copenhagen", "--as-of", "2014-05")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("5 cheapest paths from Cisco to Lord Mayor of Copenhagen:\n")
-    assert "Path 1 (cost 1.5, 2 hops): Cisco → " in result.output
+    assert result.output.startswith("5 cheapest paths from Cisco to Lord Mayor of Copenhagen, as of 2014-05:\n")
+    assert "Path 1 (cost 1.5, 2 hops): Cisco → " in result.output  # evidence less than a month old
     assert "  1. " in result.output and "  2. " in result.output
-    assert "Frank Jensen signed Cisco's 2014 partnership with the City of Copenhagen, to which Cisco is a party (2014-05-28)" \
+    assert ("Frank Jensen signed Cisco's 2014 partnership with the City of Copenhagen, to which Cisco is a party "
+            "(2014-05-28, less than a month old)") \
         in result.output
     assert f'source: Tre kommuner indgår partnerskab om fremtidens digitale netværk med IT-gigant — "{SIGNED}' \
         in result.output
 
 
 def test_paths_as_json(run: Run) -> None:
-    result = run("paths", "--from", "Cisco", "--to", "Lord Mayor of Copenhagen", "--format", "json")
+    result = run("paths", "--from", "Cisco", "--to", "Lord Mayor of Copenhagen", "--format", "json", "--as-of", "2015")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
+    assert data["as_of"] == "2015" and all(p["as_of"] == "2015" for p in data["paths"])
     assert (data["from_label"], data["to"], data["k"], data["max_hops"]) == ("Cisco", "Lord Mayor of Copenhagen", 5, 6)
     assert len(data["paths"]) == 5
     assert len(data["paths"][0]["hops"]) <= 2
@@ -54,17 +56,19 @@ def test_paths_as_json(run: Run) -> None:
 
 
 def test_paths_as_markdown(run: Run) -> None:
-    result = run("paths", "--from", "Cisco", "--to", "Lord Mayor of Copenhagen", "--k", "2", "--format", "markdown")
+    result = run("paths", "--from", "Cisco", "--to", "Lord Mayor of Copenhagen", "--k", "2", "--format", "markdown",
+                 "--as-of", "2014-05-28")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("### Path 1: Cisco → ")
     assert "### Path 2: " in result.output and "### Path 3" not in result.output
     assert "1. **" in result.output and "Cost 1.5, 2 hops." in result.output
+    assert "- Lord Mayor of Copenhagen, as of 2014-05-28: Frank Jensen, attested 2014-05-28" in result.output
 
 
 def test_paths_for_a_firm_profile(run: Run) -> None:
     result = run("paths", "--firm", "Brightway Lighting", "--sector", "intelligent-lighting", "--k", "30")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("30 cheapest paths from Brightway Lighting to any decision maker in Denmark:")
+    assert result.output.startswith("30 cheapest paths from Brightway Lighting to any decision maker in Denmark, as of ")
     assert "Albertslund" in result.output and "Copenhagen" in result.output
     assert "Brightway Lighting works in the sector intelligent lighting (firm profile)" in result.output
     assert "evidence: the firm profile" in result.output
@@ -97,13 +101,13 @@ def test_no_path_is_not_an_error(run: Run) -> None:
     result = run("paths", "--from", "Cisco", "--to-class", "Report")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("No path from Cisco to any ")
-    assert result.output.rstrip().endswith("within 6 hops.")
+    assert re.search(r"within 6 hops, as of [0-9]{4}-[0-9]{2}-[0-9]{2}\.$", result.output.rstrip())
 
 
 def test_no_path_to_another_component(run: Run) -> None:
-    result = run("paths", "--from", "Cisco", "--to", "Tokyo")
+    result = run("paths", "--from", "Cisco", "--to", "Tokyo", "--as-of", "2020")
     assert result.exit_code == 0, result.output
-    assert result.output == "No path from Cisco to Tokyo within 6 hops.\n"
+    assert result.output == "No path from Cisco to Tokyo within 6 hops, as of 2020.\n"
 
 
 def test_brokers(run: Run) -> None:
@@ -138,3 +142,23 @@ def test_reachable_decision_makers_query(run: Run) -> None:
     assert ["Cisco", "Lord Mayor of Copenhagen", "City of Copenhagen", "Denmark"] in rows
     assert ["Cisco", "Mayor of Albertslund", "Albertslund Municipality", "Denmark"] in rows
     assert all(row[0] == "Cisco" for row in rows[1:])
+
+
+@pytest.mark.parametrize("command", [["paths", "--from", "Cisco"], ["view", "paths", "--from", "Cisco", "-o", "x.html"]])
+def test_an_as_of_that_is_not_a_date_is_refused_in_one_line(run: Run, command: list[str]) -> None:
+    result = run(*command, "--as-of", "last year")
+    assert result.exit_code == 2, result.output
+    assert result.output.strip().count("\n") == 0
+    assert "--as-of: the as-of date 'last year' is not a date; expected YYYY, YYYY-MM or YYYY-MM-DD" in result.output
+
+
+def test_paths_today_and_in_2015(run: Run) -> None:
+    today = json.loads(run("paths", "--from", "Cisco", "--format", "json").output)
+    assert today["as_of"] == __import__("datetime").date.today().isoformat()
+    holders = [h for p in today["paths"] for h in p["holders"] or []]
+    assert not [h for h in holders if h["holder_label"] == "Frank Jensen" and h["status"] == "current"]
+    lord = json.loads(run("paths", "--from", "Cisco", "--to", "Lord Mayor of Copenhagen", "--k", "1",
+                          "--format", "json").output)["paths"][0]
+    assert [h["holder_label"] for h in lord["holders"] if h["status"] == "current"] == ["Sophie Hæstorp Andersen"]
+    then = run("paths", "--from", "Cisco", "--to", "Lord Mayor of Copenhagen", "--as-of", "2015", "--k", "1").output
+    assert "Lord Mayor of Copenhagen, as of 2015: Frank Jensen, attested" in then

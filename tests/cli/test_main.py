@@ -41,7 +41,7 @@ def test_queries_lists_the_catalogue() -> None:
     assert result.exit_code == 0
     rows = list(csv.reader(io.StringIO(result.output)))
     assert rows[0] == ["query", "summary", "parameters"]
-    assert any(row[0] == "decision-makers" and row[2] == "market (default DK)" for row in rows)
+    assert any(row[0] == "decision-makers" and row[2] == "market (default DK); asOf" for row in rows)
 
 
 def test_query_csv_header_and_labels(built: Path) -> None:

@@ -556,7 +556,7 @@ def test_catalogue_descriptions_are_plain_text(client: httpx.Client) -> None:
 def _expected_decision_makers(store: ox.Store) -> set[tuple[str, ...]]:
     query = load_catalogue(QUERIES)["decision-makers"]
     result = run_query(store, query, bind_params(query, {"market": "DK"}, EntityIndex.from_store(store)))
-    assert result.columns == ["post", "organisation", "market", "holder", "from", "to"]
+    assert result.columns == ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "asOf", "asOfDay"]
     return {tuple("" if term is None else term.value for term in row) for row in result.rows}
 
 
@@ -567,7 +567,7 @@ def test_decision_makers_as_csv_and_json(client: httpx.Client, store: ox.Store, 
     assert as_csv.status_code == as_json.status_code == 200
     assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(as_csv.text)))
-    header = ["post", "organisation", "market", "holder", "from", "to"]
+    header = ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "asOf", "asOfDay"]
     assert rows[0] == header == as_json.json()["head"]["vars"]
     from_csv = {tuple(row) for row in rows[1:]}
     from_json = {tuple(b.get(v, {}).get("value", "") for v in header) for b in as_json.json()["results"]["bindings"]}
@@ -731,6 +731,15 @@ def test_paths_from_an_entity(client: httpx.Client) -> None:
     assert len(frames) == 1
     assert frames[0]["sandbox"] == "allow-scripts"
     assert "<!DOCTYPE html>" in str(frames[0]["srcdoc"]) and "Frank Jensen" in str(frames[0]["srcdoc"])
+
+
+def test_paths_as_of_a_date(client: httpx.Client) -> None:
+    then = html.unescape(client.get("/paths", params={"from": "Cisco", "as_of": "2015"}).text)
+    assert "Lord Mayor of Copenhagen, as of 2015: Frank Jensen, attested" in then
+    today = html.unescape(client.get("/paths", params={"from": "Cisco"}).text)
+    assert "Frank Jensen, attested" not in today and "former holder: Frank Jensen" in today
+    refused = client.get("/paths", params={"from": "Cisco", "as_of": "soon"})
+    assert "expected YYYY, YYYY-MM or YYYY-MM-DD" in html.unescape(refused.text)
 
 
 def test_paths_from_a_firm_profile(client: httpx.Client) -> None:

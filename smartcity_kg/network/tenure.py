@@ -1,0 +1,209 @@
+"""Answers as of a date: the age of each tie's evidence, its cost, and who holds a post then.
+
+An as-of date is a year, a month or a day, and stands for the last day of that period, so
+that evidence dated within it counts. A tie whose fact's every date lies after the as-of date
+did not exist yet and is left out; a tie whose fact has no date is as old as the newest source
+stating it by then (a source published later does not date the fact, so the tie is kept) and
+otherwise undated, at its plain cost. Each tie's cost grows with the
+age of its newest evidence by the rule in :mod:`smartcity_kg.network.projection`'s header:
+``cost × (1 + age in years / AGEING_YEARS)``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, replace
+
+from ..exceptions import QueryError
+from ..namespaces import SCK
+from .claims import Claim, Dated, HolderClaim, TimeFacts
+from .paths import Path
+from .projection import AGEING_YEARS, Network, Tie
+
+__all__ = ["ACCEPTED_FORMS", "AsOf", "age_in_months", "first_day", "holders_as_of", "last_day", "network_as_of",
+           "parse_as_of", "with_holders"]
+
+#: The forms an as-of date may take, as error messages name them.
+ACCEPTED_FORMS = "YYYY, YYYY-MM or YYYY-MM-DD (such as 2015, 2015-06 or 2015-06-30)"
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
+_HOLDER_RELATION = "post-holder"
+
+
+def _bounds(value: str) -> tuple[datetime.date, datetime.date] | None:
+    """The first and last day that a year, month or day may mean; ``None`` if it is none."""
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    try:
+        if month is None:
+            return datetime.date(year or 1, 1, 1), datetime.date(year or 1, 12, 31)
+        first = datetime.date(year or 1, month, day or 1)
+        if day is not None:
+            return first, first
+        after = datetime.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+        return first, after - datetime.timedelta(days=1)
+    except ValueError:
+        return None
+
+
+def last_day(value: str) -> datetime.date:
+    """The last day that ``value`` may mean (``datetime.date.min`` if it is not a date)."""
+    bounds = _bounds(value)
+    return bounds[1] if bounds else datetime.date.min
+
+
+def first_day(value: str) -> datetime.date:
+    """The first day that ``value`` (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) may mean.
+
+    Examples
+    --------
+    >>> first_day("2020-10")
+    datetime.date(2020, 10, 1)
+    """
+    bounds = _bounds(value)
+    return bounds[0] if bounds else datetime.date.max
+
+
+@dataclass(frozen=True)
+class AsOf:
+    """The date an answer holds for: ``text`` as given, ``day`` the last day it may mean."""
+
+    text: str
+    day: datetime.date
+
+
+def parse_as_of(text: str | None, *, today: datetime.date | None = None) -> AsOf:
+    """Read an as-of date; ``None`` means today.
+
+    Examples
+    --------
+    >>> parse_as_of("2015").day
+    datetime.date(2015, 12, 31)
+
+    Raises
+    ------
+    QueryError
+        If ``text`` is not a year, a month or a day; the message gives the accepted forms.
+    """
+    if text is None:
+        day = today or datetime.date.today()
+        return AsOf(day.isoformat(), day)
+    bounds = _bounds(text)
+    if bounds is None:
+        raise QueryError(f"the as-of date {text!r} is not a date; expected {ACCEPTED_FORMS}")
+    return AsOf(text.strip(), bounds[1])
+
+
+def age_in_months(value: str, as_of: AsOf) -> int:
+    """Whole months from the first day ``value`` may mean to the as-of date (0 if later).
+
+    Examples
+    --------
+    >>> age_in_months("2014-05-28", parse_as_of("2015-06-30"))
+    13
+    """
+    start, end = first_day(value), as_of.day
+    months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+    return max(months, 0)
+
+
+def _aged(tie: Tie, as_of: AsOf, time: TimeFacts, former: dict[str, str]) -> Tie | None:
+    """``tie`` as of the date: its newest evidence by then, its age and aged cost; ``None`` if not yet."""
+    end = time.end_of(tie.fact)
+    past = [d for d in (*tie.dates, *([end] if end else [])) if first_day(d) <= as_of.day]
+    if tie.dates and not past:
+        return None
+    if not tie.dates:  # an undated fact is as old as the newest source stating it by then
+        past = [d for e in tie.evidence if (d := (time.sources or {}).get(e.source)) and first_day(d) <= as_of.day]
+    newest = max(past, key=lambda d: (first_day(d), len(d))) if past else None
+    age = age_in_months(newest, as_of) if newest else None
+    cost = tie.cost * (1 + (age or 0) / 12 / AGEING_YEARS)
+    says = tie.says
+    if tie.relation == _HOLDER_RELATION and tie.fact in former:
+        says += f" ({former[tie.fact]})"
+    elif end and first_day(end) <= as_of.day:
+        says += f" (ended {end})"
+    return replace(tie, cost=round(cost, 6), says=says, date=newest, age_months=age)
+
+
+def network_as_of(network: Network, as_of: AsOf) -> Network:
+    """A copy of ``network`` as of ``as_of``: ties aged and re-costed, ties not yet evidenced left out.
+
+    A post holding whose tenure ended by then reads as a former holder's. ``network`` is not changed.
+    """
+    import networkx as nx
+
+    former = {claim.holding: _former_phrase(claim) for claim in _all_holders(network, as_of)
+              if claim.status != "current"}
+    graph = nx.Graph()
+    graph.add_nodes_from(network.graph.nodes(data=True))
+    for u, v, data in network.graph.edges(data=True):
+        ties = [aged for tie in data["ties"] if (aged := _aged(tie, as_of, network.time, former)) is not None]
+        if ties:
+            ties.sort(key=lambda t: (t.cost, t.relation, t.fact or ""))
+            graph.add_edge(u, v, ties=tuple(ties), weight=ties[0].cost)
+    return Network(graph, network.labels, network.types, network.identifiers, network.markets, network.time)
+
+
+def _former_phrase(claim: HolderClaim) -> str:
+    if claim.status == "former":
+        return "former holder: the tenure ended " + " or ".join(sorted({d.date for d in claim.until}))
+    last = max((d.date for d in claim.attested), key=first_day)
+    return f"last attested {last}; not known to hold it since"
+
+
+def _by_holding(claims: tuple[Claim, ...], post: str | None = None) -> dict[str, list[Claim]]:
+    """The claims grouped by holding (of ``post`` only, if given), in one pass."""
+    out: dict[str, list[Claim]] = {}
+    for claim in claims:
+        if post is None or claim.post == post:
+            out.setdefault(claim.holding, []).append(claim)
+    return out
+
+
+def _all_holders(network: Network, as_of: AsOf) -> list[HolderClaim]:
+    found = [_holder(network, claims, as_of) for claims in _by_holding(network.time.claims).values()]
+    return [holder for holder in found if holder is not None]
+
+
+def holders_as_of(network: Network, post: str, as_of: AsOf) -> tuple[HolderClaim, ...]:
+    """Who holds ``post`` as of the date, who held it, and who was last attested in it, by the sources.
+
+    A holding counts from its start (or its first attestation) on; with no start yet and no
+    attestation by the date, it is not known then and is left out.
+    """
+    found = [_holder(network, claims, as_of) for _, claims in sorted(_by_holding(network.time.claims, post).items())]
+    order = {"current": 0, "former": 1, "last attested": 2}
+    return tuple(sorted((h for h in found if h is not None), key=lambda h: (order[h.status], h.holder_label)))
+
+
+def _holder(network: Network, claims: list[Claim], as_of: AsOf) -> HolderClaim | None:
+    def dated(kind: str, by_then: bool = False) -> tuple[Dated, ...]:
+        return tuple(Dated(c.date, c.source, network.labels.get(c.source, c.source)) for c in claims
+                     if c.kind == kind and (not by_then or first_day(c.date) <= as_of.day))
+
+    starts, ends, attested = dated("start"), dated("end"), dated("attested")
+    started, seen = dated("start", True), dated("attested", True)
+    if not started and not seen:
+        return None
+    if ends and min(first_day(d.date) for d in ends) <= as_of.day:
+        status = "former"
+    elif started or ends or any(last_day(d.date) >= as_of.day for d in attested):
+        status = "current"
+    else:
+        status = "last attested"
+    first = claims[0]
+    return HolderClaim(first.post, first.holding, first.holder, network.labels.get(first.holder, first.holder),
+                       status, starts, ends, seen)
+
+
+def with_holders(paths: list[Path], network: Network, as_of: AsOf) -> list[Path]:
+    """``paths`` with the holders of the post each ends at, as of the date (for paths that end at a post)."""
+    out = []
+    for path in paths:
+        is_post = SCK + "Post" in network.types.get(path.target, ())
+        holders = holders_as_of(network, path.target, as_of) if is_post else None
+        out.append(replace(path, holders=holders, as_of=as_of.text))
+    return out
