@@ -227,21 +227,29 @@ def _in_market(store: ox.Store, index: EntityIndex, market: Market) -> set[str]:
 
 @click.command("opportunities", epilog=EXIT_CODES)
 @click.option("--sector", required=True, metavar="SECTOR", help="The sector, by notation or label.")
-@MARKET
+@click.option("--market", metavar="CC", help="The market, by ISO 3166-1 code. Without it, the markets of the graph "
+              "are compared for the sector.")
+@HOME
 @click.option("--top", type=click.IntRange(1, 1000), default=15, show_default=True, help="How many answers.")
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
-def opportunities_command(sector: str, market: str, top: int, fmt: str, build_dir: Path, store_dir: Path | None) -> None:
-    """The initiatives, authorities and decision makers of a market tied to a sector, ranked, with evidence."""
+def opportunities_command(sector: str, market: str | None, home: str, top: int, fmt: str, build_dir: Path,
+                          store_dir: Path | None) -> None:
+    """The initiatives, authorities and decision makers of a market tied to a sector, ranked, with evidence;
+    without --market, the markets of the graph ranked for the sector, each with its evidence."""
     from ..network.opportunities import find_opportunities
     from ..network.paths import resolve_sector
     from ..network.render import opportunities_text
+    from ._compare import print_comparison
 
     try:
         network, index, store = network_of(build_dir, store_dir)
-        where = _market(network, market)
         named = resolve_sector(network, sector, index.names)
+        if market is None:
+            print_comparison(store, index.labels, named, _market(network, home), fmt, top)
+            return
+        where = _market(network, market)
         found = find_opportunities(network, named, _in_market(store, index, where), top=top)
     except SmartCityKGError as exc:
         raise fail(exc) from None

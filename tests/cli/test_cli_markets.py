@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -71,6 +72,10 @@ SECTORS = """sectors:
     label: smart water management
     altLabel: [smart water, water meters]
     definition: Networked metering, leak detection and control of water supply.
+    broader: smart-city-solutions
+  - notation: tidal-energy
+    label: tidal energy
+    definition: Power from the tides; no market of the test is tied to it.
     broader: smart-city-solutions
 """
 
@@ -159,3 +164,31 @@ def test_bad_markets(run: Run, args: list[str], code: int, message: str) -> None
     assert result.exit_code == code, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+
+
+def test_markets_compared_for_a_sector_they_share(run: Run) -> None:
+    result = run("opportunities", "--sector", "smart-city-solutions", "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = {row["code"]: row for row in json.loads(result.output)}
+    assert set(rows) == {"DK", "PT"}
+    assert [row["rank"] for row in sorted(rows.values(), key=lambda r: -r["score"])] == [1, 2]
+    portugal = rows["PT"]
+    assert (portugal["investments"], portugal["initiatives"], portugal["partnerships"], portugal["score"]) == (1, 0, 0, 2)
+    assert [e["label"] for e in portugal["evidence"]] == ["Valdora invests in smart water meters"]
+    assert all("Valdora" not in e["label"] and "valdoria" not in e["source"] for e in rows["DK"]["evidence"])
+    table = run("opportunities", "--sector", "smart-city-solutions")
+    assert "Portugal (PT): score 2 — 1 investment, 0 initiatives, 0 partnerships" in table.output
+    assert "strongest: Valdora invests in smart water meters (investment)" in table.output
+
+
+def test_markets_compared_for_a_sector_of_one_market(run: Run) -> None:
+    result = run("opportunities", "--sector", "water meters", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.output)))
+    assert [(r["rank"], r["code"], r["score"], r["evidence"]) for r in rows] == [("1", "PT", "2", "1")]
+
+
+def test_a_sector_no_market_is_tied_to(run: Run) -> None:
+    result = run("opportunities", "--sector", "tidal energy")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("No market in the graph is tied to tidal energy: ")

@@ -120,7 +120,7 @@ def test_brokers(run: Run) -> None:
 
 
 def test_opportunities(run: Run) -> None:
-    result = run("opportunities", "--sector", "intelligent lighting")
+    result = run("opportunities", "--sector", "intelligent lighting", "--market", "DK")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Opportunities in Denmark tied to 'intelligent lighting':\n1. City of Copenhagen (public authority), cost 2\n")
     assert "City of Copenhagen invests in intelligent lighting" in result.output

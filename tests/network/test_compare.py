@@ -1,0 +1,68 @@
+"""Markets compared for a sector: counts, the documented score, the ranking and the evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from smartcity_kg.cli.main import main
+from smartcity_kg.network.compare import WEIGHTS, compare_markets, comparison_text
+from smartcity_kg.network.markets import resolve_market
+from smartcity_kg.store.dataset import open_store
+from smartcity_kg.store.entities import EntityIndex
+
+LIGHTING = "https://w3id.org/smartcity-kg/sector/intelligent-lighting"
+
+
+@pytest.fixture(scope="module")
+def store(built: Path) -> ox.Store:
+    return open_store(built)
+
+
+@pytest.fixture(scope="module")
+def labels(store: ox.Store) -> dict[str, str]:
+    return EntityIndex.from_store(store).labels
+
+
+def test_denmark_is_ranked_for_intelligent_lighting_with_its_evidence(store: ox.Store, labels: dict[str, str]) -> None:
+    found = compare_markets(store, LIGHTING, resolve_market("US"), labels)
+    assert [m.market.code for m in found] == ["DK"]
+    denmark = found[0]
+    assert denmark.counts["investment"] >= 1
+    assert denmark.score == sum(WEIGHTS[kind] * n for kind, n in denmark.counts.items())
+    assert denmark.strongest.label == "City of Copenhagen invests EUR 34 million in new streetlights"
+    assert denmark.strongest.quote and "streetlights" in denmark.strongest.quote
+    assert all(t.source_label and t.kind in WEIGHTS for t in denmark.evidence)
+
+
+def test_evidence_is_strongest_first(store: ox.Store, labels: dict[str, str]) -> None:
+    sector = "https://w3id.org/smartcity-kg/sector/digital-infrastructure"
+    (denmark,) = compare_markets(store, sector, resolve_market("US"), labels)
+    weights = [WEIGHTS[t.kind] for t in denmark.evidence]
+    assert weights == sorted(weights, reverse=True)
+    assert denmark.strongest.kind == "partnership" and "Cisco" in denmark.strongest.label
+
+
+def test_no_partnership_counts_with_firms_of_the_market_itself(store: ox.Store, labels: dict[str, str]) -> None:
+    sector = "https://w3id.org/smartcity-kg/sector/digital-infrastructure"
+    (denmark,) = compare_markets(store, sector, resolve_market("DK"), labels)
+    assert denmark.counts["partnership"] == 0
+
+
+def test_no_market_is_a_clear_answer(store: ox.Store, labels: dict[str, str]) -> None:
+    found = compare_markets(store, "https://w3id.org/smartcity-kg/sector/none", resolve_market("US"), labels)
+    assert found == []
+    assert comparison_text(found, "none", resolve_market("US")).startswith("No market in the graph is tied to none")
+
+
+def test_the_command_without_a_market_compares_markets(built: Path) -> None:
+    result = CliRunner().invoke(main, ["opportunities", "--sector", "intelligent lighting", "--build-dir", str(built)])
+    assert result.exit_code == 0, result.output
+    assert "1. Denmark (DK): score " in result.output
+    assert 'source: Connecting Copenhagen is the world\'s best smart city project — "invested 34 million' in result.output
+    kept = CliRunner().invoke(main, ["opportunities", "--sector", "intelligent lighting", "--market", "DK",
+                                     "--build-dir", str(built)])
+    assert kept.output.startswith("Opportunities in Denmark tied to 'intelligent lighting':")
