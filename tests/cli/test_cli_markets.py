@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -14,9 +15,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from smartcity_kg.cli.main import main
+from smartcity_kg.namespaces import COUNTRY
 from smartcity_kg.resources import shipped
 
 Run = Callable[..., Result]
+ID = "https://w3id.org/smartcity-kg/id/"
 
 #: The invented source of the invented market: its record, its text and its fact sheet.
 RECORD = """
@@ -137,6 +140,39 @@ def test_denmark_is_still_the_default(run: Run) -> None:
     result = run("paths", "--from", "Cisco", "--k", "1")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("1 cheapest path from Cisco to any decision maker in Denmark, as of ")
+
+
+#: The invented market's nodes and facts, and Denmark's organisations and places.
+VALDORIA = {ID + name for name in ("valdora", "valdora-municipality", "valdora-water-councillor",
+                                   "aquanet-valdora-partnership", "valdora-water-investment")} | {COUNTRY + "PT"}
+
+
+def _answer_nodes(run: Run, *args: str) -> list[set[str]]:
+    """The nodes and facts of each path of a ``paths`` answer, as JSON."""
+    result = run("paths", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return [{hop[key] for hop in path["hops"] for key in ("source", "target", "fact") if hop[key]}
+            for path in json.loads(result.output)["paths"]]
+
+
+@pytest.mark.parametrize("args", [["--from", "Cisco"], ["--from", "Aquanet Systems"],
+                                  ["--firm", "Drip", "--sector", "water meters"],
+                                  ["--firm", "Brightway", "--sector", "intelligent-lighting"]],
+                         ids=["cisco", "aquanet", "water-profile", "lighting-profile"])
+def test_no_path_of_one_market_passes_through_the_other(run: Run, args: list[str]) -> None:
+    to_denmark = _answer_nodes(run, *args, "--market", "DK", "--k", "10")
+    assert all(not nodes & VALDORIA for nodes in to_denmark)
+    to_portugal = _answer_nodes(run, *args, "--market", "PT", "--k", "10")
+    danish = {COUNTRY + "DK", ID + "copenhagen", ID + "copenhagen-municipality", ID + "aarhus"}
+    assert all(not nodes & danish for nodes in to_portugal)
+
+
+def test_no_broker_of_one_market_lies_in_the_other(run: Run) -> None:
+    to_denmark = run("brokers", "--market", "DK", "--top", "50", "--format", "json")
+    to_portugal = run("brokers", "--market", "PT", "--top", "50", "--format", "json")
+    assert to_denmark.exit_code == 0 and to_portugal.exit_code == 0
+    assert "Valdora" not in to_denmark.output and "Portugal" not in to_denmark.output
+    assert "Copenhagen" not in to_portugal.output and "Denmark" not in to_portugal.output
 
 
 def test_the_server_paths_page_of_the_new_market(two_markets: Path, serve: Callable[..., contextlib.AbstractContextManager[str]]) -> None:
