@@ -32,7 +32,8 @@ RECORD = """
     text: test-valdoria-guide.txt
 """
 TEXT = ("The city of Valdora, in Portugal, invests in smart water meters. "
-        "Its Councillor for Water Services leads the programme, with Aquanet Systems of Chicago as partner.\n")
+        "Its Councillor for Water Services leads the programme, with Aquanet Systems of Chicago as partner. "
+        "Its Councillor for Health is in charge of digital health care.\n")
 SHEET = """source: test-valdoria-guide
 items:
   - id: valdora
@@ -50,7 +51,14 @@ items:
     type: Post
     label: Councillor for Water Services, City of Valdora
     postIn: valdora-municipality
+    portfolio: water-management
     quote: "Its Councillor for Water Services leads the programme"
+  - id: valdora-health-councillor
+    type: Post
+    label: Councillor for Health, City of Valdora
+    postIn: valdora-municipality
+    portfolio: digital-health-care
+    quote: "Its Councillor for Health is in charge of digital health care."
   - id: aquanet-systems
     type: Company
     label: Aquanet Systems
@@ -106,13 +114,23 @@ def test_paths_to_the_new_market(run: Run) -> None:
     result = run("paths", "--from", "Aquanet Systems", "--market", "PT", "--k", "1")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("1 cheapest path from Aquanet Systems to any decision maker in Portugal, as of ")
-    assert "Aquanet Systems → City of Valdora → Councillor for Water Services, City of Valdora" in result.output
+    assert "Aquanet Systems → City of Valdora → Councillor for " in result.output
 
 
 def test_a_firm_profile_by_a_sector_synonym(run: Run) -> None:
     result = run("paths", "--firm", "Drip", "--sector", "water meters", "--market", "PT", "--k", "1")
     assert result.exit_code == 0, result.output
-    assert "Drip → smart water management → Valdora → City of Valdora → Councillor for Water Services" in result.output
+    assert "Drip → smart water management → Councillor for Water Services, City of Valdora" in result.output
+
+
+def test_a_firm_profile_reaches_the_posts_whose_portfolio_holds_its_sector_first(run: Run) -> None:
+    result = run("paths", "--firm", "Medi", "--sector", "digital-health-care", "--market", "PT", "--k", "2")
+    assert result.exit_code == 0, result.output
+    sector = "digitalisation of social and health care services"
+    assert f"Path 1 (cost 4, 2 hops): Medi → {sector} → Councillor for Health, City of Valdora\n" in result.output
+    assert f"Councillor for Health, City of Valdora decides on {sector} (its portfolio)" in result.output
+    source = 'source: Valdoria – Smart Cities (an invented guide) — "Its Councillor for Health is in charge'
+    assert source in result.output
 
 
 def test_brokers_opportunities_and_views_of_the_new_market(run: Run, tmp_path: Path) -> None:
@@ -133,7 +151,8 @@ def test_named_query_of_the_new_market(run: Run) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
     assert rows[0][:4] == ["post", "organisation", "market", "holder"]
-    assert [row[:4] for row in rows[1:]] == [["Councillor for Water Services, City of Valdora", "City of Valdora", "Portugal", ""]]
+    assert [row[:4] for row in rows[1:]] == [[f"Councillor for {portfolio}, City of Valdora", "City of Valdora", "Portugal", ""]
+                                             for portfolio in ("Health", "Water Services")]
 
 
 def test_denmark_is_still_the_default(run: Run) -> None:
@@ -144,7 +163,8 @@ def test_denmark_is_still_the_default(run: Run) -> None:
 
 #: The invented market's nodes and facts, and Denmark's organisations and places.
 VALDORIA = {ID + name for name in ("valdora", "valdora-municipality", "valdora-water-councillor",
-                                   "aquanet-valdora-partnership", "valdora-water-investment")} | {COUNTRY + "PT"}
+                                   "valdora-health-councillor", "aquanet-valdora-partnership",
+                                   "valdora-water-investment")} | {COUNTRY + "PT"}
 
 
 def _answer_nodes(run: Run, *args: str) -> list[set[str]]:
