@@ -137,6 +137,7 @@ class SCK(DefinedNamespace):
     period: URIRef  # The period an amount refers to, such as 'annual'.
     phase: URIRef  # A phase of a plan or programme, as the years it spans.
     pillar: URIRef  # A theme or pillar that a plan is built on.
+    portfolio: URIRef  # A sector, from the sector scheme, that a post decides on: its portfolio, as a source states it.
     post: URIRef  # The post that is held.
     postIn: URIRef  # The organisation in which a post exists.
     publisher: URIRef  # The organisation that published a report.

@@ -10,6 +10,7 @@ import click
 
 from ..exceptions import SmartCityKGError
 from ..namespaces import SCK
+from ..network.markets import DEFAULT_HOME, DEFAULT_MARKET
 from ._shared import (
     BUILD_DIR,
     EXIT_CODES,
@@ -39,9 +40,9 @@ _HOP_COLUMNS = ["path", "cost", "step", "from", "relation", "to", "date", "sourc
 
 FROM = click.option("--from", "source", metavar="ENTITY", help="The firm (or any entity) to start from: IRI, id or label.")
 FIRM = click.option("--firm", metavar="NAME", help="A firm that is not in the graph: its name (with --sector and --home).")
-HOME = click.option("--home", metavar="CC", default="US", show_default=True,
+HOME = click.option("--home", metavar="CC", default=DEFAULT_HOME, show_default=True,
                     help="The firms' home country (ISO 3166-1 code): a firm profile's, or the firms brokers start from.")
-MARKET = click.option("--market", metavar="CC", default="DK", show_default=True,
+MARKET = click.option("--market", metavar="CC", default=DEFAULT_MARKET, show_default=True,
                       help="The market: a country, by ISO 3166-1 code (any country; its decision makers are the targets).")
 TO = click.option("--to", "target", metavar="ENTITY", help="One entity to reach.")
 AS_OF = click.option("--as-of", "as_of", metavar="DATE",
@@ -180,7 +181,8 @@ def paths_command(source: str | None, firm: str | None, home: str, sectors: tupl
         network, index, _ = network_of(build_dir, store_dir)
         network, start = _start(_as_of_network(network, when), index, source, firm, home, sectors)
         targets, goal = _targets(network, index, build_dir, target, target_class, market)
-        found = with_holders(find_paths(network, start, targets, k=k, max_hops=max_hops), network, when)
+        aimed = _market(network, market) if target is None and target_class is None else None
+        found = with_holders(find_paths(network, start, targets, market=aimed, k=k, max_hops=max_hops), network, when)
     except SmartCityKGError as exc:
         raise fail(exc) from None
     _print_paths(found, fmt, start, network.labels.get(start, start), goal, k, max_hops, when.text)
@@ -203,7 +205,8 @@ def brokers_command(top: int, home: str, market: str, fmt: str, build_dir: Path,
         network, index, _ = network_of(build_dir, store_dir)
         where, origin = _market(network, market), _market(network, home)
         targets, goal = _market_decision_makers(network, build_dir, where)
-        found = find_brokers(network, top=top, firms=firms_based_in(network, origin, where), targets=targets)
+        found = find_brokers(network, top=top, firms=firms_based_in(network, origin, where), targets=targets,
+                             market=where, home=origin)
     except SmartCityKGError as exc:
         raise fail(exc) from None
     if fmt == "table":
@@ -297,7 +300,8 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
             if size_by == "broker":
                 from ..network.brokers import find_brokers
 
-                sizes = {b.node: b.score for b in find_brokers(network, top=1000)}
+                sizes = {b.node: b.score for b in find_brokers(network, top=1000, market=_market(network, market),
+                                                               home=_market(network, home))}
             view = views.overview_view(network, sizes=sizes)
         elif kind == "ego":
             if entity is None:
@@ -308,7 +312,8 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
 
             network, start = _start(_as_of_network(network, when), index, source, firm, home, sectors)
             targets, goal = _targets(network, index, build_dir, target, None, market)
-            view = views.paths_view(network, find_paths(network, start, targets, k=k),
+            aimed = _market(network, market) if target is None else None
+            view = views.paths_view(network, find_paths(network, start, targets, market=aimed, k=k),
                                     title=f"Paths from {network.labels.get(start, start)} to {goal}, as of {when.text}")
         else:
             from ..network.opportunities import find_opportunities

@@ -8,16 +8,22 @@ so no per-country class is needed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..exceptions import EntityNotFoundError
 from ..namespaces import COUNTRY, SCK
-from .projection import Network
 
-__all__ = ["ADDING_A_MARKET", "Market", "decision_makers", "firms_based_in", "resolve_market"]
+if TYPE_CHECKING:
+    from .projection import Network
+
+__all__ = ["ADDING_A_MARKET", "DEFAULT_HOME", "DEFAULT_MARKET", "Market", "decision_makers", "firms_based_in", "resolve_market"]
 
 #: Where a user reads how to add a market.
 ADDING_A_MARKET = "graph/README.md, section 'Adding a market'"
 _SUGGESTIONS = 6
+#: The market asked about when none is named (the mission's), and the home country of firms.
+DEFAULT_MARKET = "DK"
+DEFAULT_HOME = "US"
 
 
 @dataclass(frozen=True)

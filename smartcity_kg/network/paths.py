@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from itertools import islice
+from typing import TYPE_CHECKING
 
 from ..exceptions import EntityNotFoundError, QueryError
 from ..namespaces import SCK, SKOS
 from .claims import HolderClaim
+from .markets import DEFAULT_MARKET, Market, decision_makers, resolve_market
 from .projection import Evidence, Network, Tie
+from .routes import add_start, route_graph
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["PROFILE_PREFIX", "Hop", "Path", "Profile", "add_profile", "find_paths", "resolve_sector"]
 
@@ -149,13 +155,22 @@ def _ties(network: Network, u: str, v: str) -> list[Tie]:
 
 
 def find_paths(network: Network, source: str, targets: Iterable[str] | None = None, *,
-               k: int = 5, max_hops: int = 6) -> list[Path]:
+               market: Market | None = None, k: int = 5, max_hops: int = 6) -> list[Path]:
     """The ``k`` cheapest simple paths from ``source`` to any of ``targets``, at most ``max_hops`` long.
 
-    Targets default to the Danish decision makers (the inferred class). Paths come cheapest
-    first (Yen's algorithm over a copy of the graph with a virtual sink tied to every target,
-    pruned to the nodes that can lie on a path of at most ``max_hops``); paths of equal cost
-    come in the search's stable order.
+    Targets default to the decision makers of ``market`` (default: DK,
+    :data:`~smartcity_kg.network.markets.DEFAULT_MARKET`), posts only. Paths run over
+    :func:`~smartcity_kg.network.routes.route_graph`: a sector or a country is entered only from
+    ``source`` and left only towards a node of the asked markets, and nodes known only in
+    other markets (neither the asked market nor the source's own) are no stepping stones. The
+    asked market is ``market`` or, with ``targets`` and no ``market``, the targets' markets.
+
+    Paths come cheapest first (Yen's algorithm, with a virtual sink tied to every target,
+    over the nodes that can lie on a path of at most ``max_hops``); paths of equal cost come
+    in the search's stable order. A candidate is dropped if a cheaper path kept before it
+    ends at the same target and either goes through the same introducer (the node after
+    ``source``) or has a node set strictly inside the candidate's (it is that path plus a
+    detour). So any two paths returned differ in their target or in their introducer.
 
     Raises
     ------
@@ -164,43 +179,61 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
     EntityNotFoundError
         If ``source`` is not a node of the network.
     """
-    import networkx as nx
-
     if not K_RANGE[0] <= k <= K_RANGE[1]:
         raise QueryError(f"k must be between {K_RANGE[0]} and {K_RANGE[1]}, not {k}")
     if not HOPS_RANGE[0] <= max_hops <= HOPS_RANGE[1]:
         raise QueryError(f"max-hops must be between {HOPS_RANGE[0]} and {HOPS_RANGE[1]}, not {max_hops}")
     if source not in network.graph:
         raise EntityNotFoundError(f"{network.labels.get(source, source)!r} has no documented ties in the network")
-    wanted = set(targets) if targets is not None else network.members(SCK + "DanishDecisionMaker")
-    wanted = {t for t in wanted if t in network.graph and t != source}
     if targets is None:  # a path ends at the post, which names its holders; never at a person
-        wanted = {t for t in wanted if SCK + "Person" not in network.types.get(t, ())}
+        market = market or resolve_market(DEFAULT_MARKET)
+        targets = {t for t in decision_makers(network, market) if SCK + "Person" not in network.types.get(t, ())}
+    wanted = {t for t in targets if t in network.graph and t != source}
     if not wanted:
         return []
-    # Keep only the nodes that can lie on a path of at most max_hops: their hop distance
-    # from the source plus their hop distance to the nearest target is small enough.
-    graph = network.graph.copy()
-    for target in sorted(wanted):
-        graph.add_edge(target, _SINK, weight=0.0)
-    from_source = nx.single_source_shortest_path_length(graph, source, cutoff=max_hops)
-    to_target = nx.single_source_shortest_path_length(graph, _SINK, cutoff=max_hops + 1)
-    keep = [n for n, d in from_source.items() if n != _SINK and n in to_target and d + to_target[n] - 1 <= max_hops]
-    if not any(n in wanted for n in keep):
-        return []
-    pruned = graph.subgraph(keep + [_SINK])
+    markets = {market.iri} if market else {m for t in wanted for m in network.markets.get(t, ())}
+    routes = route_graph(network, markets, wanted, network.markets.get(source, frozenset()))
+    add_start(routes, network, source)
     found: list[Path] = []
-    try:
-        for nodes in islice(nx.shortest_simple_paths(pruned, source, _SINK, weight="weight"), _CANDIDATES):
-            nodes = nodes[:-1]
-            if len(nodes) - 1 > max_hops:
-                continue
+    kept: list[list[str]] = []
+    for nodes in _candidates(routes, source, wanted, max_hops):
+        if not any(_repeats(nodes, other) for other in kept):
+            kept.append(nodes)
             found.append(_explain(network, nodes))
             if len(found) == k:
                 break
-    except nx.NetworkXNoPath:
-        return []
     return found
+
+
+def _candidates(routes: nx.DiGraph, source: str, wanted: set[str], max_hops: int) -> Iterator[list[str]]:
+    """Simple paths from ``source`` to ``wanted``, cheapest first, at most ``max_hops`` long."""
+    import networkx as nx
+
+    for target in sorted(wanted):
+        if target in routes:
+            routes.add_edge(target, _SINK, weight=0.0)
+    if source not in routes or _SINK not in routes:
+        return
+    # Keep only the nodes that can lie on a path of at most max_hops: their hop distance
+    # from the source plus their hop distance to the nearest target is small enough.
+    from_source = nx.single_source_shortest_path_length(routes, source, cutoff=max_hops)
+    to_target = nx.single_source_shortest_path_length(routes.reverse(copy=False), _SINK, cutoff=max_hops + 1)
+    keep = [n for n, d in from_source.items() if n != _SINK and n in to_target and d + to_target[n] - 1 <= max_hops]
+    if not any(n in wanted for n in keep):
+        return
+    pruned = routes.subgraph(keep + [_SINK])
+    try:
+        for nodes in islice(nx.shortest_simple_paths(pruned, source, _SINK, weight="weight"), _CANDIDATES):
+            if len(nodes) - 2 <= max_hops:
+                yield nodes[:-1]
+    except nx.NetworkXNoPath:
+        return
+
+
+def _repeats(nodes: list[str], cheaper: list[str]) -> bool:
+    """Whether ``nodes`` repeats the ``cheaper`` path: the same target, and the same introducer or
+    ``cheaper``'s nodes plus a detour."""
+    return nodes[-1] == cheaper[-1] and (nodes[1] == cheaper[1] or set(cheaper) < set(nodes))
 
 
 def _explain(network: Network, nodes: list[str]) -> Path:

@@ -11,6 +11,10 @@ evidence dated by then (a year or month counts from its first day; a fact withou
 its own is dated by the publication dates of its sources) to the as-of date: a tie ten years
 old costs twice a fresh one. A tie with no dated evidence keeps its cost; a tie whose fact's
 every date lies after the as-of date is left out.
+
+The projection keeps every tie, also those through sectors and countries, for views and
+exports; paths and brokers run over :mod:`smartcity_kg.network.routes`, where a sector or a
+country is entered only from the start and other markets' nodes are left out.
 """
 
 from __future__ import annotations

@@ -200,7 +200,8 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
             return _environment().get_template("paths.html").render(**context), None
         # A path ends at the post, which names its holders as of the date.
         targets = {m for m in decision_makers(network, market) if SCK + "Person" not in network.types.get(m, ())}
-        found = with_holders(find_paths(network, start, targets, k=int(params.get("k", "5")), max_hops=hops), network, when)
+        found = with_holders(find_paths(network, start, targets, market=market, k=int(params.get("k", "5")),
+                                           max_hops=hops), network, when)
     except (SmartCityKGError, ValueError) as exc:
         context["error"] = str(exc)
         return _environment().get_template("paths.html").render(**context), None

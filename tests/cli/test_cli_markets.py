@@ -15,9 +15,11 @@ import pytest
 from click.testing import CliRunner, Result
 
 from smartcity_kg.cli.main import main
+from smartcity_kg.namespaces import COUNTRY
 from smartcity_kg.resources import shipped
 
 Run = Callable[..., Result]
+ID = "https://w3id.org/smartcity-kg/id/"
 
 #: The invented source of the invented market: its record, its text and its fact sheet.
 RECORD = """
@@ -30,7 +32,8 @@ RECORD = """
     text: test-valdoria-guide.txt
 """
 TEXT = ("The city of Valdora, in Portugal, invests in smart water meters. "
-        "Its Councillor for Water Services leads the programme, with Aquanet Systems of Chicago as partner.\n")
+        "Its Councillor for Water Services leads the programme, with Aquanet Systems of Chicago as partner. "
+        "Its Councillor for Health is in charge of digital health care.\n")
 SHEET = """source: test-valdoria-guide
 items:
   - id: valdora
@@ -48,7 +51,14 @@ items:
     type: Post
     label: Councillor for Water Services, City of Valdora
     postIn: valdora-municipality
+    portfolio: water-management
     quote: "Its Councillor for Water Services leads the programme"
+  - id: valdora-health-councillor
+    type: Post
+    label: Councillor for Health, City of Valdora
+    postIn: valdora-municipality
+    portfolio: digital-health-care
+    quote: "Its Councillor for Health is in charge of digital health care."
   - id: aquanet-systems
     type: Company
     label: Aquanet Systems
@@ -108,13 +118,23 @@ def test_paths_to_the_new_market(run: Run) -> None:
     result = run("paths", "--from", "Aquanet Systems", "--market", "PT", "--k", "1")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("1 cheapest path from Aquanet Systems to any decision maker in Portugal, as of ")
-    assert "Aquanet Systems → City of Valdora → Councillor for Water Services, City of Valdora" in result.output
+    assert "Aquanet Systems → City of Valdora → Councillor for " in result.output
 
 
 def test_a_firm_profile_by_a_sector_synonym(run: Run) -> None:
     result = run("paths", "--firm", "Drip", "--sector", "water meters", "--market", "PT", "--k", "1")
     assert result.exit_code == 0, result.output
-    assert "Drip → smart water management → Valdora → City of Valdora → Councillor for Water Services" in result.output
+    assert "Drip → smart water management → Councillor for Water Services, City of Valdora" in result.output
+
+
+def test_a_firm_profile_reaches_the_posts_whose_portfolio_holds_its_sector_first(run: Run) -> None:
+    result = run("paths", "--firm", "Medi", "--sector", "digital-health-care", "--market", "PT", "--k", "2")
+    assert result.exit_code == 0, result.output
+    sector = "digitalisation of social and health care services"
+    assert f"Path 1 (cost 4, 2 hops): Medi → {sector} → Councillor for Health, City of Valdora\n" in result.output
+    assert f"Councillor for Health, City of Valdora decides on {sector} (its portfolio)" in result.output
+    source = 'source: Valdoria – Smart Cities (an invented guide) — "Its Councillor for Health is in charge'
+    assert source in result.output
 
 
 def test_brokers_opportunities_and_views_of_the_new_market(run: Run, tmp_path: Path) -> None:
@@ -135,13 +155,48 @@ def test_named_query_of_the_new_market(run: Run) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
     assert rows[0][:4] == ["post", "organisation", "market", "holder"]
-    assert [row[:4] for row in rows[1:]] == [["Councillor for Water Services, City of Valdora", "City of Valdora", "Portugal", ""]]
+    assert [row[:4] for row in rows[1:]] == [[f"Councillor for {portfolio}, City of Valdora", "City of Valdora", "Portugal", ""]
+                                             for portfolio in ("Health", "Water Services")]
 
 
 def test_denmark_is_still_the_default(run: Run) -> None:
     result = run("paths", "--from", "Cisco", "--k", "1")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("1 cheapest path from Cisco to any decision maker in Denmark, as of ")
+
+
+#: The invented market's nodes and facts, and Denmark's organisations and places.
+VALDORIA = {ID + name for name in ("valdora", "valdora-municipality", "valdora-water-councillor",
+                                   "valdora-health-councillor", "aquanet-valdora-partnership",
+                                   "valdora-water-investment")} | {COUNTRY + "PT"}
+
+
+def _answer_nodes(run: Run, *args: str) -> list[set[str]]:
+    """The nodes and facts of each path of a ``paths`` answer, as JSON."""
+    result = run("paths", *args, "--format", "json")
+    assert result.exit_code == 0, result.output
+    return [{hop[key] for hop in path["hops"] for key in ("source", "target", "fact") if hop[key]}
+            for path in json.loads(result.output)["paths"]]
+
+
+@pytest.mark.parametrize("args", [["--from", "Cisco"], ["--from", "Aquanet Systems"],
+                                  ["--firm", "Drip", "--sector", "water meters"],
+                                  ["--firm", "Brightway", "--sector", "intelligent-lighting"]],
+                         ids=["cisco", "aquanet", "water-profile", "lighting-profile"])
+def test_no_path_of_one_market_passes_through_the_other(run: Run, args: list[str]) -> None:
+    to_denmark = _answer_nodes(run, *args, "--market", "DK", "--k", "10")
+    assert all(not nodes & VALDORIA for nodes in to_denmark)
+    to_portugal = _answer_nodes(run, *args, "--market", "PT", "--k", "10")
+    danish = {COUNTRY + "DK", ID + "copenhagen", ID + "copenhagen-municipality", ID + "aarhus"}
+    assert all(not nodes & danish for nodes in to_portugal)
+
+
+def test_no_broker_of_one_market_lies_in_the_other(run: Run) -> None:
+    to_denmark = run("brokers", "--market", "DK", "--top", "50", "--format", "json")
+    to_portugal = run("brokers", "--market", "PT", "--top", "50", "--format", "json")
+    assert to_denmark.exit_code == 0 and to_portugal.exit_code == 0
+    assert "Valdora" not in to_denmark.output and "Portugal" not in to_denmark.output
+    assert "Copenhagen" not in to_portugal.output and "Denmark" not in to_portugal.output
 
 
 def test_the_server_paths_page_of_the_new_market(two_markets: Path, serve: Callable[..., contextlib.AbstractContextManager[str]]) -> None:

@@ -10,7 +10,8 @@ import networkx as nx
 import pytest
 
 from smartcity_kg import EntityNotFoundError, QueryError, open_store, shipped
-from smartcity_kg.namespaces import COUNTRY, OWL, RDF, SCK, SECTOR
+from smartcity_kg.namespaces import COUNTRY, OWL, RDF, SCK, SECTOR, SKOS
+from smartcity_kg.network.markets import resolve_market
 from smartcity_kg.network.projection import Network, project
 from smartcity_kg.builder.ontology import load_ontology
 from smartcity_kg.network.paths import Path, Profile, add_profile, find_paths
@@ -81,7 +82,7 @@ def test_cisco_reaches_the_other_mayors_the_same_way(network: Network, post: str
 
 
 def test_a_profile_reaches_albertslund_and_copenhagen(brightway_paths: list[Path]) -> None:
-    assert len(brightway_paths) == 30
+    assert 1 < len(brightway_paths) <= 30
     targets = {p.target for p in brightway_paths}
     assert targets & ALBERTSLUND
     assert targets & COPENHAGEN
@@ -90,13 +91,13 @@ def test_a_profile_reaches_albertslund_and_copenhagen(brightway_paths: list[Path
 @pytest.mark.parametrize("targets", [ALBERTSLUND, COPENHAGEN], ids=["albertslund", "copenhagen"])
 def test_a_profile_reaches_decision_makers_it_targets(profiled: Network, targets: set[str]) -> None:
     found = find_paths(profiled, BRIGHTWAY.iri, targets, k=3)
-    assert len(found) == 3
+    assert 1 <= len(found) <= 3
     assert all(p.target in targets and p.hops[0].source == BRIGHTWAY.iri for p in found)
 
 
 def test_a_profile_starts_with_its_sector_or_its_trade_channel(brightway_paths: list[Path]) -> None:
     firsts = {p.hops[0].target for p in brightway_paths}
-    assert firsts == {LIGHTING, ITA}  # both ways in are used within 30 paths
+    assert LIGHTING in firsts and firsts <= {LIGHTING, ITA}  # the channel leads on only through ties, not Denmark
     for path in brightway_paths:
         first = path.hops[0]
         assert first.source_label == "Brightway Lighting"
@@ -244,3 +245,30 @@ def test_path_to_dict(network: Network) -> None:
     data = path.to_dict()
     assert data["target"] == ID + "frank-jensen" and data["cost"] == 1.0
     assert data["hops"][0]["fact"] == AGREEMENT and "underskrevet" in data["hops"][0]["quote"]
+
+
+def test_a_lighting_firm_reaches_the_post_deciding_on_street_lighting_first(brightway_paths: list[Path]) -> None:
+    assert brightway_paths[0].target == ID + "copenhagen-technical-and-environmental-mayor"
+
+
+def test_sectors_and_countries_are_no_stepping_stones(network: Network, many_paths: list[list[Path]]) -> None:
+    hubs = {n for n, kinds in network.types.items() if {SKOS + "Concept", SCK + "Country"} & kinds}
+    for found in many_paths:
+        for path in found:
+            inner = _nodes(path)[2:-1]  # a hub may be the first hop from the start, or the end
+            assert not hubs & set(inner), [h.target_label for h in path.hops]
+
+
+def test_no_path_is_a_cheaper_one_plus_a_detour(many_paths: list[list[Path]]) -> None:
+    for found in many_paths:
+        for later, path in enumerate(found):
+            for cheaper in found[:later]:
+                if cheaper.target != path.target:
+                    continue
+                assert not set(_nodes(cheaper)) < set(_nodes(path)), [h.target_label for h in path.hops]
+                assert _nodes(cheaper)[1] != _nodes(path)[1]  # k targets or k introducers
+
+
+def test_the_market_is_a_parameter(network: Network) -> None:
+    assert find_paths(network, CISCO, market=resolve_market("DK"), k=3) == find_paths(network, CISCO, k=3)
+    assert find_paths(network, CISCO, market=resolve_market("IT"), k=3) == []  # no decision makers known there

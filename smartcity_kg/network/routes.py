@@ -1,0 +1,110 @@
+"""The graph one question's paths run over: sectors and countries are no stepping stones, other markets stay out.
+
+The projection (:mod:`smartcity_kg.network.projection`) keeps every tie, for views and
+exports. A question (from a start, to the decision makers of a market) runs over a directed
+copy of it in which each tie is an arc each way, except:
+
+- **Hubs** (sectors, ``skos:Concept``, and countries, ``sck:Country``) are entered only from
+  the start itself ("Brightway works in intelligent lighting"), or as an end, and are left
+  only towards a node known in the asked market ("City of Copenhagen invests in intelligent
+  lighting"), never towards another hub or the start's own country's organisations. So a
+  sector or a country is never a stepping stone between two organisations, and never a way
+  from one market's facts into another's.
+- **Other markets**: a node whose known markets (:attr:`Network.markets`) are all outside the
+  asked market and the starts' home countries is left out, unless it is a start or an end (a
+  U.S. firm still reaches Denmark through its U.S. partners).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from ..namespaces import SCK, SKOS
+from .projection import Network
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["HUB_TYPES", "add_start", "hubs", "remove_start", "route_graph"]
+
+#: The classes whose instances are hubs: sectors and countries.
+HUB_TYPES = frozenset({SKOS + "Concept", SCK + "Country"})
+
+
+def hubs(network: Network) -> set[str]:
+    """The sectors and countries of ``network``."""
+    return {node for node in network.graph if network.types.get(node, frozenset()) & HUB_TYPES}
+
+
+def route_graph(network: Network, markets: Iterable[str], ends: Iterable[str] = (),
+                homes: Iterable[str] = ()) -> nx.DiGraph:
+    """The directed graph paths to ``ends`` in ``markets`` (country IRIs) run over, with no start yet.
+
+    Every arc into a hub is missing but those into an end; :func:`add_start` adds a start's.
+    Nodes known only outside ``markets`` and ``homes`` (the starts' countries) are left out.
+    With no ``markets``, no node is left out as foreign and a hub may be left towards any
+    node that is not a hub.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from smartcity_kg.network.projection import Network
+    >>> g = nx.Graph()
+    >>> g.add_edge("firm", "lighting", weight=3.0)
+    >>> g.add_edge("lighting", "city", weight=2.0)
+    >>> g.add_edge("other-city", "lighting", weight=2.0)
+    >>> net = Network(g, {}, {"lighting": frozenset({SKOS + "Concept"})},
+    ...               markets={"city": frozenset({"DK"}), "other-city": frozenset({"PT"})})
+    >>> routes = route_graph(net, {"DK"})
+    >>> sorted(routes.edges)
+    [('lighting', 'city')]
+    >>> sorted(add_start(routes, net, "firm"))
+    [('firm', 'lighting')]
+    >>> sorted(routes.edges)
+    [('firm', 'lighting'), ('lighting', 'city')]
+    """
+    import networkx as nx
+
+    wanted, targets, hub = frozenset(markets), set(ends), hubs(network)
+    kept = wanted | frozenset(homes) if wanted else wanted
+    foreign = {n for n in network.graph if n not in targets and _foreign(network, n, kept)}
+    routes = nx.DiGraph()
+    routes.add_nodes_from(n for n in network.graph if n not in foreign)
+    for u, v, weight in network.graph.edges(data="weight"):
+        if u in foreign or v in foreign:
+            continue
+        for a, b in ((u, v), (v, u)):
+            if (b not in hub or b in targets) and (a not in hub or _leaves_to(network, b, wanted, hub)):
+                routes.add_edge(a, b, weight=weight)
+    return routes
+
+
+def add_start(routes: nx.DiGraph, network: Network, start: str) -> list[tuple[str, str]]:
+    """Add to ``routes`` the arcs from ``start`` into the hubs it is tied to (and, if ``start`` was
+    left out as foreign, all its arcs out); the arcs added, for :func:`remove_start`."""
+    hub = hubs(network)
+    added = []
+    for other, data in network.graph.adj[start].items():
+        if routes.has_edge(start, other) or (other not in hub and other not in routes):
+            continue
+        if other in hub or start not in routes:
+            added.append((start, other))
+    routes.add_weighted_edges_from((a, b, network.graph.edges[a, b]["weight"]) for a, b in added)
+    return added
+
+
+def remove_start(routes: nx.DiGraph, added: list[tuple[str, str]]) -> None:
+    """Take the arcs :func:`add_start` added out of ``routes`` again."""
+    routes.remove_edges_from(added)
+
+
+def _foreign(network: Network, node: str, markets: frozenset[str]) -> bool:
+    known = network.markets.get(node, frozenset())
+    return bool(markets) and bool(known) and not known & markets
+
+
+def _leaves_to(network: Network, node: str, markets: frozenset[str], hub: set[str]) -> bool:
+    if node in hub:
+        return False
+    return not markets or bool(network.markets.get(node, frozenset()) & markets)
