@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from itertools import islice
 from typing import TYPE_CHECKING
 
 from ..exceptions import EntityNotFoundError, QueryError
@@ -25,8 +24,6 @@ K_RANGE = (1, 100)
 HOPS_RANGE = (1, 10)
 #: How many candidate paths Yen's algorithm may produce before the search stops (it yields
 #: them cheapest first; ones longer than max_hops are skipped).
-_CANDIDATES = 5_000
-_SINK = "urn:smartcity-kg:sink"
 #: The IRIs of firm profiles begin so.
 PROFILE_PREFIX = "urn:smartcity-kg:profile:"
 _PROFILE_COST = {"sector": 3.0, "channel": 1.0}
@@ -165,9 +162,9 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
     other markets (neither the asked market nor the source's own) are no stepping stones. The
     asked market is ``market`` or, with ``targets`` and no ``market``, the targets' markets.
 
-    Paths come cheapest first (Yen's algorithm, with a virtual sink tied to every target,
-    over the nodes that can lie on a path of at most ``max_hops``); paths of equal cost come
-    in the search's stable order. A candidate is dropped if a cheaper path kept before it
+    Paths come cheapest first: the cheapest path for each pair of an introducer and a target
+    (one Dijkstra search per introducer, over the nodes that can lie on a path of at most
+    ``max_hops``); paths of equal cost come by length, then by their nodes' IRIs. A candidate is dropped if a cheaper path kept before it
     ends at the same target and either goes through the same introducer (the node after
     ``source``) or has a node set strictly inside the candidate's (it is that path plus a
     detour). So any two paths returned differ in their target or in their introducer.
@@ -206,28 +203,36 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
 
 
 def _candidates(routes: nx.DiGraph, source: str, wanted: set[str], max_hops: int) -> Iterator[list[str]]:
-    """Simple paths from ``source`` to ``wanted``, cheapest first, at most ``max_hops`` long."""
+    """For each introducer and target, the cheapest simple path through them, cheapest first.
+
+    One Dijkstra search per introducer (a node after ``source``), over the nodes that can lie
+    on a path of at most ``max_hops`` and without ``source``: the cost grows with the number of
+    introducers, not with the number of simple paths (Yen's algorithm had to enumerate
+    thousands of them to find a few distinct introducers). Paths longer than ``max_hops`` are
+    left out; ties in cost go by length, then by the nodes' IRIs.
+    """
     import networkx as nx
 
-    for target in sorted(wanted):
-        if target in routes:
-            routes.add_edge(target, _SINK, weight=0.0)
-    if source not in routes or _SINK not in routes:
-        return
-    # Keep only the nodes that can lie on a path of at most max_hops: their hop distance
-    # from the source plus their hop distance to the nearest target is small enough.
     from_source = nx.single_source_shortest_path_length(routes, source, cutoff=max_hops)
-    to_target = nx.single_source_shortest_path_length(routes.reverse(copy=False), _SINK, cutoff=max_hops + 1)
-    keep = [n for n, d in from_source.items() if n != _SINK and n in to_target and d + to_target[n] - 1 <= max_hops]
-    if not any(n in wanted for n in keep):
+    reverse = routes.reverse(copy=False)
+    to_target: dict[str, int] = {}
+    for target in wanted & set(routes):
+        for node, hops in nx.single_source_shortest_path_length(reverse, target, cutoff=max_hops).items():
+            to_target[node] = min(hops, to_target.get(node, hops))
+    keep = {n for n, d in from_source.items() if n in to_target and d + to_target[n] <= max_hops}
+    if source not in keep:
         return
-    pruned = routes.subgraph(keep + [_SINK])
-    try:
-        for nodes in islice(nx.shortest_simple_paths(pruned, source, _SINK, weight="weight"), _CANDIDATES):
-            if len(nodes) - 2 <= max_hops:
-                yield nodes[:-1]
-    except nx.NetworkXNoPath:
-        return
+    onward = routes.subgraph(keep - {source})
+    found: list[tuple[float, int, tuple[str, ...]]] = []
+    for introducer in sorted(set(routes.successors(source)) & keep):
+        first = routes[source][introducer]["weight"]
+        costs, paths = nx.single_source_dijkstra(onward, introducer, weight="weight")
+        for target in wanted & set(paths):
+            nodes = (source, *paths[target])
+            if len(nodes) - 1 <= max_hops:
+                found.append((first + costs[target], len(nodes), nodes))
+    for _, _, nodes in sorted(found):
+        yield list(nodes)
 
 
 def _repeats(nodes: list[str], cheaper: list[str]) -> bool:

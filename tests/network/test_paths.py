@@ -155,9 +155,15 @@ def test_paths_are_simple_short_enough_and_cheapest_first(many_paths: list[list[
         assert costs == sorted(costs)
 
 
-@pytest.mark.parametrize("k", [1, 4, 13])
+@pytest.mark.parametrize("k", [1, 4, 9])
 def test_k_is_respected(network: Network, k: int) -> None:
     assert len(find_paths(network, CISCO, k=k)) == k
+
+
+def test_more_than_there_are_gives_each_pair_of_introducer_and_target_once(network: Network) -> None:
+    found = find_paths(network, CISCO, k=100)
+    pairs = [(p.hops[0].target, p.target) for p in found]
+    assert 9 <= len(found) < 100 and len(set(pairs)) == len(pairs)
 
 
 def test_max_hops_is_respected(network: Network) -> None:
