@@ -19,8 +19,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel built from a copy of the source tree: setuptools writes its own ``build/`` beside
     the sources, which is the folder the project builds its graph into."""
     source = tmp_path_factory.mktemp("source") / "smartcity-kg"
-    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
-        ".git", ".venv*", "build", "store", "*.egg-info", "__pycache__", ".*_cache", ".screenshots"))
+    generated = shutil.ignore_patterns(".git", ".venv*", "*.egg-info", "__pycache__", ".*_cache", ".screenshots")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        at_top = {"build", "store"} & set(names) if Path(folder) == ROOT else set()
+        return set(generated(folder, names)) | at_top
+
+    shutil.copytree(ROOT, source, ignore=ignore)
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "-q", "-w", str(out)],
                    check=True, capture_output=True)
