@@ -19,8 +19,8 @@ java:
 
 # Debian's Python makes venvs only with python3-venv; install it the way `java` installs Java.
 $(BIN)/python:
-	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
-	  rm -rf $(VENV); \
+	@existed=$$(test -e "$(VENV)" && echo yes); $(PYTHON) -m venv "$(VENV)" 2>/dev/null || { \
+	  [ -n "$$existed" ] || rm -rf "$(VENV)"; \
 	  echo "$(PYTHON) cannot make a virtual environment; installing python3-venv with apt-get"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq python3-venv && $(PYTHON) -m venv $(VENV); }

@@ -176,7 +176,7 @@ def replacing_folder(path: Path, *, inputs: Mapping[str, Path] | None = None,
     recover_leftovers(target)
     new = target.parent / f".{target.name}.tmp-{os.getpid()}"
     if new.exists() or new.is_symlink():
-        if not (new / MARKER).is_file():
+        if new.is_symlink() or not (new / MARKER).is_file():
             raise OutputError(new, "is in the way of the new folder and was not written by smartcity-kg; remove it")
         _remove_ours(new)
     claim_folder(new)  # marked from the start, so that a killed run's leftover can be removed
@@ -226,7 +226,12 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 def _remove_ours(folder: Path) -> None:
-    """Remove ``folder``, its marker last, so that a run killed midway leaves a marked leftover."""
+    """Remove ``folder``, its marker last, so that a run killed midway leaves a marked leftover.
+
+    A symbolic link is refused: removing through it would empty the folder it points to.
+    """
+    if folder.is_symlink():
+        raise OutputError(folder, "is a symbolic link where smartcity-kg expected a folder of its own; remove it")
     for entry in folder.iterdir():
         if entry.name != MARKER:
             shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
@@ -239,7 +244,9 @@ def recover_leftovers(path: Path) -> list[Path]:
 
     An ``.NAME.old-PID`` whose folder ``path`` is missing is renamed back. Otherwise a
     ``.NAME.tmp-PID`` or ``.NAME.old-PID`` whose process is gone is removed if it holds the
-    marker (or nothing at all); one without the marker is never removed.
+    marker (or nothing at all); one without the marker is never removed, nor an ``.old-PID``
+    (a former build, whose marker lists its files) that holds anything its marker does not
+    list. Symbolic links are never followed.
 
     Examples
     --------
@@ -257,7 +264,7 @@ def recover_leftovers(path: Path) -> list[Path]:
             continue
         if kind == "old" and not path.exists():
             os.rename(leftover, path)
-        elif (leftover / MARKER).is_file():
+        elif (leftover / MARKER).is_file() and not (kind == "old" and _foreign_entries(leftover, MARKER)):
             _remove_ours(leftover)
         elif leftover.is_dir() and not any(leftover.iterdir()):
             leftover.rmdir()
@@ -271,7 +278,7 @@ def _leftovers(path: Path) -> list[Path]:
     if not path.parent.is_dir():
         return []
     prefixes = (f".{path.name}.old-", f".{path.name}.tmp-")
-    return sorted(p for p in path.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir())
+    return sorted(p for p in path.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir() and not p.is_symlink())
 
 
 def _alive(pid: int) -> bool:

@@ -195,11 +195,42 @@ def test_an_old_folder_whose_build_is_missing_is_renamed_back(tmp_path: Path, de
 @pytest.mark.parametrize("kind", ["tmp", "old"])
 def test_marked_leftovers_of_ended_runs_are_removed(tmp_path: Path, dead_pid: int, kind: str) -> None:
     claim_folder(tmp_path / "build")
-    claim_folder(tmp_path / f".build.{kind}-{dead_pid}", ["graph.trig"])
+    claim_folder(tmp_path / f".build.{kind}-{dead_pid}", ["graph.trig", "sub"])
     (tmp_path / f".build.{kind}-{dead_pid}" / "graph.trig").write_text("half")
     (tmp_path / f".build.{kind}-{dead_pid}" / "sub").mkdir()
     recover_leftovers(tmp_path / "build")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
+
+
+def test_a_former_build_holding_a_users_file_is_kept(tmp_path: Path, dead_pid: int) -> None:
+    claim_folder(tmp_path / "build")
+    old = tmp_path / f".build.old-{dead_pid}"
+    claim_folder(old, ["graph.trig"])
+    (old / "thesis.tex").write_text("mine")
+    recover_leftovers(tmp_path / "build")
+    assert (old / "thesis.tex").read_text() == "mine"
+
+
+@pytest.mark.parametrize("kind", ["old", "tmp"])
+def test_a_leftover_that_is_a_link_is_never_followed(tmp_path: Path, dead_pid: int, kind: str) -> None:
+    claim_folder(tmp_path / "build")
+    elsewhere = tmp_path / "elsewhere"
+    claim_folder(elsewhere)
+    (elsewhere / "notes.txt").write_text("mine")
+    (tmp_path / f".build.{kind}-{dead_pid}").symlink_to(elsewhere, target_is_directory=True)
+    recover_leftovers(tmp_path / "build")
+    assert (elsewhere / "notes.txt").read_text() == "mine"
+
+
+def test_a_link_in_the_way_of_the_new_folder_is_refused(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    claim_folder(elsewhere)
+    (elsewhere / "notes.txt").write_text("mine")
+    (tmp_path / f".build.tmp-{os.getpid()}").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(OutputError, match="is in the way of the new folder"):
+        with replacing_folder(tmp_path / "build"):
+            pass
+    assert (elsewhere / "notes.txt").read_text() == "mine"
 
 
 def test_unmarked_leftovers_and_running_ones_are_kept(tmp_path: Path, dead_pid: int) -> None:

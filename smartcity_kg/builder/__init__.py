@@ -3,8 +3,8 @@
 ``sources`` and ``facts`` read and compile the YAML inputs (``values`` checks dates, amounts
 and identifiers); ``ontology`` loads the hub and its modules; ``validate`` runs SHACL and
 ``checks`` the ``*-violation.rq`` queries; ``rules`` infers the defined classes from the
-ontology's axioms without Java, ``reason`` runs HermiT where Java is present; ``outdir``
-guards and swaps the output folder; ``pipeline`` ties the stages together (:func:`build`).
-It may import the foundations and :mod:`smartcity_kg.store`; never ``network``, ``link``,
+ontology's axioms without Java, ``reason`` runs HermiT where Java is present; ``pipeline``
+ties the stages together (:func:`build`), writing through :mod:`smartcity_kg.outputs`. It
+may import the foundations and :mod:`smartcity_kg.store`; never ``network``, ``link``,
 ``serve`` or ``cli``.
 """

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import time
 from collections.abc import Callable
@@ -19,7 +18,7 @@ from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDF
 from .ontology import Ontology, load_ontology
 from .sectors import add_sectors
 from ..store.rdfio import read_rdf, value_of
-from ..outputs import check_folder, replacing_folder
+from ..outputs import check_folder, replacing_folder, write_file
 from ..resources import shipped
 from .sources import load_sources
 from .validate import shacl_problems
@@ -247,9 +246,7 @@ def _report(quads: list[ox.Quad], compiled: Compiled, onto: Ontology, options: B
 
 def _write_timings(out_dir: Path, timings: dict[str, float]) -> None:
     """Write the stage timings beside the build; the only output that differs between builds."""
-    tmp = out_dir / f".timings.json.tmp-{os.getpid()}"
-    tmp.write_text(json.dumps(timings, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, out_dir / "timings.json")
+    write_file(out_dir / "timings.json", json.dumps(timings, indent=2) + "\n")
 
 
 def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], options: BuildOptions) -> None:

@@ -45,7 +45,8 @@ def find_opportunities(network: Network, sector: str, in_country: set[str], *, t
     for node, cost in sorted(lengths.items(), key=lambda item: (item[1], item[0])):
         kinds = network.types.get(node, frozenset())
         kind = next((k for k in _KINDS if k in kinds), None)
-        if node == start or kind is None or node not in in_country:
+        # A decision maker is offered as its post: who holds a post is a dated claim, not a timeless fact.
+        if node == start or kind is None or node not in in_country or SCK + "Person" in kinds:
             continue
         out.append(Opportunity(node, network.labels.get(node, node), network.labels.get(kind, kind.rsplit("#", 1)[-1]),
                                round(cost, 6), _explain(network, routes[node])))

@@ -22,8 +22,6 @@ __all__ = ["PROFILE_PREFIX", "Hop", "Path", "Profile", "add_profile", "find_path
 #: Limits on what a caller may ask for.
 K_RANGE = (1, 100)
 HOPS_RANGE = (1, 10)
-#: How many candidate paths Yen's algorithm may produce before the search stops (it yields
-#: them cheapest first; ones longer than max_hops are skipped).
 #: The IRIs of firm profiles begin so.
 PROFILE_PREFIX = "urn:smartcity-kg:profile:"
 _PROFILE_COST = {"sector": 3.0, "channel": 1.0}
@@ -215,10 +213,12 @@ def _candidates(routes: nx.DiGraph, source: str, wanted: set[str], max_hops: int
 
     from_source = nx.single_source_shortest_path_length(routes, source, cutoff=max_hops)
     reverse = routes.reverse(copy=False)
-    to_target: dict[str, int] = {}
-    for target in wanted & set(routes):
-        for node, hops in nx.single_source_shortest_path_length(reverse, target, cutoff=max_hops).items():
-            to_target[node] = min(hops, to_target.get(node, hops))
+    ends = wanted & set(routes)
+    if not ends:
+        return
+    # Hops to the nearest target: one search from all targets at once, each edge counting one.
+    to_target = nx.multi_source_dijkstra_path_length(reverse, ends, cutoff=max_hops,
+                                                     weight=lambda u, v, data: 1)
     keep = {n for n, d in from_source.items() if n in to_target and d + to_target[n] <= max_hops}
     if source not in keep:
         return
@@ -263,7 +263,8 @@ def _best_evidence(tie: Tie, labels: dict[str, str]) -> Evidence | None:
     quoted = sorted((e for e in tie.evidence if e.quote), key=lambda e: (-len(e.quote or ""), e.source))
     for end in (tie.b, tie.a):
         label = labels.get(end, "")
-        names = [label.casefold()] + ([label.split()[0].casefold()] if len(label.split()[0]) >= 6 else [])
+        words = label.split()
+        names = [label.casefold()] + ([words[0].casefold()] if words and len(words[0]) >= 6 else [])
         for name in names:
             for evidence in quoted:
                 if name and name in (evidence.quote or "").casefold():

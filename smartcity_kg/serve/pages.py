@@ -168,7 +168,7 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
     country) to the decision makers of ``market`` (default DK): the page, and the view it frames
     (``None`` if it frames none)."""
     from ..exceptions import SmartCityKGError
-    from ..network.markets import ADDING_A_MARKET, decision_makers, resolve_market
+    from ..network.markets import ADDING_A_MARKET, DEFAULT_HOME, DEFAULT_MARKET, decision_makers, resolve_market
     from ..network.paths import Profile, add_profile, find_paths
     from ..network.render import holder_lines, hop_date
     from ..network.tenure import network_as_of, parse_as_of, with_holders
@@ -176,7 +176,7 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
 
     source, firm, sector = params.get("from", ""), params.get("firm", ""), params.get("sector", "")
     context: dict[str, Any] = {"title": "Paths to decision makers", "source": source, "firm": firm, "sector": sector,
-                               "home": params.get("home", "US"), "market": params.get("market", "DK"),
+                               "home": params.get("home", DEFAULT_HOME), "market": params.get("market", DEFAULT_MARKET),
                                "as_of": params.get("as_of", ""), "paths": [], "error": None, "view": None,
                                "empty": "Give an entity or a firm profile."}
     hops = 6

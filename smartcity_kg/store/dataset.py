@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..exceptions import InputError
+from ..exceptions import InputError, OutputError
 from ..outputs import check_folder
 
 __all__ = ["load_dataset", "merge_default_graph", "open_store"]
@@ -56,6 +56,8 @@ def open_store(build_dir: Path, store_dir: Path | None = None) -> ox.Store:
         load_dataset(store, trig)
         return store
     check_folder(store_dir, marker=_STAMP)
+    if (store_dir / _STAMP).is_symlink():
+        raise OutputError(store_dir / _STAMP, "is a symbolic link, not a stamp that smartcity-kg wrote; remove it")
     digest = hashlib.sha256(trig.read_bytes()).hexdigest()
     store_dir.mkdir(parents=True, exist_ok=True)
     stamp = store_dir / _STAMP

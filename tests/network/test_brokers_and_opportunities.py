@@ -112,3 +112,9 @@ def test_opportunities_elsewhere_are_left_out(network: Network) -> None:
 def test_opportunities_in_an_unknown_sector(network: Network, in_denmark: set[str]) -> None:
     with pytest.raises(EntityNotFoundError, match="no sector 'street lights'; the sectors are: .*intelligent-lighting"):
         find_opportunities(network, "street lights", in_denmark)
+
+
+def test_decision_makers_are_offered_as_posts_never_as_persons(network: Network, in_denmark: set[str]) -> None:
+    found = find_opportunities(network, "intelligent-lighting", in_denmark, top=1000, max_cost=100)
+    assert any(SCK + "Post" in network.types[o.node] for o in found)
+    assert not [o.label for o in found if SCK + "Person" in network.types[o.node]]
