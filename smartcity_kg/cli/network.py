@@ -313,7 +313,11 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
             network, start = _start(_as_of_network(network, when), index, source, firm, home, sectors)
             targets, goal = _targets(network, index, build_dir, target, None, market)
             aimed = _market(network, market) if target is None else None
-            view = views.paths_view(network, find_paths(network, start, targets, market=aimed, k=k),
+            from ..network.briefing import source_pages
+            from ..network.tenure import with_holders
+
+            routes = with_holders(find_paths(network, start, targets, market=aimed, k=k), network, when)
+            view = views.paths_view(network, routes, pages=source_pages(store),
                                     title=f"Paths from {network.labels.get(start, start)} to {goal}, as of {when.text}")
         else:
             from ..network.opportunities import find_opportunities

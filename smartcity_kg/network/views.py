@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..exceptions import QueryError
 from ..namespaces import SCK, SKOS
 from ..outputs import HTML_SIGNATURE, write_file
+from .paths import PROFILE_PREFIX
 from .projection import Network
 
 if TYPE_CHECKING:
@@ -28,29 +29,35 @@ __all__ = ["View", "ego_view", "node_style", "opportunities_view", "overview_vie
 
 RADIUS_RANGE = (1, 4)
 CAP_RANGE = (1, 500)
-#: Past this many nodes, positions are computed here and the browser's physics is off.
-_LAYOUT_THRESHOLD = 500
+#: Past this many nodes, only the best-connected nodes carry a label; the others show theirs on hover.
+LABEL_THRESHOLD = 60
+_LABELLED = 40
+#: How many members an aggregate node shows at a time ("+N more" for the rest).
+GROUP_CAP = 200
 _FADED = "rgba(180,180,180,0.25)"
-#: (class, legend label, colour, shape), most specific first.
+#: (class, legend label, colour, shape), most specific first. The colours are Okabe and Ito's
+#: colour-blind-safe set; classes that share a colour never share a shape.
 _STYLES = (
-    (SCK + "Person", "person", "#e15759", "dot"),
-    (SCK + "Post", "post", "#f28e2b", "star"),
-    (SCK + "Municipality", "municipality", "#4e79a7", "square"),
-    (SCK + "PublicAuthority", "public authority", "#76b7b2", "square"),
-    (SCK + "TradePromotionAgency", "trade-promotion agency", "#b07aa1", "square"),
-    (SCK + "ResearchInstitution", "research institution", "#59a14f", "square"),
-    (SCK + "Company", "company", "#edc948", "diamond"),
-    (SCK + "Cluster", "cluster or network", "#9c755f", "square"),
-    (SCK + "Organisation", "organisation", "#bab0ac", "square"),
-    (SCK + "Initiative", "initiative", "#ff9da7", "triangle"),
-    (SCK + "City", "city", "#86bcb6", "dot"),
-    (SCK + "Region", "region", "#a0cbe8", "dot"),
-    (SCK + "Country", "country", "#8cd17d", "dot"),
-    (SCK + "Award", "award", "#f1ce63", "hexagon"),
-    (SCK + "Report", "report", "#d4a6c8", "box"),
-    (SKOS + "Concept", "sector", "#499894", "ellipse"),
+    (SCK + "Person", "person", "#D55E00", "dot"),
+    (SCK + "Post", "post", "#E69F00", "star"),
+    (SCK + "Municipality", "municipality", "#0072B2", "square"),
+    (SCK + "PublicAuthority", "public authority", "#56B4E9", "square"),
+    (SCK + "TradePromotionAgency", "trade-promotion agency", "#CC79A7", "square"),
+    (SCK + "ResearchInstitution", "research institution", "#009E73", "square"),
+    (SCK + "Company", "company", "#F0E442", "diamond"),
+    (SCK + "Cluster", "cluster or network", "#009E73", "triangleDown"),
+    (SCK + "Organisation", "organisation", "#999999", "square"),
+    (SCK + "Initiative", "initiative", "#CC79A7", "triangle"),
+    (SCK + "City", "city", "#0072B2", "dot"),
+    (SCK + "Region", "region", "#56B4E9", "dot"),
+    (SCK + "Country", "country", "#555555", "dot"),
+    (SCK + "Award", "award", "#E69F00", "hexagon"),
+    (SCK + "Report", "report", "#999999", "triangleDown"),
+    (SKOS + "Concept", "sector", "#F0E442", "triangle"),
 )
-_OTHER = ("", "other", "#cccccc", "dot")
+_OTHER = ("", "other", "#BBBBBB", "diamond")
+#: A sequential, colour-blind-safe scale (viridis), best rank first.
+_RANK_COLOURS = ("#440154", "#3B528B", "#21918C", "#5EC962", "#FDE725")
 
 
 @dataclass(frozen=True)
@@ -103,58 +110,105 @@ def _edge_title(network: Network, u: str, v: str) -> str:
     return "\n".join(lines)
 
 
+def _muted(color: str) -> str:
+    """``color`` (``#RRGGBB``) at a third of its strength: a node that stays visible but recedes."""
+    red, green, blue = (int(color[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},0.3)"
+
+
+def _wrap(text: str, width: int = 34) -> str:
+    """``text`` broken into lines of about ``width`` characters, for an edge label on the canvas."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text
+
+
+def _route(path: RoutePath) -> list[str]:
+    return [path.hops[0].source] + [h.target for h in path.hops]
+
+
+def _node_data(network: Network, nodes: list[str], *, sizes: dict[str, float] | None, marked: set[str],
+               placed: dict[str, tuple[float, float]],
+               ranks: Mapping[str, int]) -> tuple[list[dict[str, object]], dict[str, dict[str, str]]]:
+    """The vis-network nodes, and the legend (one entry per class shown). A ranked node is
+    numbered and coloured by its rank on a sequential scale."""
+    degree = dict(network.graph.degree(nodes))
+    labelled = set(nodes) if len(nodes) <= LABEL_THRESHOLD else \
+        set(sorted(nodes, key=lambda n: (-degree.get(n, 0), n))[:_LABELLED]) | marked
+    legend: dict[str, dict[str, str]] = {}
+    out: list[dict[str, object]] = []
+    for node in nodes:
+        _, kind, color, shape = node_style(network, node)
+        legend.setdefault(kind, {"label": kind, "color": color, "shape": shape})
+        name = network.labels.get(node, node)
+        size = 10 + 4 * (sizes.get(node, 0.0) if sizes is not None else degree.get(node, 0)) ** 0.5
+        data: dict[str, object] = {
+            "id": node, "label": name if node in labelled else "", "name": name, "title": _node_title(network, node),
+            "color": color, "base": color, "muted": _muted(color), "shape": shape, "size": round(size, 2),
+            "kind": kind, "markets": sorted(m.rsplit("/", 1)[-1] for m in network.markets.get(node, ())),
+        }
+        if node in placed:
+            data.update(x=placed[node][0], y=placed[node][1])
+        if node in ranks:
+            rank = ranks[node]
+            color = _RANK_COLOURS[min(len(_RANK_COLOURS) - 1, (rank - 1) * len(_RANK_COLOURS) // max(len(ranks), 1))]
+            data.update(label=f"#{rank} {name}", color=color, base=color, muted=_muted(color), rank=rank)
+        out.append(data)
+    return out, legend
+
+
 def _render(network: Network, nodes: Iterable[str], edges: Iterable[tuple[str, str]], *, title: str,
             summary: str, empty: str, highlighted: Sequence[str] = (), sizes: dict[str, float] | None = None,
             extra_nodes: Sequence[dict[str, object]] = (), extra_edges: Sequence[dict[str, object]] = (),
-            notes: str = "", fade: bool = True) -> View:
+            notes: str = "", fade: bool = True, panel: Sequence[dict[str, object]] = (),
+            panel_title: str = "", mute_others: bool = True, ranks: Mapping[str, int] | None = None) -> View:
+    """The page of a view. ``panel`` items (see :func:`_panel_item`) are listed beside the canvas;
+    selecting one highlights its ``nodes`` and shows its hops; the first is selected at first."""
     import jinja2
-    import networkx as nx
-    from pyvis.network import Network as PyvisNetwork
+
+    from .layout import AGGREGATE_THRESHOLD, LAYOUT_THRESHOLD, aggregate, positions
 
     nodes = sorted(set(nodes))
-    edge_list = sorted({tuple(sorted(e)) for e in edges})
+    edge_list: list[tuple[str, str]] = sorted({(min(u, v), max(u, v)) for u, v in edges})
     marked = set(highlighted)
-    marked_edges = {tuple(sorted(pair)) for pair in zip(highlighted, highlighted[1:])}
-    net = PyvisNetwork(height="720px", width="100%", cdn_resources="local")
-    positions = {}
-    if len(nodes) > _LAYOUT_THRESHOLD:
-        positions = nx.spring_layout(network.graph.subgraph(nodes), seed=1, weight=None)
-    degree = dict(network.graph.degree(nodes))
-    legend: dict[str, dict[str, str]] = {}
-    for node in nodes:
-        cls, kind, color, shape = node_style(network, node)
-        legend.setdefault(kind, {"label": kind, "color": color, "shape": shape})
-        faded = fade and bool(marked) and node not in marked
-        size = 10 + 4 * (sizes.get(node, 0.0) if sizes is not None else degree.get(node, 0)) ** 0.5
-        options: dict[str, object] = {"label": network.labels.get(node, node), "title": _node_title(network, node),
-                                      "color": _FADED if faded else color, "shape": shape, "size": round(size, 2)}
-        if node in marked:
-            options.update(borderWidth=4, font={"size": 18, "bold": True})
-        if node in positions:
-            x, y = positions[node]
-            options.update(x=round(float(x) * 1000, 1), y=round(float(y) * 1000, 1))
-        net.add_node(node, **options)
-    for extra in extra_nodes:
-        net.add_node(str(extra["id"]), **{k: v for k, v in extra.items() if k != "id"})
-    for u, v in edge_list:
+    placed = positions(nodes, edge_list) if len(nodes) > LAYOUT_THRESHOLD else {}
+    data_nodes, legend = _node_data(network, nodes, sizes=sizes, marked=marked, placed=placed, ranks=ranks or {})
+    data_edges: list[dict[str, object]] = []
+    for number, (u, v) in enumerate(edge_list):
         tie = network.ties(u, v)[0]
-        on_route = (u, v) in marked_edges
-        net.add_edge(u, v, title=_edge_title(network, u, v), label=tie.relation.replace("-", " ") if on_route else None,
-                     width=5 if on_route else 1,
-                     color=("#d62728" if on_route else (_FADED if marked and fade else "#999999")))
-    for extra in extra_edges:
-        net.add_edge(str(extra["from"]), str(extra["to"]), **{k: v for k, v in extra.items() if k not in ("from", "to")})
-    data_nodes, data_edges = net.get_network_data()[:2]
-    for edge in data_edges:
-        if edge.get("label") is None:
-            edge.pop("label", None)
+        title_text = tie.phrase(network.labels) if len(nodes) > AGGREGATE_THRESHOLD else _edge_title(network, u, v)
+        data_edges.append({"id": f"e{number}", "from": u, "to": v, "title": title_text, "width": 1,
+                           "color": _FADED if marked and fade else "#999999"})
+    edge_ids = {(e["from"], e["to"]): str(e["id"]) for e in data_edges}
+    paths = []
+    for item in panel:
+        route = list(item["nodes"])  # type: ignore[call-overload]
+        pairs = [tuple(sorted(pair)) for pair in zip(route, route[1:])]
+        paths.append({"nodes": route, "edges": [edge_ids[p] for p in pairs if p in edge_ids],
+                      "labels": {edge_ids[p]: _wrap(str(h["sentence"])) for p, h in zip(pairs, item["hops"])  # type: ignore[call-overload]
+                                 if p in edge_ids}})
+    _style_selection(data_nodes, data_edges, marked, paths[0] if paths else None, fade=fade, mute_others=mute_others)
+    for extra in extra_nodes:
+        data_nodes.append(dict(extra))
+    for number, extra in enumerate(extra_edges):
+        data_edges.append({"id": f"x{number}", **extra})
+    groups: list[object] = []
+    between: list[object] = []
+    if len(nodes) > AGGREGATE_THRESHOLD:
+        by_kind = {str(n["id"]): str(n["kind"]) for n in data_nodes}
+        found, counts = aggregate(by_kind, dict(network.graph.degree(nodes)), placed, edge_list)
+        groups = [{**g, "color": legend[str(g["kind"])]["color"]} for g in found]
+        between = [[a, b, count] for (a, b), count in sorted(counts.items())]
     options = {
-        "physics": {"enabled": not positions, "stabilization": {"enabled": True, "iterations": 300},
+        "physics": {"enabled": not placed, "stabilization": {"enabled": True, "iterations": 300},
                     "barnesHut": {"springLength": 140}},
-        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False},
-        "edges": {"smooth": False},
+        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False},
+        "edges": {"smooth": False, "font": {"size": 12, "align": "horizontal", "strokeWidth": 5}},
+        "nodes": {"font": {"size": 15, "strokeWidth": 3, "strokeColor": "#ffffff"}},
     }
-    payload = {"nodes": data_nodes, "edges": data_edges, "options": options, "highlighted": list(highlighted)}
+    markets = sorted({m for n in data_nodes for m in n.get("markets", ())})  # type: ignore[attr-defined]
+    payload = {"nodes": data_nodes, "edges": data_edges, "options": options, "highlighted": list(highlighted),
+               "paths": paths, "groups": groups, "between": between, "cap": GROUP_CAP, "mute": mute_others}
     import pyvis
 
     lib = Path(str(pyvis.__file__)).parent / "lib" / "vis-9.1.2"
@@ -162,10 +216,49 @@ def _render(network: Network, nodes: Iterable[str], edges: Iterable[tuple[str, s
     page = environment.get_template("view.html").render(
         title=title, summary=summary, empty=empty, notes=notes, height="720px",
         nodes=len(data_nodes), edges=len(data_edges), legend=sorted(legend.values(), key=lambda i: i["label"]),
+        markets=[{"code": m, "label": _country_label(network, m)} for m in markets],
+        panel=panel, panel_title=panel_title, grouped=AGGREGATE_THRESHOLD if groups else 0,
         data=_script_json(payload), vis_js=_script_text((lib / "vis-network.min.js").read_text(encoding="utf-8")),
         vis_css=(lib / "vis-network.css").read_text(encoding="utf-8").replace("</", "<\\/"),
     )
     return View(page, title, len(data_nodes), len(data_edges), tuple(highlighted))
+
+
+def _country_label(network: Network, code: str) -> str:
+    iri = next((m for found in network.markets.values() for m in found if m.rsplit("/", 1)[-1] == code), code)
+    return network.labels.get(iri, code)
+
+
+def _style_selection(nodes: list[dict[str, object]], edges: list[dict[str, object]], marked: set[str],
+                     selected: dict[str, object] | None, *, fade: bool, mute_others: bool) -> None:
+    """Style the marked nodes, and the selected panel item's route and edge labels (the page's
+    script does the same on each selection)."""
+    on_route = set(selected["edges"]) if selected else set()  # type: ignore[call-overload]
+    labels = dict(selected["labels"]) if selected else {}  # type: ignore[call-overload]
+    for node in nodes:
+        if node["id"] in marked:
+            node.update(borderWidth=4, font={"size": 18, "bold": True})
+        elif marked and fade:
+            node["color"] = node["muted"] if mute_others else node["base"]
+    for edge in edges:
+        if edge["id"] in on_route:
+            edge.update(color="#C0392B", width=5, label=labels.get(edge["id"], ""))
+
+
+def _panel_item(heading: str, meta: Sequence[str], path: RoutePath, *, pages: Mapping[str, str] | None = None,
+                holders: Sequence[str] = ()) -> dict[str, object]:
+    """One entry of a view's side panel: a heading, lines about it, and each hop in words with
+    its date, source (a link where the source has an http(s) page) and verbatim quote."""
+    from .render import hop_date
+
+    hops = []
+    for hop in path.hops:
+        page = (pages or {}).get(hop.evidence_source or "")
+        hops.append({"sentence": hop.relation, "date": hop_date(hop).strip(" ()"),
+                     "source": hop.evidence_source_label, "quote": hop.quote,
+                     "url": page if page and page.lower().startswith(("http://", "https://")) else None,
+                     "profile": hop.evidence_source_label is None and hop.source.startswith(PROFILE_PREFIX)})
+    return {"heading": heading, "meta": list(meta), "holders": list(holders), "hops": hops, "nodes": _route(path)}
 
 
 def _script_json(value: object) -> str:
@@ -231,32 +324,56 @@ def ego_view(network: Network, entity: str, *, radius: int = 1, cap: int = 25) -
                    empty="", extra_nodes=extra_nodes, extra_edges=extra_edges)
 
 
-def paths_view(network: Network, paths: Sequence[RoutePath], *, title: str = "Paths") -> View:
-    """The nodes and ties of ``paths``, the best route highlighted and the others faded."""
+def paths_view(network: Network, paths: Sequence[RoutePath], *, title: str = "Paths",
+               pages: Mapping[str, str] | None = None) -> View:
+    """The nodes and ties of ``paths``, with a side panel listing every path (cost, hops, the
+    decision maker and its holders as of the answer's date). Selecting one (click, or the arrow
+    keys and Enter) highlights it, labels its ties in words and shows each hop's sentence, date,
+    source and quote; the other paths stay drawn, muted. The cheapest is selected at first.
+    ``pages`` maps a source to its web page, so that the hops link to their sources.
+    """
+    from .render import holder_lines
+
     if not paths:
         return _render(network, [], [], title=title, summary="", empty="No path to show.")
     nodes: set[str] = set()
     edges: set[tuple[str, str]] = set()
-    for path in paths:
-        route = [path.hops[0].source] + [h.target for h in path.hops]
+    panel = []
+    for number, path in enumerate(paths, start=1):
+        route = _route(path)
         nodes.update(route)
         edges.update(zip(route, route[1:]))
-    best = [paths[0].hops[0].source] + [h.target for h in paths[0].hops]
-    return _render(network, nodes, edges, title=title, highlighted=best,
-                   summary=f"{len(paths)} paths; the cheapest is highlighted", empty="")
+        hops = "1 hop" if len(path.hops) == 1 else f"{len(path.hops)} hops"
+        panel.append(_panel_item(f"Path {number}: {' → '.join(network.labels.get(n, n) for n in route)}",
+                                 [f"cost {path.cost:g}, {hops}", f"ends at {path.hops[-1].target_label}"],
+                                 path, pages=pages, holders=holder_lines(path)))
+    summary = f"{len(paths)} paths, cheapest first" + (f", as of {paths[0].as_of}" if paths[0].as_of else "")
+    return _render(network, nodes, edges, title=title, highlighted=_route(paths[0]), panel=panel,
+                   panel_title="Paths", summary=summary, empty="")
 
 
-def opportunities_view(network: Network, sector: str, found: Sequence[Opportunity]) -> View:
-    """The sector, its opportunities and the paths that tie them to it."""
+def opportunities_view(network: Network, sector: str, found: Sequence[Opportunity], *,
+                       pages: Mapping[str, str] | None = None) -> View:
+    """The sector, its opportunities and the paths that tie them to it, ranked: the nearest are
+    drawn largest and darkest, and numbered; a side panel lists them in order, each with the
+    evidence of every tie. Selecting one highlights its path."""
     label = network.labels.get(sector, sector)
     if not found:
         return _render(network, [], [], title=f"Opportunities in {label}", summary="",
                        empty=f"No initiative, authority or decision maker is tied to {label}.")
     nodes: set[str] = {sector}
     edges: set[tuple[str, str]] = set()
-    for item in found:
-        route = [item.path.hops[0].source] + [h.target for h in item.path.hops]
+    panel: list[dict[str, object]] = []
+    sizes: dict[str, float] = {}
+    ranks: dict[str, int] = {}
+    for rank, item in enumerate(found, start=1):
+        route = _route(item.path)
         nodes.update(route)
         edges.update(zip(route, route[1:]))
-    return _render(network, nodes, edges, title=f"Opportunities in {label}", highlighted=[sector],
-                   summary=f"{len(found)} opportunities, nearest first", empty="")
+        ranks.setdefault(item.node, rank)
+        sizes[item.node] = float(4 * (len(found) - rank + 1))
+        panel.append(_panel_item(f"{rank}. {item.label}", [f"{item.kind}, cost {item.cost:g}"], item.path, pages=pages))
+    view = _render(network, nodes, edges, title=f"Opportunities in {label}", highlighted=[sector], sizes=sizes,
+                   ranks=ranks, panel=panel, panel_title="Ranked, nearest first", mute_others=False, fade=False,
+                   summary=f"{len(found)} opportunities, nearest first (larger and darker is nearer)", empty="")
+    return view

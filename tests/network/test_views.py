@@ -184,7 +184,39 @@ def test_paths_view_highlights_the_cheapest_route(shipped_graph: Shipped, render
     assert {node["id"] for node in data["nodes"]} == {n for path in found for n in route(path)}
     for node in data["nodes"]:
         assert (node.get("borderWidth") == 4) == (node["id"] in view.highlighted)
-        assert (node["color"] == "rgba(180,180,180,0.25)") == (node["id"] not in view.highlighted)
+        assert node["color"] == (node["base"] if node["id"] in view.highlighted else node["muted"])
+    on_route = [e for e in data["edges"] if e.get("width") == 5]
+    assert len(on_route) == len(found[0].hops)
+    assert sorted(e["label"].replace("\n", " ") for e in on_route) == sorted(h.relation for h in found[0].hops)
+    assert [p["nodes"] for p in data["paths"]] == [route(p) for p in found]
+
+
+def test_paths_view_lists_every_path_with_its_hops(shipped_graph: Shipped) -> None:
+    network = shipped_graph.network
+    found = find_paths(network, shipped_graph.index.resolve("Cisco").value)
+    page = Page(paths_view(network, found).html)
+    items = [a for a in page.all("li") if a.get("role") == "option"]
+    assert [a["aria-selected"] for a in items] == ["true"] + ["false"] * (len(found) - 1)
+    sections = [a for a in page.all("section") if "detail" in (a.get("class") or "")]
+    assert [("hidden" in a) for a in sections] == [False] + [True] * (len(found) - 1)
+    text = "".join(page.text.get("span", []) + page.text.get("blockquote", []))
+    for path in found:
+        for hop in path.hops:
+            assert hop.relation in text
+            assert hop.quote is None or hop.quote in page.text.get("blockquote", [])
+
+
+def test_paths_view_names_the_holders_as_of_the_date(shipped_graph: Shipped) -> None:
+    from smartcity_kg.network.tenure import network_as_of, parse_as_of, with_holders
+
+    when = parse_as_of("2026-06")
+    network = network_as_of(shipped_graph.network, when)
+    cisco, mayor = (shipped_graph.index.resolve(n).value for n in ("Cisco", "Lord Mayor of Copenhagen"))
+    found = with_holders(find_paths(network, cisco, {mayor}, k=2), network, when)
+    page = Page(paths_view(network, found).html)
+    holders = page.text.get("span", []) + page.text.get("li", [])
+    assert any(line.startswith("Lord Mayor of Copenhagen, as of 2026-06: Sophie Hæstorp Andersen") for line in holders)
+    assert any(line.startswith("former holder: Frank Jensen") for line in holders)
 
 
 def test_ego_cap_adds_a_more_node(shipped_graph: Shipped) -> None:
