@@ -225,3 +225,31 @@ def browser() -> Iterator[Any]:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# --- Screenshots of the views, written where `make run` may still build --------------------------
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder the browser tests write screenshots to: ``$SMARTCITY_KG_SCREENSHOTS``, else
+    ``build/screenshots/`` of the checkout. The build folder's marker lists it, so the next
+    ``smartcity-kg build`` may still replace the folder; where the build folder may not be
+    claimed (it holds a user's files), a temporary folder is used and the reason is printed."""
+    import os
+
+    from smartcity_kg.exceptions import OutputError
+    from smartcity_kg.outputs import check_folder, claim_folder
+
+    chosen = os.environ.get("SMARTCITY_KG_SCREENSHOTS")
+    if chosen:
+        Path(chosen).mkdir(parents=True, exist_ok=True)
+        return Path(chosen)
+    build = Path(__file__).resolve().parents[1] / "build"
+    try:
+        check_folder(build)
+        claim_folder(build, ["screenshots"])
+    except OutputError as exc:
+        print(f"screenshots go to a temporary folder: {exc}")
+        return tmp_path_factory.mktemp("screenshots")
+    (build / "screenshots").mkdir(exist_ok=True)
+    return build / "screenshots"

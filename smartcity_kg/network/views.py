@@ -120,7 +120,7 @@ def _wrap(text: str, width: int = 34) -> str:
     """``text`` broken into lines of about ``width`` characters, for an edge label on the canvas."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(text, width)) or text
+    return "\n".join(textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=False)) or text
 
 
 def _route(path: RoutePath) -> list[str]:

@@ -11,8 +11,8 @@ import pyoxigraph as ox
 from ..namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS, SCK, SKOS
 from ..store.rdfio import value_of
 
-__all__ = ["OPENAPI", "entity_html", "entity_triples", "landing_html", "ontology_html", "ontology_triples",
-           "paths_html"]
+__all__ = ["OPENAPI", "brief_html", "entity_html", "entity_triples", "landing_html", "ontology_html",
+           "ontology_triples", "paths_html"]
 
 _ENTITY = """
 CONSTRUCT { ?entity ?p ?o . ?evidence ?ep ?eo . ?selector ?sp ?so . }
@@ -217,6 +217,46 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
     return _environment().get_template("paths.html").render(**context), context["view"]
 
 
+def brief_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
+    """The briefing (:mod:`smartcity_kg.network.briefing`) for ``from`` or a ``firm`` profile with
+    ``sector`` (comma-separated), ``home``, ``market``, ``as_of`` and ``k``: the page, and the view
+    it frames (``None`` if it frames none). Without a start, or for a start or date that is not
+    understood, the paths form with the message."""
+    from ..exceptions import SmartCityKGError
+    from ..network.briefing import Question, make_briefing, source_pages
+    from ..network.markets import DEFAULT_HOME, DEFAULT_MARKET, resolve_market
+    from ..network.paths import Profile, add_profile, resolve_sector
+    from ..network.tenure import network_as_of, parse_as_of
+
+    source, firm = params.get("from", ""), params.get("firm", "")
+    sectors = tuple(s.strip() for s in params.get("sector", "").split(",") if s.strip())
+    context: dict[str, Any] = {"title": "Briefing", "source": source, "firm": firm, "sector": params.get("sector", ""),
+                               "home": params.get("home", DEFAULT_HOME), "market": params.get("market", DEFAULT_MARKET),
+                               "as_of": params.get("as_of", ""), "paths": [], "error": None, "view": None,
+                               "empty": "Give an entity, or a firm profile with its sectors, to brief on."}
+    hops = 6
+    try:
+        market, home = resolve_market(context["market"]), resolve_market(context["home"])
+        when = parse_as_of(params.get("as_of") or None)
+        named = tuple(state.index.resolve(s).value for s in sectors)  # notation, label or synonym
+        if firm:
+            profile = Profile(firm, home.iri, named)
+            network = add_profile(network_as_of(state.network_around({home.iri, *named}, hops - 1), when), profile)
+            start = profile.iri
+        elif source:
+            start = state.index.resolve(source).value
+            network = network_as_of(state.network_around({start, *named}, hops), when)
+        else:
+            return _environment().get_template("paths.html").render(**context), None
+        named = tuple(resolve_sector(network, s) for s in named)
+        k = max(1, min(int(params.get("k", "5")), 20))
+        briefing = make_briefing(network, Question(start, home, market, named, when, k), pages=source_pages(state.graph))
+    except (SmartCityKGError, ValueError) as exc:
+        context["error"] = str(exc)
+        return _environment().get_template("paths.html").render(**context), None
+    return briefing.html, briefing.view
+
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "smartcity-kg", "version": "0.1.0",
@@ -232,6 +272,10 @@ OPENAPI: dict[str, Any] = {
                           "406": {"description": "no acceptable format"}}}},
         "/ontology": {"get": {"summary": "The ontology as HTML or Turtle", "responses": {"200": {"description": "ok"}}}},
         "/paths": {"get": {"summary": "Explained paths from an entity or a firm profile",
+                           "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
+                                          for n in ("from", "firm", "sector", "home", "market", "k", "as_of")],
+                           "responses": {"200": {"description": "HTML"}}}},
+        "/brief": {"get": {"summary": "A printable briefing: decision makers, paths with quotes, brokers, investments",
                            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
                                           for n in ("from", "firm", "sector", "home", "market", "k", "as_of")],
                            "responses": {"200": {"description": "HTML"}}}},

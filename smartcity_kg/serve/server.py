@@ -275,6 +275,16 @@ async def paths_page(request: Request) -> HTMLResponse:
     return HTMLResponse(page, headers={"Content-Security-Policy": page_policy(scripts=script_hashes(view or ""))})
 
 
+async def brief_page(request: Request) -> HTMLResponse:
+    """A briefing for ``from`` (an entity) or ``firm`` (a profile with ``sector``): a printable page."""
+    from .pages import brief_html
+
+    state: _State = request.app.state.smartcity
+    page, view = await run_in_threadpool(brief_html, state, dict(request.query_params))
+    # The framed view (srcdoc) inherits this page's policy: allow its scripts by their hashes.
+    return HTMLResponse(page, headers={"Content-Security-Policy": page_policy(scripts=script_hashes(view or ""))})
+
+
 async def view_page(request: Request) -> Response:
     """An entity's neighbourhood as an interactive view (``entity``, ``radius``, ``cap``)."""
     from ..exceptions import EntityNotFoundError, QueryError
@@ -344,7 +354,8 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
     routes = [
         Route("/", landing), Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/queries", queries_list), Route("/queries/{name}", query_named),
-        Route("/ontology", ontology_page), Route("/paths", paths_page), Route("/view/{kind}", view_page),
+        Route("/ontology", ontology_page), Route("/paths", paths_page), Route("/brief", brief_page),
+        Route("/view/{kind}", view_page),
         Route("/openapi.json", openapi),
         Route("/{kind:str}/{slug:path}", entity_page),
     ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
@@ -36,11 +35,9 @@ if TYPE_CHECKING:
         Route,
     )
 
-SCREENSHOTS = Path(os.environ.get("SMARTCITY_KG_SCREENSHOTS", Path(__file__).resolve().parents[2] / ".screenshots"))
 DEADLINE = 30.0
 IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "</script><script>alert(1)</script>"
-FADED = "rgba(180,180,180,0.25)"
 
 @dataclass
 class Opened:
@@ -139,7 +136,8 @@ def opener(browser: Browser, tmp_path: Path) -> Iterator[Opener]:
 
 
 @pytest.mark.parametrize("kind", ["overview", "ego", "paths", "opportunities", "hostile"])
-def test_view_draws_offline_without_errors(views: dict[str, View], opener: Opener, kind: str) -> None:
+def test_view_draws_offline_without_errors(views: dict[str, View], opener: Opener, kind: str,
+                                          screenshots: Path) -> None:
     view = views[kind]
     opened = opener(view)
     state = opened.js("() => ({drawn: smartcityView.drawn, nodes: smartcityView.nodes, edges: smartcityView.edges,"
@@ -148,8 +146,7 @@ def test_view_draws_offline_without_errors(views: dict[str, View], opener: Opene
     assert opened.errors == []
     assert opened.blocked == []
     assert opened.dialogs == []
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shot = SCREENSHOTS / f"{kind}.png"
+    shot = screenshots / f"{kind}.png"
     shot.unlink(missing_ok=True)
     opened.page.screenshot(path=str(shot), full_page=True)
     assert shot.is_file() and shot.stat().st_size > 0
@@ -176,17 +173,18 @@ def test_paths_view_highlights_the_best_route(views: dict[str, View], opener: Op
         .map(n => [n.id, n.borderWidth === undefined ? null : n.borderWidth, n.color])""")
     best = set(view.highlighted)
     assert {node for node, _, _ in styles} > best
+    muted = opened.js("() => Object.fromEntries(smartcityView.network.body.data.nodes.get().map(n => [n.id, n.muted]))")
     for node, border, color in styles:
         if node in best:
-            assert border == 4 and color != FADED, node
+            assert border == 4 and color != muted[node], node
         else:
-            assert border is None and color == FADED, node
+            assert border is None and color == muted[node], node
 
 
 @pytest.mark.parametrize("kind", ["overview", "paths"])
 def test_search_selects_a_node(views: dict[str, View], opener: Opener, kind: str) -> None:
     opened = opener(views[kind])
-    node = opened.js("() => smartcityView.network.body.data.nodes.get().filter(n => n.label === 'Frank Jensen')[0].id")
+    node = opened.js("() => smartcityView.network.body.data.nodes.get().filter(n => n.name === 'Frank Jensen')[0].id")
     assert opened.js("() => smartcityView.network.getSelectedNodes()") == []
     opened.page.fill("#search", "Frank Jensen")
     opened.page.dispatch_event("#search", "change")
@@ -220,5 +218,143 @@ def test_large_network_reports_stabilized(browser: Browser, tmp_path: Path) -> N
         while not page.evaluate("() => window.smartcityView.stabilized") and time.monotonic() < deadline:
             time.sleep(0.1)
         assert page.evaluate("() => window.smartcityView.stabilized")
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def dated_paths(store: ox.Store, network: Network) -> tuple[View, list[Any]]:
+    """The paths view from Cisco as of 2026-06, its hops linked to their sources' pages."""
+    from smartcity_kg.network.briefing import source_pages
+    from smartcity_kg.network.tenure import network_as_of, parse_as_of, with_holders
+
+    when = parse_as_of("2026-06")
+    aged = network_as_of(network, when)
+    cisco = EntityIndex.from_store(store).resolve("Cisco").value
+    found = with_holders(find_paths(aged, cisco), aged, when)
+    return paths_view(aged, found, title="Paths from Cisco, as of 2026-06", pages=source_pages(store)), found
+
+
+def _route(path: Any) -> list[str]:
+    return [path.hops[0].source] + [hop.target for hop in path.hops]
+
+
+def _selection(opened: Opened) -> dict[str, Any]:
+    return opened.js("""() => {
+        const nodes = smartcityView.network.body.data.nodes.get(), edges = smartcityView.network.body.data.edges.get();
+        return {selected: smartcityView.selected, highlighted: smartcityView.highlighted,
+                bold: nodes.filter(n => n.borderWidth === 4).map(n => n.id).sort(),
+                muted: nodes.filter(n => n.color === n.muted).map(n => n.id).sort(),
+                red: edges.filter(e => e.width === 5).map(e => [e.from, e.to, e.label.replace(/\\n/g, ' ')]),
+                shown: Array.from(document.querySelectorAll('section.detail')).filter(s => !s.hidden).map(s => s.dataset.item),
+                chosen: Array.from(document.querySelectorAll('#items li')).map(li => li.getAttribute('aria-selected'))};
+    }""")
+
+
+def test_selecting_the_second_path_highlights_it_and_shows_its_quotes(
+        dated_paths: tuple[View, list[Any]], opener: Opener, screenshots: Path) -> None:
+    view, found = dated_paths
+    opened = opener(view)
+    assert len(found) >= 3
+    assert _selection(opened)["highlighted"] == _route(found[0])
+    opened.page.click("#items li:nth-child(2)")
+    state = _selection(opened)
+    second = _route(found[1])
+    assert (state["selected"], state["highlighted"], state["shown"]) == (1, second, ["1"])
+    assert state["chosen"] == ["false", "true"] + ["false"] * (len(found) - 2)
+    assert state["bold"] == sorted(second)
+    assert state["muted"] == sorted({n for p in found for n in _route(p)} - set(second))
+    assert sorted(frozenset(e[:2]) for e in state["red"]) == sorted(frozenset(p) for p in zip(second, second[1:]))
+    assert sorted(e[2] for e in state["red"]) == sorted(hop.relation for hop in found[1].hops)
+    detail = opened.page.locator("section.detail[data-item='1']")
+    text = detail.inner_text()
+    for hop in found[1].hops:
+        assert hop.relation in text
+        assert hop.quote is None or hop.quote in detail.locator("blockquote").all_inner_texts()
+        assert hop.date is None or hop.date in text
+        assert hop.evidence_source_label is None or hop.evidence_source_label in text
+    links = detail.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert links and all(link.startswith(("http://", "https://")) for link in links)
+    assert opened.page.locator("section.detail[data-item='0']").is_hidden()
+    opened.page.screenshot(path=str(screenshots / "paths-second-selected.png"), full_page=True)
+    opened.page.keyboard.press("ArrowDown")
+    assert _selection(opened)["highlighted"] == _route(found[2])
+    opened.page.keyboard.press("Home")
+    assert _selection(opened)["selected"] == 0
+    assert opened.errors == [] and opened.blocked == []
+
+
+def test_paths_panel_names_holders_plainly(dated_paths: tuple[View, list[Any]], opener: Opener) -> None:
+    opened = opener(dated_paths[0])
+    items = opened.page.locator("#items li").all_inner_texts()
+    assert any("Lord Mayor of Copenhagen, as of 2026-06: Sophie Hæstorp Andersen" in item for item in items)
+    assert any("former holder: Frank Jensen" in item for item in items)
+    assert any("no holder known" in item for item in items)
+
+
+def test_legend_filters_the_overview_by_class_and_market(views: dict[str, View], opener: Opener,
+                                                        screenshots: Path) -> None:
+    opened = opener(views["overview"])
+    kinds = opened.js("() => Object.fromEntries(smartcityView.network.body.data.nodes.get().map(n => [n.id, n.kind]))")
+    assert "post" in kinds.values()
+    assert opened.js("() => smartcityView.network.body.data.nodes.get().filter(n => n.hidden).length") == 0
+    opened.page.uncheck("#legend input[data-kind='post']")
+    hidden = set(opened.js("() => smartcityView.network.body.data.nodes.get().filter(n => n.hidden).map(n => n.id)"))
+    assert hidden == {node for node, kind in kinds.items() if kind == "post"}
+    opened.page.screenshot(path=str(screenshots / "overview-without-posts.png"), full_page=True)
+    opened.page.check("#legend input[data-kind='post']")
+    opened.page.uncheck("#markets input[data-market='US']")
+    markets = opened.js("() => Object.fromEntries(smartcityView.network.body.data.nodes.get().map(n => [n.id, n.markets]))")
+    hidden = set(opened.js("() => smartcityView.network.body.data.nodes.get().filter(n => n.hidden).map(n => n.id)"))
+    assert hidden == {node for node, found in markets.items() if found == ["US"]} and hidden
+    assert opened.errors == []
+
+
+def test_overview_labels_only_the_best_connected_and_the_hovered(views: dict[str, View], opener: Opener) -> None:
+    opened = opener(views["overview"])
+    nodes = opened.js("() => smartcityView.network.body.data.nodes.get().map(n => [n.id, n.label, n.name])")
+    labelled = [n for n in nodes if n[1]]
+    assert len(nodes) > 60 and 40 <= len(labelled) < len(nodes)
+    quiet = next(node for node in nodes if not node[1])
+    opened.js(f"() => smartcityView.network.body.emitter.emit('hoverNode', {{node: {quiet[0]!r}}})")
+    assert opened.js(f"() => smartcityView.network.body.data.nodes.get({quiet[0]!r}).label") == quiet[2]
+
+
+def test_opportunities_rank_visibly(views: dict[str, View], opener: Opener, screenshots: Path) -> None:
+    opened = opener(views["opportunities"])
+    ranked = opened.js("""() => smartcityView.network.body.data.nodes.get().filter(n => n.rank)
+        .sort((a, b) => a.rank - b.rank).map(n => [n.rank, n.label, n.size])""")
+    items = opened.page.locator("#items li strong").all_inner_texts()
+    assert [item.split(". ", 1)[0] for item in items] == [str(i) for i in range(1, len(items) + 1)]
+    assert ranked[0][1].startswith("#1 ") and ranked[0][2] > ranked[-1][2]
+    opened.page.click("#items li:nth-child(2)")
+    assert opened.page.locator("section.detail[data-item='1'] li.hop").count() >= 1
+    opened.page.screenshot(path=str(screenshots / "opportunities-ranked.png"), full_page=True)
+
+
+def test_large_overview_starts_from_aggregates_that_expand(browser: Browser, tmp_path: Path) -> None:
+    from smartcity_kg.namespaces import SCK
+    from smartcity_kg.network.layout import AGGREGATE_THRESHOLD
+
+    size = AGGREGATE_THRESHOLD + 500
+    graph = nx.relabel_nodes(nx.barabasi_albert_graph(size, 2, seed=3), {n: f"urn:example:{n:05}" for n in range(size)})
+    classes = (SCK + "Company", SCK + "City", SCK + "Post")
+    for number, node in enumerate(sorted(graph)):
+        graph.nodes[node]["types"] = frozenset({classes[number % 3]})
+    for u, v in graph.edges:
+        graph.edges[u, v].update(ties=(Tie("knows", u, v, 1.0, "{a} knows {b}"),), weight=1.0)
+    started = time.monotonic()
+    view = overview_view(Network(graph, {n: f"Node {n[-5:]}" for n in graph}, {}))
+    assert time.monotonic() - started < 30
+    page = browser.new_page()
+    try:
+        page.goto(view.save(tmp_path / "large.html").as_uri())
+        page.wait_for_function("() => window.smartcityView && window.smartcityView.stabilized", timeout=30_000)
+        assert page.evaluate("() => smartcityView.network.body.data.nodes.length") == 3
+        page.evaluate("() => smartcityView.expand('post')")
+        shown = page.evaluate("() => smartcityView.network.body.data.nodes.get().map(n => n.id)")
+        assert len([n for n in shown if n.startswith("urn:example:")]) == 200
+        more = page.evaluate("() => smartcityView.network.body.data.nodes.get('more:post').label")
+        assert more == f"+{size // 3 + (1 if size % 3 > 2 else 0) - 200} more"
     finally:
         page.close()

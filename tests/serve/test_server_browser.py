@@ -6,7 +6,6 @@ Every request to a host other than 127.0.0.1 is blocked and recorded; the pages 
 from __future__ import annotations
 
 import contextlib
-import os
 import time
 import urllib.parse
 from collections.abc import Callable, Iterator
@@ -19,7 +18,6 @@ import pytest
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page, Route
 
-SCREENSHOTS = Path(os.environ.get("SMARTCITY_KG_SCREENSHOTS", Path(__file__).resolve().parents[2] / ".screenshots"))
 WAIT_MS = 30_000
 QUERY = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 SELECT ?entity ?label WHERE {
@@ -74,13 +72,12 @@ def open_page(browser: Browser, url: str) -> Iterator[Callable[[str], Opened]]:
         opened.page.close()
 
 
-def _screenshot(opened: Opened, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    opened.page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
-    assert (SCREENSHOTS / name).stat().st_size > 1000
+def _screenshot(opened: Opened, folder: Path, name: str) -> None:
+    opened.page.screenshot(path=str(folder / name), full_page=True)
+    assert (folder / name).stat().st_size > 1000
 
 
-def test_landing_page_runs_a_typed_query(open_page: Callable[[str], Opened]) -> None:
+def test_landing_page_runs_a_typed_query(open_page: Callable[[str], Opened], screenshots: Path) -> None:
     opened = open_page("/")
     page = opened.page
     page.fill("#query", "")
@@ -95,7 +92,7 @@ def test_landing_page_runs_a_typed_query(open_page: Callable[[str], Opened]) -> 
     assert page.text_content("#status") == f"{len(rows) - 1} rows"
     link = page.get_attribute("#results a[href='/id/cisco']", "href")
     assert link == "/id/cisco"
-    _screenshot(opened, "server-landing.png")
+    _screenshot(opened, screenshots, "server-landing.png")
     assert opened.errors == []
     assert opened.blocked == []
 
@@ -128,7 +125,7 @@ def test_landing_page_shows_a_refusal(open_page: Callable[[str], Opened]) -> Non
     assert opened.blocked == []
 
 
-def test_entity_page_shows_its_evidence(open_page: Callable[[str], Opened]) -> None:
+def test_entity_page_shows_its_evidence(open_page: Callable[[str], Opened], screenshots: Path) -> None:
     opened = open_page("/id/cisco")
     page = opened.page
     assert page.text_content("h1") == "Cisco"
@@ -138,7 +135,7 @@ def test_entity_page_shows_its_evidence(open_page: Callable[[str], Opened]) -> N
     neighbours = page.eval_on_selector_all("h2:has-text('Neighbours') + ul a",
                                            "links => links.map(a => a.getAttribute('href'))")
     assert neighbours and all(href.startswith("/") for href in neighbours)
-    _screenshot(opened, "server-entity-cisco.png")
+    _screenshot(opened, screenshots, "server-entity-cisco.png")
     assert opened.errors == []
     assert opened.blocked == []
 
