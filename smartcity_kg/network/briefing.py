@@ -58,6 +58,8 @@ class Briefing:
     quotes: tuple[str, ...] = ()
     #: The interactive paths view the page frames (``None`` where there is no path).
     view: str | None = field(default=None, repr=False)
+    #: The paths the page shows, in its order.
+    routes: tuple[RoutePath, ...] = field(default=(), repr=False)
 
     def save(self, path: Path) -> Path:
         """Write the page to ``path`` (through a temporary file) and return the path.
@@ -159,4 +161,4 @@ def make_briefing(network: Network, question: Question, *, pages: dict[str, str]
         as_of=question.as_of.text, people=people, brokers=brokers, sector_findings=sectors,
         gaps=_gaps(network, shown), view=view.html if shown else None)
     quotes = tuple(dict.fromkeys(h.quote for p in shown for h in p.hops if h.quote))
-    return Briefing(page, title, len(people), len(shown), quotes, view.html if shown else None)
+    return Briefing(page, title, len(people), len(shown), quotes, view.html if shown else None, tuple(shown))

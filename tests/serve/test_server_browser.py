@@ -153,3 +153,33 @@ def test_landing_page_links_only_http_iris(open_page: Callable[[str], Opened]) -
     hrefs = page.eval_on_selector_all("#results a", "links => links.map(a => a.getAttribute('href'))")
     assert hrefs == ["https://example.org/a", "/id/cisco"]
     assert opened.errors == [] and opened.blocked == []
+
+
+def test_briefing_page_is_served_and_its_view_runs(open_page: Callable[[str], Opened], screenshots: Path) -> None:
+    opened = open_page("/brief?firm=Brightway%20Lighting&sector=intelligent-lighting&home=US&market=DK&as_of=2026-06")
+    page = opened.page
+    assert page.title() == "How Brightway Lighting can reach the decision makers in Denmark"
+    quotes = page.locator("blockquote.quote").all_inner_texts()
+    assert any(quote.startswith("invested 34 million Euros in new streetlights") for quote in quotes)
+    hrefs = page.locator("a.source").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert hrefs and all(href.startswith(("http://", "https://")) for href in hrefs)
+    frame = next(f for f in page.frames if f != page.main_frame)
+    frame.wait_for_function("() => window.smartcityView && window.smartcityView.drawn", timeout=WAIT_MS)
+    assert frame.evaluate("() => document.querySelectorAll('#items li').length") >= 5
+    assert opened.errors == [] and opened.blocked == []
+    _screenshot(opened, screenshots, "server-briefing.png")
+
+
+def test_briefing_page_refuses_bad_input_on_the_form(url: str) -> None:
+    import html
+
+    import httpx
+
+    hostile = "<script>alert(1)</script>"
+    with httpx.Client(base_url=url, timeout=30) as client:
+        bad_date = client.get("/brief", params={"from": "Cisco", "as_of": "soon"})
+        escaped = client.get("/brief", params={"from": hostile})
+        empty = client.get("/brief")
+    assert bad_date.status_code == 200 and "expected YYYY, YYYY-MM or YYYY-MM-DD" in html.unescape(bad_date.text)
+    assert hostile not in escaped.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in escaped.text
+    assert "Give an entity, or a firm profile with its sectors, to brief on." in empty.text
