@@ -217,7 +217,7 @@ def _render(network: Network, nodes: Iterable[str], edges: Iterable[tuple[str, s
         title=title, summary=summary, empty=empty, notes=notes, height="720px",
         nodes=len(data_nodes), edges=len(data_edges), legend=sorted(legend.values(), key=lambda i: i["label"]),
         markets=[{"code": m, "label": _country_label(network, m)} for m in markets],
-        panel=panel, panel_title=panel_title, grouped=AGGREGATE_THRESHOLD if groups else 0,
+        panel=panel, panel_title=panel_title, mute=mute_others, grouped=AGGREGATE_THRESHOLD if groups else 0,
         data=_script_json(payload), vis_js=_script_text((lib / "vis-network.min.js").read_text(encoding="utf-8")),
         vis_css=(lib / "vis-network.css").read_text(encoding="utf-8").replace("</", "<\\/"),
     )
@@ -375,5 +375,6 @@ def opportunities_view(network: Network, sector: str, found: Sequence[Opportunit
         panel.append(_panel_item(f"{rank}. {item.label}", [f"{item.kind}, cost {item.cost:g}"], item.path, pages=pages))
     view = _render(network, nodes, edges, title=f"Opportunities in {label}", highlighted=[sector], sizes=sizes,
                    ranks=ranks, panel=panel, panel_title="Ranked, nearest first", mute_others=False, fade=False,
+                   notes="The numbered nodes are coloured by rank, not by class: the darker, the nearer.",
                    summary=f"{len(found)} opportunities, nearest first (larger and darker is nearer)", empty="")
     return view

@@ -80,6 +80,7 @@ def test_briefing_shows_every_hop_with_its_quote_and_source(briefing: tuple[Brie
             time.sleep(0.1)
         assert blocked == [] and errors == []
         page.screenshot(path=str(screenshots / "briefing.png"), full_page=True)
+        page.screenshot(path=str(screenshots / "briefing-top.png"))
     finally:
         page.close()
 
