@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .opportunities import Opportunity
     from .paths import Path as RoutePath
 
-__all__ = ["View", "ego_view", "node_style", "opportunities_view", "overview_view", "paths_view"]
+__all__ = ["View", "ego_view", "node_style", "opportunities_view", "overview_view", "paths_view", "vis_assets"]
 
 RADIUS_RANGE = (1, 4)
 CAP_RANGE = (1, 500)
@@ -209,19 +209,26 @@ def _render(network: Network, nodes: Iterable[str], edges: Iterable[tuple[str, s
     markets = sorted({m for n in data_nodes for m in n.get("markets", ())})  # type: ignore[attr-defined]
     payload = {"nodes": data_nodes, "edges": data_edges, "options": options, "highlighted": list(highlighted),
                "paths": paths, "groups": groups, "between": between, "cap": GROUP_CAP, "mute": mute_others}
-    import pyvis
-
-    lib = Path(str(pyvis.__file__)).parent / "lib" / "vis-9.1.2"
+    vis_js, vis_css = vis_assets()
     environment = jinja2.Environment(loader=jinja2.PackageLoader("smartcity_kg", "templates"), autoescape=True)
     page = environment.get_template("view.html").render(
         title=title, summary=summary, empty=empty, notes=notes, height="720px",
         nodes=len(data_nodes), edges=len(data_edges), legend=sorted(legend.values(), key=lambda i: i["label"]),
         markets=[{"code": m, "label": _country_label(network, m)} for m in markets],
         panel=panel, panel_title=panel_title, mute=mute_others, grouped=AGGREGATE_THRESHOLD if groups else 0,
-        data=_script_json(payload), vis_js=_script_text((lib / "vis-network.min.js").read_text(encoding="utf-8")),
-        vis_css=(lib / "vis-network.css").read_text(encoding="utf-8").replace("</", "<\\/"),
+        data=_script_json(payload), vis_js=vis_js, vis_css=vis_css,
     )
     return View(page, title, len(data_nodes), len(data_edges), tuple(highlighted))
+
+
+def vis_assets() -> tuple[str, str]:
+    """vis-network's script and stylesheet (shipped with pyvis), safe to inline in a page's
+    ``<script>`` and ``<style>`` elements: no view references a remote resource."""
+    import pyvis
+
+    lib = Path(str(pyvis.__file__)).parent / "lib" / "vis-9.1.2"
+    return (_script_text((lib / "vis-network.min.js").read_text(encoding="utf-8")),
+            (lib / "vis-network.css").read_text(encoding="utf-8").replace("</", "<\\/"))
 
 
 def _country_label(network: Network, code: str) -> str:

@@ -152,13 +152,17 @@ def ontology_html(triples: list[ox.Triple]) -> str:
 
 
 def landing_html(state: Any, catalogue: list[Any], nonce: str) -> str:
-    """The landing page with the query editor and the catalogue's queries as examples; its script
-    runs under ``nonce`` (the page's Content-Security-Policy names it)."""
+    """The landing page with the query editor and the catalogue's queries as examples; its scripts
+    run under ``nonce`` (the page's Content-Security-Policy names it). Results that name entities,
+    and a CONSTRUCT's triples, can be drawn as a network with the views' vis-network, inlined."""
     items = [{"name": q.name, "summary": q.summary, "text": q.text} for q in catalogue]
     data = {"catalogue": items, "base": state.config.base}
     text = json.dumps(data, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    from ..network.views import vis_assets
+
+    vis_js, vis_css = vis_assets()
     return _environment().get_template("landing.html").render(
-        title="smartcity-kg SPARQL", triples=state.triples, timeout=state.config.timeout,
+        vis_js=vis_js, vis_css=vis_css, title="smartcity-kg SPARQL", triples=state.triples, timeout=state.config.timeout,
         max_rows=state.config.max_rows, catalogue=items, editor_json=text, nonce=nonce,
         example="SELECT ?class (COUNT(?x) AS ?n)\nWHERE { ?x a ?class }\nGROUP BY ?class\nORDER BY DESC(?n)\nLIMIT 20")
 

@@ -183,3 +183,53 @@ def test_briefing_page_refuses_bad_input_on_the_form(url: str) -> None:
     assert bad_date.status_code == 200 and "expected YYYY, YYYY-MM or YYYY-MM-DD" in html.unescape(bad_date.text)
     assert hostile not in escaped.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in escaped.text
     assert "Give an entity, or a firm profile with its sectors, to brief on." in empty.text
+
+
+CONSTRUCT = """PREFIX sck: <https://w3id.org/smartcity-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?post sck:postIn ?org . ?post rdfs:label ?label }
+WHERE { ?post sck:postIn ?org ; rdfs:label ?label . FILTER(?org = <https://w3id.org/smartcity-kg/id/copenhagen-municipality>) }"""
+
+
+def _run_and_draw(opened: Opened, query: str) -> dict[str, object]:
+    page = opened.page
+    page.fill("#query", query)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#picture:not([hidden])", timeout=WAIT_MS)
+    page.click("#as-network")
+    page.wait_for_function("() => window.smartcityEditor.settled === true", timeout=WAIT_MS)
+    result: dict[str, object] = page.evaluate("""() => {
+        const network = smartcityEditor.network;
+        return {nodes: network.body.data.nodes.get().map(n => [n.id, n.label]).sort(),
+                edges: network.body.data.edges.get().map(e => [e.from, e.to, e.label]).sort(),
+                canvases: document.querySelectorAll('#graph canvas').length};
+    }""")
+    return result
+
+
+def test_query_editor_draws_a_construct_as_a_network(open_page: Callable[[str], Opened], store: "ox.Store",
+                                                     screenshots: Path) -> None:
+    opened = open_page("/")
+    drawn = _run_and_draw(opened, CONSTRUCT)
+    rows = list(store.query(CONSTRUCT.replace("CONSTRUCT { ?post sck:postIn ?org . ?post rdfs:label ?label }",
+                                              "SELECT DISTINCT ?post ?org ?label")))
+    copenhagen = "https://w3id.org/smartcity-kg/id/copenhagen-municipality"
+    assert rows and drawn["canvases"] == 1
+    posts = {(row["post"].value, row["label"].value) for row in rows}
+    assert sorted(map(tuple, drawn["nodes"])) == sorted([*posts, (copenhagen, "copenhagen-municipality")])  # type: ignore[call-overload]
+    assert drawn["edges"] == sorted([post, copenhagen, "postIn"] for post, _ in posts)
+    assert opened.page.text_content("#status") == f"{2 * len(posts)} triples"
+    assert opened.errors == [] and opened.blocked == []
+    _screenshot(opened, screenshots, "server-query-as-network.png")
+
+
+def test_query_editor_draws_a_select_that_names_entities(open_page: Callable[[str], Opened]) -> None:
+    opened = open_page("/")
+    drawn = _run_and_draw(opened, """PREFIX sck: <https://w3id.org/smartcity-kg/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?post ?postLabel ?org WHERE { ?post sck:postIn ?org ; rdfs:label ?postLabel }""")
+    nodes = dict(drawn["nodes"])  # type: ignore[call-overload]
+    assert nodes["https://w3id.org/smartcity-kg/id/lord-mayor-of-copenhagen"] == "Lord Mayor of Copenhagen"
+    assert ["https://w3id.org/smartcity-kg/id/lord-mayor-of-copenhagen",
+            "https://w3id.org/smartcity-kg/id/copenhagen-municipality", "post → org"] in drawn["edges"]  # type: ignore[operator]
+    assert opened.errors == [] and opened.blocked == []
