@@ -327,7 +327,9 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
                 raise UsageFailure("an opportunities view needs one --sector")
             named = resolve_sector(network, sectors[0], index.names)
             found = find_opportunities(network, named, _in_market(store, index, _market(network, market)))
-            view = views.opportunities_view(network, named, found)
+            from ..network.briefing import source_pages
+
+            view = views.opportunities_view(network, named, found, pages=source_pages(store))
         view.save(output)
     except SmartCityKGError as exc:
         raise fail(exc) from None

@@ -2,7 +2,8 @@
 
 ``projection`` turns the dataset into a network with the ``queries/projections/*.rq`` ties;
 ``paths``, ``brokers`` and ``opportunities`` answer the analyst's questions over it; ``render``
-writes the answers as text and Markdown; ``views`` builds offline vis-network pages and
-``exports`` GraphML, GEXF and CSV. It may import the foundations and :mod:`smartcity_kg.store`;
+writes the answers as text and Markdown; ``views`` builds offline vis-network pages (``layout``
+places large ones with igraph and groups them by class), ``briefing`` the printable page that
+answers how a firm reaches a market's decision makers, and ``exports`` GraphML, GEXF and CSV. It may import the foundations and :mod:`smartcity_kg.store`;
 never ``builder``, ``link``, ``serve`` or ``cli``.
 """

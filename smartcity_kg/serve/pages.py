@@ -217,7 +217,10 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
                          "hops": [{"relation": h.relation, "date": hop_date(h).strip(" ()"), "source": h.evidence_source_label,
                                    "quote": h.quote} for h in p.hops]} for p in found]
     if found:
-        context["view"] = paths_view(network, found, title=f"Paths from {network.labels.get(start, start)}").html
+        from ..network.briefing import source_pages
+
+        context["view"] = paths_view(network, found, title=f"Paths from {network.labels.get(start, start)}",
+                                     pages=source_pages(state.graph)).html
     return _environment().get_template("paths.html").render(**context), context["view"]
 
 
