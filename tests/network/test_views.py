@@ -337,3 +337,22 @@ def test_save_writes_the_page(rendered: dict[str, View], tmp_path: Path) -> None
     assert target.read_text(encoding="utf-8") == rendered["overview"].html
     assert sorted(p.name for p in tmp_path.iterdir()) == ["overview.html"]
 
+
+
+def test_paths_panel_escapes_data_and_links_only_http_pages(shipped_graph: Shipped) -> None:
+    evil = hostile(shipped_graph.network, shipped_graph.index)
+    network = replace(shipped_graph.network, graph=evil.graph, labels=evil.labels)
+    found = find_paths(network, shipped_graph.index.resolve("Cisco").value)
+    assert found
+    sources = {hop.evidence_source for path in found for hop in path.hops if hop.evidence_source}
+    pages = {source: ("javascript:alert(1)" if number % 2 else "https://example.org/page") for number, source
+             in enumerate(sorted(sources))}
+    view = paths_view(network, found, pages=pages)
+    page = Page(view.html)
+    assert "<img src=x" not in view.html and page.all("img") == []
+    assert len(page.all("script")) == 2
+    assert any(IMG in text for text in page.text.get("strong", []))
+    hrefs = {a.get("href") for a in page.all("a")}
+    assert hrefs == {"https://example.org/page"}
+    assert not [attrs for _, attrs in page.tags if any("javascript:" in (v or "") for v in attrs.values())]
+    assert "javascript:" not in view.html.split("<script>", 1)[0]
