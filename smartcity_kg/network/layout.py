@@ -55,13 +55,14 @@ def positions(nodes: Sequence[str], edges: Sequence[tuple[str, str]], *, seed: i
 
 class Group(dict[str, object]):
     """An aggregate node: ``id``, ``label``, ``kind``, ``members`` (node ids, by degree, highest
-    first), ``x`` and ``y`` (its members' centroid)."""
+    first), ``x`` and ``y`` (where it is drawn)."""
 
 
 def aggregate(kinds: Mapping[str, str], degree: Mapping[str, int], placed: Mapping[str, tuple[float, float]],
               edges: Sequence[tuple[str, str]]) -> tuple[list[Group], dict[tuple[str, str], int]]:
-    """One :class:`Group` per kind in ``kinds`` (node → kind), and how many ``edges`` join two groups
-    (keyed by the pair of group ids, sorted; edges within a group are not counted).
+    """One :class:`Group` per kind in ``kinds`` (node → kind), placed on a circle around the
+    centre of ``placed``, and how many ``edges`` join two groups (keyed by the pair of group
+    ids, sorted; edges within a group are not counted).
 
     Examples
     --------
@@ -70,17 +71,23 @@ def aggregate(kinds: Mapping[str, str], degree: Mapping[str, int], placed: Mappi
     >>> [(g["label"], g["members"]) for g in groups], between
     ([('city (2)', ['b', 'a']), ('company (1)', ['c'])], {('group:city', 'group:company'): 2})
     """
+    import math
+
     members: dict[str, list[str]] = {}
     for node, kind in kinds.items():
         members.setdefault(kind, []).append(node)
     groups = []
-    for kind, nodes in sorted(members.items()):
+    # Classes mix across a graph, so their members' centroids nearly coincide: the aggregates
+    # stand on a circle around the centre of the layout instead, in the order of their names.
+    xy = list(placed.values())
+    cx = sum(p[0] for p in xy) / len(xy) if xy else 0.0
+    cy = sum(p[1] for p in xy) / len(xy) if xy else 0.0
+    radius = max(300.0, 60.0 * len(members))
+    for number, (kind, nodes) in enumerate(sorted(members.items())):
         nodes.sort(key=lambda n: (-degree.get(n, 0), n))
-        xy = [placed[n] for n in nodes if n in placed]
-        x = sum(p[0] for p in xy) / len(xy) if xy else 0.0
-        y = sum(p[1] for p in xy) / len(xy) if xy else 0.0
+        angle = 2 * math.pi * number / max(len(members), 1)
         groups.append(Group(id=f"group:{kind}", label=f"{kind} ({len(nodes):,})", kind=kind, members=nodes,
-                            x=round(x, 1), y=round(y, 1)))
+                            x=round(cx + radius * math.cos(angle), 1), y=round(cy + radius * math.sin(angle), 1)))
     between: dict[tuple[str, str], int] = {}
     for u, v in edges:
         a, b = f"group:{kinds[u]}", f"group:{kinds[v]}"
