@@ -56,3 +56,17 @@ def test_brief_refuses_in_one_line(run: Run, tmp_path: Path, args: list[str], co
     assert result.exit_code == code, result.output
     assert message in result.output and "Traceback" not in result.output
     assert not target.exists()
+
+
+def test_brief_never_replaces_a_users_file_but_replaces_its_own(run: Run, tmp_path: Path) -> None:
+    mine = tmp_path / "mine.html"
+    mine.write_text("<p>my notes</p>", encoding="utf-8")
+    refused = run("brief", "--from", "Cisco", "-o", str(mine))
+    assert refused.exit_code == 2 and refused.output.count("\n") == 1
+    assert "was not written by smartcity-kg" in refused.output
+    assert mine.read_text(encoding="utf-8") == "<p>my notes</p>"
+    ours = tmp_path / "brief.html"
+    for _ in range(2):
+        result = run("brief", "--from", "Cisco", "--as-of", "2026-06", "-o", str(ours))
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.html", "mine.html"]
