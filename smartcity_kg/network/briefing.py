@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..namespaces import SCK
+from ..namespaces import SCK, SKOS
 from ..outputs import HTML_SIGNATURE, write_file
 from ..resources import shipped
 from ..store.queries import load_query
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .projection import Network
     from .tenure import AsOf
 
-__all__ = ["OLD_EVIDENCE_MONTHS", "Briefing", "Question", "make_briefing", "source_pages"]
+__all__ = ["OLD_EVIDENCE_MONTHS", "Briefing", "Question", "firm_sectors", "make_briefing", "source_pages"]
 
 #: Evidence at least this old (in months) is named among what the graph does not know well.
 OLD_EVIDENCE_MONTHS = 60
@@ -37,7 +37,7 @@ _PER_TARGET = 2
 @dataclass(frozen=True)
 class Question:
     """What a briefing answers: a start (a firm in the graph or a profile), its home country, the
-    market, the sectors (IRIs) and the date."""
+    market, the sectors (IRIs; none: the firm's own sectors in the graph) and the date."""
 
     start: str
     home: Market
@@ -80,6 +80,13 @@ def source_pages(graph: Any, *, directory: Path | None = None) -> dict[str, str]
     for row in graph.query(query):
         pages.setdefault(str(row["source"].value), str(row["page"].value))
     return pages
+
+
+def firm_sectors(network: Network, firm: str) -> tuple[str, ...]:
+    """The sectors ``firm`` is tied to in the network (its own, where no sector was given), by IRI."""
+    if firm not in network.graph:
+        return ()
+    return tuple(sorted(n for n in network.graph.neighbors(firm) if SKOS + "Concept" in network.types.get(n, ())))
 
 
 def _link(page: str | None) -> str | None:
@@ -146,12 +153,13 @@ def make_briefing(network: Network, question: Question, *, pages: dict[str, str]
     brokers = find_brokers(network, top=5, firms={question.start}, targets=targets, market=question.market,
                            home=question.home) if targets else []
     in_market = {n for n, markets in network.markets.items() if question.market.iri in markets}
+    given = question.sectors or firm_sectors(network, question.start)
     sectors = [{"label": labels.get(s, s),
                 "found": [{"label": o.label, "kind": o.kind, "cost": o.cost, "hops": [_hop(h, pages) for h in o.path.hops]}
                           for o in find_opportunities(network, s, in_market, top=10)]}
-               for s in question.sectors]
+               for s in given]
     firm = labels.get(question.start, question.start)
-    sector_words = ", ".join(labels.get(s, s) for s in question.sectors)
+    sector_words = ", ".join(labels.get(s, s) for s in given)
     title = f"How {firm} can reach the decision makers in {question.market.label}"
     view = paths_view(network, shown, pages=pages,
                       title=f"Paths from {firm} to decision makers in {question.market.label}, as of {question.as_of.text}")

@@ -136,3 +136,18 @@ def test_briefing_is_deterministic_and_saved_only_over_its_own(store: ox.Store, 
     with pytest.raises(OutputError):
         brief.save(foreign)
     assert foreign.read_text(encoding="utf-8") == "<p>my notes</p>"
+
+
+def test_without_sectors_the_firms_own_sectors_are_used(store: ox.Store, network: Network) -> None:
+    from smartcity_kg.network.briefing import firm_sectors
+
+    when = parse_as_of("2026-06")
+    us, dk = resolve_market("US"), resolve_market("DK")
+    sector = resolve_sector(network, "intelligent-lighting")
+    firm = Profile("Brightway Lighting", us.iri, (sector,))
+    aged = add_profile(network_as_of(network, when), firm)
+    assert firm_sectors(aged, firm.iri) == (sector,)
+    assert firm_sectors(aged, "urn:example:not-in-the-graph") == ()
+    page = make_briefing(aged, Question(firm.iri, us, dk, (), when, 3), pages={}).html
+    assert "Investments and initiatives in Denmark in intelligent lighting" in page
+    assert "City of Copenhagen invests in intelligent lighting" in page
