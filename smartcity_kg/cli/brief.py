@@ -21,7 +21,7 @@ __all__ = ["brief_command"]
 @HOME
 @click.option("--sector", "sectors", multiple=True, metavar="SECTOR",
               help="A sector of the firm (repeatable): a profile's sectors; with --from, the sectors whose investments "
-                   "and initiatives are listed.")
+                   "and initiatives are listed (default: its own sectors in the graph).")
 @MARKET
 @click.option("--k", "k", type=click.IntRange(1, 20), default=5, show_default=True,
               help="How many decision makers to rank (1-20).")
