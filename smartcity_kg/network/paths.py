@@ -115,7 +115,11 @@ def add_profile(network: Network, profile: Profile) -> Network:
     """A copy of ``network`` with ``profile`` tied to its sectors and its trade-promotion channel.
 
     The channel is each trade-promotion agency based in the profile's home country (``home``
-    is that country's IRI). ``network`` itself is not changed.
+    is that country's IRI). The agency leads into a market only through its own documented
+    ties there (an office, a partnership, a post in the market): its tie to a country it serves
+    is no stepping stone, as no country is one (:mod:`~smartcity_kg.network.routes`), so where
+    the graph knows no such tie the channel is a first contact, not a path to a decision maker.
+    ``network`` itself is not changed.
 
     Raises
     ------

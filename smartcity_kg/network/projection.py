@@ -9,7 +9,9 @@ Older evidence costs more. Asked as of a date (:mod:`smartcity_kg.network.tenure
 costs ``cost × (1 + age / AGEING_YEARS)``, where ``age`` is the time in years from its newest
 evidence dated by then (a year or month counts from its first day; a fact without a date of
 its own is dated by the publication dates of its sources) to the as-of date: a tie ten years
-old costs twice a fresh one. A tie with no dated evidence keeps its cost; a tie whose fact's
+old costs twice a fresh one. A tie with no dated evidence (neither its fact nor any source
+stating it has a date) is of unknown age and costs as if ``UNKNOWN_AGE_YEARS`` old, so that
+undated evidence never outranks recent evidence merely for lacking a date; a tie whose fact's
 every date lies after the as-of date is left out.
 
 The projection keeps every tie, also those through sectors and countries, for views and
@@ -35,10 +37,12 @@ from .claims import TimeFacts, load_time_facts
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["AGEING_YEARS", "Evidence", "Network", "Projection", "Tie", "load_projections", "project"]
+__all__ = ["AGEING_YEARS", "UNKNOWN_AGE_YEARS", "Evidence", "Network", "Projection", "Tie", "load_projections", "project"]
 
 #: The age, in years, at which a tie's evidence doubles its cost (see the module's header).
 AGEING_YEARS = 10.0
+#: The age, in years, that a tie with no dated evidence counts as (see the module's header).
+UNKNOWN_AGE_YEARS = 5.0
 
 #: Terms of the ontology itself, never nodes of the network.
 _SCHEMA_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
