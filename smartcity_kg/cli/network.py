@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import click
 
 from ..exceptions import SmartCityKGError
-from ..namespaces import SCK
 from ..network.markets import DEFAULT_HOME, DEFAULT_MARKET
 from ._shared import (
     BUILD_DIR,
@@ -109,10 +108,9 @@ def _targets(network: Network, index: EntityIndex, build_dir: Path, target: str 
 
 def _market_decision_makers(network: Network, build_dir: Path, market: Market) -> tuple[set[str], str]:
     """The decision makers of ``market`` and how the answer names them; fails (exit 1) when there are none."""
-    from ..network.markets import ADDING_A_MARKET, decision_makers
+    from ..network.markets import ADDING_A_MARKET, decision_posts
 
-    # A path ends at the post, which names its holders as of the date.
-    members = {m for m in decision_makers(network, market) if SCK + "Person" not in network.types.get(m, ())}
+    members = decision_posts(network, market)
     if not members:
         _refuse_unreasoned(build_dir)
         raise click.ClickException(f"no decision makers known in {market.label} ({market.code}) in the build in "
