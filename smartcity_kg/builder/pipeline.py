@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from .checks import CHECK_TIMEOUT, run_checks
 from ..exceptions import InputError, OutputError, Problem, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
+from .links import add_links
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDF
 from .ontology import Ontology, load_ontology
 from .sectors import add_sectors
@@ -134,6 +135,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     notify("validate")
     data = [t for triples in compiled.graphs.values() for t in triples]
     _validate(onto, data, compiled, options)
+    add_links(onto.triples, compiled.graphs)
     lap("validate")
     notify("check")
     check_counts = run_checks(onto.triples, compiled, options.checks_dir, timeout=options.check_timeout)
