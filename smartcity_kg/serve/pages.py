@@ -231,6 +231,8 @@ OPENAPI: dict[str, Any] = {
                           "400": {"description": "unknown parameter"}, "404": {"description": "unknown query or entity"},
                           "406": {"description": "no acceptable format"}}}},
         "/ontology": {"get": {"summary": "The ontology as HTML or Turtle", "responses": {"200": {"description": "ok"}}}},
+        "/context.jsonld": {"get": {"summary": "The JSON-LD context of the dump graph.jsonld",
+                                    "responses": {"200": {"description": "application/ld+json"}}}},
         "/paths": {"get": {"summary": "Explained paths from an entity or a firm profile",
                            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
                                           for n in ("from", "firm", "sector", "home", "market", "k", "as_of")],

@@ -710,6 +710,27 @@ def test_openapi(client: httpx.Client) -> None:
     assert {"/queries", "/queries/{name}", "/id/{slug}", "/paths"} <= set(data["paths"])
 
 
+def test_the_json_ld_context_is_published(client: httpx.Client, built: Path) -> None:
+    from pyld import jsonld
+
+    from smartcity_kg.jsonld import CONTEXT_FILE
+
+    response = client.get("/context.jsonld")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/ld+json")
+    assert response.content == CONTEXT_FILE.read_bytes()
+    # The dump, with its copy of the context replaced by the published one, expands the same.
+    dump = json.loads((built / "graph.jsonld").read_text(encoding="utf-8"))
+    published = str(client.base_url.join("/context.jsonld"))
+    linked = {**dump, "@context": published}
+
+    def load(url: str, options: object = None) -> dict[str, object]:
+        assert url == published
+        return {"contextUrl": None, "documentUrl": url, "document": client.get(url).json()}
+
+    assert jsonld.expand(linked, {"documentLoader": load}) == jsonld.expand(dump)
+
+
 # --- Pages ---
 
 def test_landing_page(client: httpx.Client) -> None:
