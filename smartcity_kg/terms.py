@@ -50,6 +50,7 @@ class SCK(DefinedNamespace):
     MarketOpportunity: URIRef  # A reason why the market is worth entering.
     MarketStanding: URIRef  # How a country stands in a field compared with others.
     Merger: URIRef  # The merger of organisations into one, with its date.
+    MunicipalArea: URIRef  # The territory of a municipality, as distinct from the municipal authority (a sck:Municipality) that governs it.
     Municipality: URIRef  # The local authority that governs a city or a municipal area.
     NonProfit: URIRef  # An organisation that does not distribute profit, such as an association or a foundation.
     Organisation: URIRef  # A body of people with a purpose: a company, an authority, an institution, a cluster or a non-profit.
