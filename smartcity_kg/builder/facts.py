@@ -14,6 +14,7 @@ from ..limits import MAX_LABEL_CHARS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, check_len
 from ..namespaces import DCTERMS, FOAF, RDF, RDFS, SKOS
 from .ontology import Ontology
 from ..store.rdfio import value_of
+from .quotes import explain_mismatch
 from .sources import Source, quote_in_text
 from ..terms import SCK
 from .values import check_slug, typed_literal
@@ -290,7 +291,8 @@ class _Compiler:
         for n, scalar in enumerate(quotes, start=1):
             text = " ".join(scalar.value.split())
             if source.text is not None and not quote_in_text(text, source.text):
-                problems.append(Problem(path, scalar.line, f"quote not found in the text of source {source.id!r}: {text[:80]!r}"))
+                problems.append(Problem(path, scalar.line, f"quote not found in the text of source {source.id!r}: "
+                                                           f"{text[:80]!r}; {explain_mismatch(text, source.text)}"))
                 continue
             selector = _n(f"{ev.value}/quote-{n}")
             out += [
