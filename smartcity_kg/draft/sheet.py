@@ -16,6 +16,7 @@ from .mentions import Gazetteer, Mention
 from .names import NameIndex
 from .numbers import Quantity, quantities
 from .text import Sentence, sentences
+from .tradeblock import TradeBlock, find_blocks, render_block
 
 __all__ = ["Draft", "Schema", "draft", "draft_sheet", "load_schema", "render"]
 
@@ -56,6 +57,8 @@ class Draft:
     source: str
     sentences: list[tuple[Sentence, list[Mention], list[Quantity]]] = field(default_factory=list)
     items: list[Candidate] = field(default_factory=list)
+    tables: list[TradeBlock] = field(default_factory=list)
+    text: str = ""
 
     @property
     def refs(self) -> set[str]:
@@ -81,9 +84,14 @@ def draft(text: str, source: str, gazetteer: Gazetteer, *, market: str | None = 
     found = [(s, gazetteer.find(s.text, None), quantities(s.text)) for s in sentences(text)]
     countries = {m.country for _, mentions, _ in found for m in mentions if m.country and m.kind != "place"}
     countries |= {market} if market else set()
-    result = Draft(source)
+    result = Draft(source, text=text)
+    result.tables = find_blocks(text, gazetteer, market=market)
     for sentence, mentions, numbers in found:
         mentions = [m for m in mentions if m.kind != "place" or m.country in countries]
+        if any(b.start < sentence.end and sentence.start < b.end for b in result.tables):
+            # a trade-data block: its table says what it holds; its headings are no sentences
+            result.sentences.append((sentence, [m for m in mentions if m.kind in ("country", "sector")], []))
+            continue
         result.sentences.append((sentence, mentions, numbers))
         result.items += candidates(sentence, mentions, numbers)
     return result
@@ -144,6 +152,9 @@ def render(result: Draft, index: NameIndex, schema: Schema, *, origin: str) -> s
         _quotes(lines, [s.text for s in said[:_MAX_QUOTES]])
     for c in result.items:
         lines += _candidate(c, schema, taken, places)
+    for block in result.tables:
+        lines += render_block(block, result.text, _slug(f"trade data {block.sector or block.code or ''} "
+                                                        f"{block.market or ''}", taken))
     mentioned = sorted({f"{m.ref} ({m.text!r})" for _, ms, _ in result.sentences for m in ms
                         if m.kind in ("sector", "country")})
     if mentioned:
