@@ -84,3 +84,13 @@ def test_text_to_draft_to_graph_to_the_trade_data_query(built: Path, tmp_path: P
     others = runner.invoke(main, ["query", "trade-data", "--param", "market=DK", "--format", "csv",
                                   "--build-dir", str(tmp_path / "build")])
     assert others.output.splitlines()[1:] == []
+    sheet_path = tmp_path / "trade.csv"
+    wide = runner.invoke(main, ["trade-data", "--market", "NO", "-o", str(sheet_path), "--build-dir", str(tmp_path / "build")])
+    assert wide.exit_code == 0, wide.output
+    lines = sheet_path.read_text(encoding="utf-8-sig").splitlines()
+    assert sheet_path.read_bytes().startswith(b"\xef\xbb\xbf")  # a byte-order mark: spreadsheets read UTF-8
+    assert lines[0] == "market,sector,code,measure,unit,multiplier,partner,source,2019,2020,2021"
+    assert "Norway,intelligent lighting,LGT,total-market-size,USD,6,,Norway – Lighting,1250,1310,1402 (e)" in lines
+    assert len(lines) == 1 + 6
+    again = runner.invoke(main, ["trade-data", "-o", str(sheet_path), "--build-dir", str(tmp_path / "build")])
+    assert again.exit_code == 2 and "exists" in again.output
