@@ -82,7 +82,8 @@ def ids_command(query: str, limit: int, fmt: str, build_dir: Path, store_dir: Pa
         for e, name, score in found:
             sources = ", ".join(sorted(e.sources)) or "the ontology"
             matched = "" if score == 100 and name == e.label else f", matched {name!r} ({score:g})"
-            click.echo(f"{e.id}: {e.label} ({', '.join(e.type_names) or 'no asserted type'}{matched}); "
+            kind = ", ".join(e.type_names) or ("sector" if "/sector/" in e.iri else "no asserted type")
+            click.echo(f"{e.id}: {e.label} ({kind}{matched}); "
                        f"stated by {sources}")
         return
     rows = [[e.id, e.label, ", ".join(e.type_names), name, score, ", ".join(sorted(e.sources))]

@@ -3,8 +3,9 @@
 ``smartcity-kg draft TEXT --source ID`` splits the text into sentences, finds the mentions of
 the build's entities, countries, places and sectors, money, percentages, years and dates, and
 writes candidate items, each quoting a verbatim span of the text and saying in a comment what
-was found and how sure it is (:mod:`.sheet`). ``smartcity-kg ids QUERY`` finds existing ids by
-label or synonym (:mod:`.names`). Drafting reads a build through :mod:`smartcity_kg.store`; it
+was found and how sure it is (:mod:`.sheet`); a trade-data block becomes a ``TradeTable``
+(:mod:`.tradeblock`). ``smartcity-kg ids QUERY`` finds existing ids by label or synonym
+(:mod:`.names`); :mod:`.recall` measures a draft against a hand-curated sheet. Drafting reads a build through :mod:`smartcity_kg.store`; it
 never runs the build, and the builder never imports it.
 """
 

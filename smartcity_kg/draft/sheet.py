@@ -171,7 +171,7 @@ def _candidate(c: Candidate, schema: Schema, taken: set[str], places: dict[str, 
     for name, slot in c.slots.items():
         lines.append(f"  #   {name}: {slot.why}")
     missing = [f"{p} ({n} value{'s' if n > 1 else ''})" for p, n in sorted(schema.required.get(c.type, {}).items())
-               if len([v for v in c.slots.get(p, _EMPTY).values if v]) < n]
+               if len([v for v in (c.slots[p].values if p in c.slots else []) if v]) < n]
     for name in missing:
         lines.append(f"  #   {name}: required, and the sentence does not say it: fill it in, then uncomment this item")
     body = [f"- id: {_slug(c.label, taken)}", f"  type: {c.type}", f"  label: {json.dumps(c.label, ensure_ascii=False)}"]
@@ -186,12 +186,6 @@ def _candidate(c: Candidate, schema: Schema, taken: set[str], places: dict[str, 
     prefix = "  # " if missing else "  "
     return lines + [prefix + b for b in body]
 
-
-class _Empty:
-    values: list[str] = []
-
-
-_EMPTY = _Empty()
 
 
 def draft_sheet(store: ox.Store, text: str, source: str, *, origin: str,
