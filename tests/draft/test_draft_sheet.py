@@ -81,11 +81,23 @@ def test_the_draft_builds_as_it_is(store: ox.Store, tmp_path: Path) -> None:
                       "    url: https://example.org/pt\n    kind: guide\n    language: en\n    text: pt-guide.txt\n")
     sheet, _ = draft_sheet(store, GUIDE, "pt-guide", origin="pt-guide.txt")
     (graph / "facts" / "pt-guide.yaml").write_text(sheet, encoding="utf-8")
+    # and the shipped guide's text as a source of its own: its draft builds beside the curated sheet
+    guide = (graph / "sources" / "ita-denmark-smart-cities.txt").read_text(encoding="utf-8")
+    (graph / "sources" / "dk-copy.txt").write_text(guide, encoding="utf-8")
+    with (graph / "sources" / "sources.yaml").open("a", encoding="utf-8") as records:
+        records.write("  - id: dk-copy\n    title: A copy\n    publisher: Test\n"
+                      "    url: https://example.org/dk\n    kind: guide\n    language: en\n    text: dk-copy.txt\n")
+    (graph / "facts" / "dk-copy.yaml").write_text(draft_sheet(store, guide, "dk-copy", origin="dk-copy.txt")[0],
+                                                  encoding="utf-8")
     result = build(tmp_path / "build", BuildOptions(graph_dir=graph))
     assert result.report["items"] > 0
     triples = (tmp_path / "build" / "graph.nt").read_text(encoding="utf-8")
     assert ("<https://w3id.org/smartcity-kg/id/investment-in-intelligent-lighting-smart-grid-technology> "
             "<https://w3id.org/smartcity-kg/ontology#investingPlace> <https://w3id.org/smartcity-kg/id/porto> .") in triples
+    assert ("<https://w3id.org/smartcity-kg/id/target-becoming-carbon-neutral-by-2025> "
+            "<https://w3id.org/smartcity-kg/ontology#targetOf> "
+            "<https://w3id.org/smartcity-kg/id/copenhagen-municipality> .") in triples
+    assert "<https://w3id.org/smartcity-kg/evidence/dk-copy/cisco>" in triples
 
 
 def test_recall_on_the_shipped_guide_is_at_least_80_percent(store: ox.Store) -> None:
