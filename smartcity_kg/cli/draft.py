@@ -19,7 +19,8 @@ __all__ = ["draft_command", "ids_command"]
 @click.option("--source", "source", required=True, metavar="ID",
               help="The id of the text's record in sources.yaml (a slug); the draft's 'source:'.")
 @output_option("The fact sheet to write (YAML); never an existing file. Default: print it.", optional=True)
-@click.option("--market", metavar="CC", help="Look for GeoNames places in this country too (ISO 3166-1 alpha-2).")
+@click.option("--market", metavar="CC", help="The market (ISO 3166-1 alpha-2): GeoNames places are looked for there too, and it is the "
+                   "market of a trade-data block.")
 @BUILD_DIR
 @STORE
 def draft_command(text: Path, source: str, output: Path | None, market: str | None, build_dir: Path,

@@ -66,6 +66,9 @@ def trade_data_command(market: str | None, output: Path | None, build_dir: Path,
         raise fail(exc) from None
     rows = [dict(zip(result.columns, cells)) for cells in result.cells(index.labels)]
     header, table = pivot([{k: str(v) for k, v in row.items()} for row in rows])
+    if not table:
+        click.echo("No trade table in the graph" + (f" for {market}" if market else "")
+                   + " (a fact sheet's TradeTable: see graph/README.md).", err=True)
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
