@@ -86,9 +86,12 @@ class Gazetteer:
             entries.append((key, how))
 
     def find(self, sentence: str, countries: set[str] | None = None) -> list[Mention]:
-        """The mentions in ``sentence``: exact names first, then close ones, longest first, never overlapping.
+        """The mentions in ``sentence``, longest first, never overlapping.
 
-        Places of GeoNames are looked for only in ``countries``, if given.
+        A span is matched exactly (a name, case aside) or, for a capitalised name, closely; then
+        the words left are matched closely to sectors' names (which are common words, so that a
+        close sector never takes the words of an exact name). Places of GeoNames are looked for
+        only in ``countries``, if given.
         """
         tokens = []
         for match in _TOKEN.finditer(sentence):
@@ -96,14 +99,17 @@ class Gazetteer:
             tokens.append((match.start(), end))
         found: list[Mention] = []
         used = [False] * len(tokens)
-        for exact in (True, False):
+        for names in (True, False):
             for size in range(min(_MAX_TOKENS, len(tokens)), 0, -1):
                 for i in range(len(tokens) - size + 1):
                     if any(used[i:i + size]):
                         continue
                     start, end = tokens[i][0], tokens[i + size - 1][1]
-                    mention = self._exact(sentence, start, end, size, countries) if exact else \
-                        self._fuzzy(sentence, start, end, size)
+                    if names:
+                        mention = self._exact(sentence, start, end, size, countries) or \
+                            self._fuzzy(sentence, start, end, size, sectors=False)
+                    else:
+                        mention = self._fuzzy(sentence, start, end, size, sectors=True)
                     if mention is not None:
                         found.append(mention)
                         used[i:i + size] = [True] * size
@@ -127,7 +133,7 @@ class Gazetteer:
                                    f"(population {city['population']}), not in the build", str(city["countrycode"]))
         return None
 
-    def _fuzzy(self, sentence: str, start: int, end: int, size: int) -> Mention | None:
+    def _fuzzy(self, sentence: str, start: int, end: int, size: int, *, sectors: bool) -> Mention | None:
         from rapidfuzz import fuzz, process
 
         text = sentence[start:end]
@@ -136,12 +142,12 @@ class Gazetteer:
         if size < 2 or re.search(r"[^\w\s’'&.-]", text) or words[0].casefold() in _FUNCTION or \
                 words[-1].casefold() in _FUNCTION:
             return None
-        if _proper(text) and sum(_proper(w) for w in words) * 2 >= len(words) and self.proper:
+        if not sectors and _proper(text) and sum(_proper(w) for w in words) * 2 >= len(words) and self.proper:
             best = process.extractOne(text, self.proper, scorer=fuzz.ratio, score_cutoff=_FUZZY_ENTITY)
             if best is not None:
                 key = self.exact[_fold(best[0])][0][0]
                 return self._mention(start, end, text, key, round(best[1], 1), f"close to the name {best[0]!r}")
-        if size <= 6 and text == text.lower() and self.sector_names:
+        if sectors and size <= 6 and text == text.lower() and self.sector_names:
             best = process.extractOne(folded, list(self.sector_names), scorer=fuzz.ratio, score_cutoff=_FUZZY_SECTOR)
             if best is not None:
                 return self._mention(start, end, text, self.sector_names[best[0]], round(best[1], 1),
