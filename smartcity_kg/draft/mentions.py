@@ -120,6 +120,7 @@ class Gazetteer:
         folded = _fold(text)
         entries = self.exact.get(folded)
         if entries and (size > 1 or _proper(text) or folded in self.sector_names):
+            entries = sorted(entries, key=lambda entry: self._ref(entry[0]))  # an ambiguous name: by id
             key, how = entries[0]
             sure = 100.0 if len(entries) == 1 else 60.0
             if len(entries) > 1:
