@@ -52,7 +52,7 @@ def _hub_imports() -> list[str]:
 
 def test_every_hub_import_resolves_to_a_module_file(onto: Ontology) -> None:
     imports = _hub_imports()
-    assert len(imports) == 11
+    assert len(imports) == 12
     assert onto.modules[ONTOLOGY_IRI] == SHIPPED / HUB
     for iri in imports:
         assert onto.modules[iri].parent == SHIPPED
