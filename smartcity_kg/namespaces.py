@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 __all__ = [
-    "COUNTRY", "DCTERMS", "DEFAULT_BASE", "FOAF", "OA", "ONTOLOGY_IRI", "ORG", "OWL", "PROV",
-    "RDF", "RDFS", "SCHEMA", "SCK", "SECTOR", "SH", "SKOS", "VANN", "XSD", "PREFIXES",
+    "COUNTRY", "DCTERMS", "DEFAULT_BASE", "FOAF", "MEASURE", "OA", "ONTOLOGY_IRI", "ORG", "OWL", "PROV",
+    "QB", "RDF", "RDFS", "SCHEMA", "SCK", "SECTOR", "SH", "SKOS", "VANN", "XSD", "PREFIXES",
 ]
 
 SCK = "https://w3id.org/smartcity-kg/ontology#"
 ONTOLOGY_IRI = "https://w3id.org/smartcity-kg/ontology"
 COUNTRY = "https://w3id.org/smartcity-kg/country/"
 SECTOR = "https://w3id.org/smartcity-kg/sector/"
+#: The trade-measure scheme (ontology/trade.ttl): the rows of a trade table.
+MEASURE = "https://w3id.org/smartcity-kg/measure/"
 DEFAULT_BASE = "https://w3id.org/smartcity-kg/"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -26,6 +28,7 @@ OA = "http://www.w3.org/ns/oa#"
 PROV = "http://www.w3.org/ns/prov#"
 SCHEMA = "https://schema.org/"
 VANN = "http://purl.org/vocab/vann/"
+QB = "http://purl.org/linked-data/cube#"
 
 #: Prefixes written into Turtle and TriG output.
 PREFIXES = {

@@ -50,6 +50,7 @@ class SCK(DefinedNamespace):
     MarketOpportunity: URIRef  # A reason why the market is worth entering.
     MarketStanding: URIRef  # How a country stands in a field compared with others.
     Merger: URIRef  # The merger of organisations into one, with its date.
+    MunicipalArea: URIRef  # The territory of a municipality, as distinct from the municipal authority (a sck:Municipality) that governs it.
     Municipality: URIRef  # The local authority that governs a city or a municipal area.
     NonProfit: URIRef  # An organisation that does not distribute profit, such as an association or a foundation.
     Organisation: URIRef  # A body of people with a purpose: a company, an authority, an institution, a cluster or a non-profit.
@@ -71,7 +72,9 @@ class SCK(DefinedNamespace):
     Source: URIRef  # A document that states facts: a guide, an article, a press release, a register.
     Target: URIRef  # A goal that a city or organisation has set itself, with the year it aims at.
     TemporalValue: URIRef  # A day (xsd:date), a month (xsd:gYearMonth) or a year (xsd:gYear): as precise as the source is.
+    TradeObservation: URIRef  # One cell of a trade table: a measure of a market and sector in a year, with its unit and status.
     TradePromotionAgency: URIRef  # An agency that promotes trade or investment: it helps firms sell abroad or brings investors in.
+    TradeTable: URIRef  # The trade-data block of a guide for one market and sector: its observations, by measure and year.
     USFirm: URIRef  # A company based in the United States: the firms whose home country is the United States, a named instance of 'a firm based in its home country'. Inferred, never asserted.
     achievedBy: URIRef  # The city or organisation that reached the result.
     adoptedBy: URIRef  # The body that adopted a plan.
@@ -104,6 +107,7 @@ class SCK(DefinedNamespace):
     estimateOf: URIRef  # The initiative whose benefit is estimated.
     estimator: URIRef  # Who made the estimate.
     evidence: URIRef  # Links an entity or fact to the evidence for it.
+    exchangeRate: URIRef  # The exchange rate of a year, as the guide writes it (its unit says which currencies).
     factSheet: URIRef  # The path and line of the curated fact sheet that states the evidence.
     founded: URIRef  # When an organisation was founded.
     fundedBy: URIRef  # An organisation or programme that funds an initiative.
@@ -115,6 +119,7 @@ class SCK(DefinedNamespace):
     holder: URIRef  # The person who holds the post.
     holds: URIRef  # A person holds a post; inferred from a dated post holding.
     implementedBy: URIRef  # The organisation in charge of implementing a plan or an initiative.
+    industryCode: URIRef  # The guide's code of the industry sector, such as an ITA or PS&D code.
     investedIn: URIRef  # What the money went into: an initiative.
     investingPlace: URIRef  # The country or city whose authorities invest.
     investor: URIRef  # Who invested the money.
@@ -123,16 +128,20 @@ class SCK(DefinedNamespace):
     ledBy: URIRef  # The organisation that leads or carries out an initiative.
     locatedIn: URIRef  # A place lies within another place: a city in a region, a region in a country.
     location: URIRef  # The place where an initiative, event or fact is situated.
+    market: URIRef  # The country whose market a trade table or observation describes.
+    measure: URIRef  # What an observation measures: a concept of the trade-measure scheme.
     memberCount: URIRef  # How many members an organisation or a cluster has, as its source gives it.
     memberOf: URIRef  # An organisation is a member of a cluster or network.
     mergedOrganisation: URIRef  # An organisation that went into the merger.
     municipalityCode: URIRef  # The official code of a municipality in its country's register.
     nutsCode: URIRef  # The code of a region in Eurostat's Nomenclature of Territorial Units for Statistics.
+    observationStatus: URIRef  # Whether the guide gives a value as actual or as estimated.
     organisedBy: URIRef  # The organisation that organises an award or event.
     outcomeOf: URIRef  # An initiative or concept emerged from another initiative, meeting or partnership.
     partOf: URIRef  # An initiative is part of a larger one.
     participant: URIRef  # An organisation that takes part in an initiative.
     partner: URIRef  # An organisation that is a party to the partnership.
+    partnerCountry: URIRef  # The country that imports come from, for the measure imports from a partner.
     percentage: URIRef  # A change in per cent: negative for a reduction.
     period: URIRef  # The period an amount refers to, such as 'annual'.
     phase: URIRef  # A phase of a plan or programme, as the years it spans.
@@ -161,6 +170,10 @@ class SCK(DefinedNamespace):
     statement: URIRef  # The fact that a piece of evidence supports, or that a market insight makes, in words.
     subOrganizationOf: URIRef  # An organisation is part of a larger one, such as an administration of a municipality.
     targetOf: URIRef  # The city or organisation that set the target.
+    tradeTable: URIRef  # The trade table that an observation is a cell of.
+    tradeValue: URIRef  # The value of a trade observation, in its unit times ten to the power of its unit multiplier.
+    unit: URIRef  # The unit of a trade table's values: an ISO 4217 currency code, or the exchange rate's currencies.
+    unitMultiplier: URIRef  # The power of ten that a value is in: 6 for millions, 3 for thousands.
     unquotedReason: URIRef  # Why a piece of evidence names its source but quotes none of it.
     wikidataId: URIRef  # The identifier (Q followed by digits) of the Wikidata item for the same thing.
     winner: URIRef  # Who or what won the award.

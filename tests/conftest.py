@@ -104,6 +104,32 @@ def built(shipped_build: "BuildResult") -> Path:
     return shipped_build.out_dir
 
 
+#: The small invented second market (a source record, its text, its fact sheet, its sectors).
+VALDORIA = Path(__file__).resolve().parent / "data" / "valdoria"
+
+
+@pytest.fixture(scope="session")
+def two_markets(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped graph plus the invented market of ``tests/data/valdoria/``, added as graph/README.md's
+    "Adding a market" says, and built: the folder of that build."""
+    from click.testing import CliRunner
+
+    from smartcity_kg.cli.main import main
+    from smartcity_kg.resources import shipped
+
+    root = tmp_path_factory.mktemp("two-markets")
+    graph = root / "graph"
+    shutil.copytree(shipped("graph"), graph)
+    with (graph / "sources" / "sources.yaml").open("a", encoding="utf-8") as records:
+        records.write((VALDORIA / "record.yaml").read_text(encoding="utf-8"))
+    for name, folder in (("test-valdoria-guide.txt", "sources"), ("test-valdoria-guide.yaml", "facts")):
+        shutil.copyfile(VALDORIA / name, graph / folder / name)
+    shutil.copyfile(VALDORIA / "sectors.yaml", graph / "sectors.yaml")
+    result = CliRunner().invoke(main, ["build", "--graph", str(graph), "--build-dir", str(root / "build")])
+    assert result.exit_code == 0, result.output
+    return root / "build"
+
+
 @pytest.fixture
 def built_copy(built: Path, tmp_path: Path) -> Path:
     """A copy of the session's build at ``tmp_path / "build"``, for a test that changes or replaces it."""

@@ -48,11 +48,11 @@ def values(store: ox.Store, subject: str, prop: str) -> set[str]:
     (COUNTRY + "SE", "wikidataId", "Q34"), (COUNTRY + "EE", "wikidataId", "Q191"),
     (COUNTRY + "SI", "wikidataId", "Q215"), (COUNTRY + "US", "wikidataId", "Q30"), (COUNTRY + "US", "isoCode", "840"),
     (ID + "copenhagen", "wikidataId", "Q1748"), (ID + "copenhagen", "geonamesId", "2618425"),
-    (ID + "copenhagen", "nutsCode", "DK011"), (ID + "copenhagen-municipality", "wikidataId", "Q504125"),
+    (ID + "byen-kobenhavn", "nutsCode", "DK011"), (ID + "copenhagen-municipal-area", "wikidataId", "Q504125"),
     (ID + "copenhagen-municipality", "municipalityCode", "0101"),
     (ID + "capital-region", "wikidataId", "Q26073"), (ID + "capital-region", "isoCode", "DK-84"),
     (ID + "capital-region", "nutsCode", "DK01"),
-    (ID + "aarhus", "wikidataId", "Q25319"), (ID + "aarhus", "geonamesId", "2624652"), (ID + "aarhus", "nutsCode", "DK042"),
+    (ID + "aarhus", "wikidataId", "Q25319"), (ID + "aarhus", "geonamesId", "2624652"), (ID + "ostjylland", "nutsCode", "DK042"),
     (ID + "aarhus-municipality", "municipalityCode", "0751"),
     (ID + "central-denmark-region", "isoCode", "DK-82"), (ID + "central-denmark-region", "nutsCode", "DK04"),
     (ID + "albertslund", "geonamesId", "2624906"), (ID + "albertslund-municipality", "municipalityCode", "0165"),
@@ -68,6 +68,22 @@ def values(store: ox.Store, subject: str, prop: str) -> set[str]:
 ])
 def test_dossier_identifiers(store: ox.Store, subject: str, prop: str, expected: str) -> None:
     assert expected in values(store, subject, prop)
+
+
+def test_identifiers_sit_on_the_node_they_identify(store: ox.Store) -> None:
+    # NUTS codes identify regions: the cities lie in the NUTS-3 regions that carry them.
+    assert values(store, ID + "copenhagen", "nutsCode") == values(store, ID + "aarhus", "nutsCode") == set()
+    assert {ID + "byen-kobenhavn", ID + "capital-region"} <= values(store, ID + "copenhagen", "locatedIn")
+    assert {ID + "ostjylland", ID + "central-denmark-region"} <= values(store, ID + "aarhus", "locatedIn")
+    nuts = store.query(f"SELECT ?s WHERE {{ ?s <{SCK}nutsCode> ?code FILTER NOT EXISTS {{ ?s a <{SCK}Region> }} }}",
+                       use_default_graph_as_union=True)
+    assert isinstance(nuts, ox.QuerySolutions) and list(nuts) == []
+    # Q504125 is the municipality as a territory; the City of Copenhagen is the authority that governs it.
+    assert values(store, ID + "copenhagen-municipality", "wikidataId") == set()
+    assert ID + "copenhagen-municipal-area" in values(store, ID + "copenhagen-municipality", "governs")
+    area = ox.NamedNode(ID + "copenhagen-municipal-area")
+    kinds = {q.object.value for q in store.quads_for_pattern(area, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None)}
+    assert SCK + "MunicipalArea" in kinds and SCK + "Organisation" not in kinds
 
 
 def test_us_firm_partnerships_include_the_2014_agreement(store: ox.Store) -> None:

@@ -14,13 +14,15 @@ from ..limits import MAX_LABEL_CHARS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, check_len
 from ..namespaces import DCTERMS, FOAF, RDF, RDFS, SKOS
 from .ontology import Ontology
 from ..store.rdfio import value_of
+from .quotes import explain_mismatch
 from .sources import Source, quote_in_text
+from .tables import table_triples
 from ..terms import SCK
 from .values import check_slug, typed_literal
 
 __all__ = ["Compiled", "compile_facts", "entity_iri", "graph_iri"]
 
-_RESERVED = ("id", "about", "type", "label", "altLabel", "quote", "unquoted", "confidence", "note")
+_RESERVED = ("id", "about", "type", "label", "altLabel", "quote", "unquoted", "confidence", "note", "table")
 _CONFIDENCE = ("high", "medium")
 
 
@@ -211,6 +213,11 @@ class _Compiler:
                     for scalar in _scalars(value, path, "'type'"):
                         triples.append(ox.Triple(subject, _TYPE, self.klass(scalar, path)))
                         parts.insert(0, self.onto.class_labels.get(scalar.value, scalar.value))
+                elif key == "table":  # a trade table's cells, compiled to Data Cube observations
+                    evidence = _n(f"{self.base}evidence/{item.source.id}/{item.key}")
+                    triples += table_triples(subject, value, path, line, references=self.onto.references,
+                                             resolve=self.resolve, evidence=evidence,
+                                             label=self.labels.get(subject.value, item.key), labels=self.onto.labels)
                 elif key in ("label", "altLabel", "note"):
                     predicate = {"label": _LABEL, "altLabel": _ALT, "note": _NOTE}[key]
                     limit = MAX_TEXT_CHARS if key == "note" else MAX_LABEL_CHARS
@@ -290,7 +297,8 @@ class _Compiler:
         for n, scalar in enumerate(quotes, start=1):
             text = " ".join(scalar.value.split())
             if source.text is not None and not quote_in_text(text, source.text):
-                problems.append(Problem(path, scalar.line, f"quote not found in the text of source {source.id!r}: {text[:80]!r}"))
+                problems.append(Problem(path, scalar.line, f"quote not found in the text of source {source.id!r}: "
+                                                           f"{text[:80]!r}; {explain_mismatch(text, source.text)}"))
                 continue
             selector = _n(f"{ev.value}/quote-{n}")
             out += [

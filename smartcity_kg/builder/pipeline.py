@@ -14,10 +14,12 @@ import pyoxigraph as ox
 from .checks import CHECK_TIMEOUT, run_checks
 from ..exceptions import InputError, OutputError, Problem, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
+from .links import add_links
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDF
 from .ontology import Ontology, load_ontology
 from .sectors import add_sectors
 from ..store.rdfio import read_rdf, value_of
+from ..jsonld import write_compacted
 from ..outputs import check_folder, replacing_folder, write_file
 from ..resources import shipped
 from .sources import load_sources
@@ -134,6 +136,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     notify("validate")
     data = [t for triples in compiled.graphs.values() for t in triples]
     _validate(onto, data, compiled, options)
+    add_links(onto.triples, compiled.graphs)
     lap("validate")
     notify("check")
     check_counts = run_checks(onto.triples, compiled, options.checks_dir, timeout=options.check_timeout)
@@ -255,5 +258,6 @@ def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], optio
         ox.serialize(quads, str(tmp / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
         ox.serialize(triples, str(tmp / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
         ox.serialize(triples, str(tmp / "graph.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        ox.serialize(quads, str(tmp / "graph.jsonld"), format=ox.RdfFormat.JSON_LD)
+        with (tmp / "graph.jsonld").open("w", encoding="utf-8") as out:
+            write_compacted(quads, out)
         (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")

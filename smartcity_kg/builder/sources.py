@@ -12,7 +12,7 @@ from ..exceptions import InputError, Problem
 from ..limits import MAX_LABEL_CHARS, MAX_SOURCE_TEXT_BYTES, MAX_TEXT_CHARS, check_length, read_capped, strip_bom
 from .values import check_slug, parse_temporal
 
-__all__ = ["Source", "load_sources", "quote_in_text"]
+__all__ = ["Source", "load_sources", "normalise_quote", "quote_in_text"]
 
 _KINDS = ("guide", "study", "article", "press-release", "web-page", "register", "blog-post")
 _REQUIRED = ("id", "title", "publisher", "url", "kind", "language")
@@ -132,6 +132,15 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "„": 
 
 def _normalise(text: str) -> str:
     return " ".join(text.translate(_QUOTES).split())
+
+
+def normalise_quote(text: str) -> str:
+    """``text`` as quotes are compared: blanks collapsed, typographic quotation marks made plain.
+
+    >>> normalise_quote("the  “Smart City”\\n approach")
+    'the "Smart City" approach'
+    """
+    return _normalise(text)
 
 
 @functools.lru_cache(maxsize=4)

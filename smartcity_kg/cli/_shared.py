@@ -40,8 +40,10 @@ STORE = click.option("--store", "store_dir", type=click.Path(file_okay=False, pa
                      help="Keep the loaded graph in an on-disk store in this folder and reuse it.")
 
 
-def output_option(what: str, *, folder: bool = False, default: Path | None = None) -> Callable[[F], F]:
-    """The ``-o/--output`` option: ``what`` says what is written there, a file unless ``folder``.
+def output_option(what: str, *, folder: bool = False, default: Path | None = None,
+                  optional: bool = False) -> Callable[[F], F]:
+    """The ``-o/--output`` option: ``what`` says what is written there, a file unless ``folder``;
+    required unless it has a ``default`` or is ``optional`` (the command then prints instead).
 
     Ordinary mistakes are refused before any work, in one line: a file that names an existing
     folder, a file or folder whose parent folder does not exist.
@@ -56,7 +58,7 @@ def output_option(what: str, *, folder: bool = False, default: Path | None = Non
             raise UsageFailure(f"-o/--output: the folder {parent} does not exist; create it first")
         return value
 
-    return click.option("--output", "-o", "output", type=click.Path(path_type=Path), required=default is None,
+    return click.option("--output", "-o", "output", type=click.Path(path_type=Path), required=default is None and not optional,
                         default=default, show_default=default is not None, callback=check, help=what)
 
 

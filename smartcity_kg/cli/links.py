@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._shared import BUILD_DIR, EXIT_CODES, STORE, fail, format_option, open_graph, output_option
+from ._shared import BUILD_DIR, EXIT_CODES, STORE, UsageFailure, fail, format_option, open_graph, output_option
 from ._tables import plural, print_records
 from ..exceptions import SmartCityKGError
 
@@ -23,7 +23,7 @@ __all__ = ['link_command', 'links_command']
 @click.option("--accept", "accept", metavar="REVIEW", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="Write the links marked accept=yes in this review file into the fact sheets (proposes nothing).")
 @click.option("--graph", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="With --accept: the graph folder whose facts/ receive the links. Default: the shipped one.")
+              help="With --accept (and then required): your graph folder, whose facts/ receive the links.")
 @STORE
 def link_command(build_dir: Path, output: Path, wikidata: bool, offline: bool, cache: Path | None, accept: Path | None,
                  graph: Path | None, store_dir: Path | None) -> None:
@@ -38,11 +38,13 @@ def link_command(build_dir: Path, output: Path, wikidata: bool, offline: bool, c
         write_review,
     )
     from ..link.wikidata import WikidataClient
-    from ..resources import shipped
 
+    if accept is not None and graph is None:
+        raise UsageFailure("--accept needs --graph DIR: your graph folder, whose fact sheets receive the links "
+                           "(the shipped fact sheets are never written; copy them with the rest of the folder)")
     try:
-        if accept is not None:
-            counts = accept_review(accept, (graph or shipped("graph")) / "facts", datetime.date.today().isoformat())
+        if accept is not None and graph is not None:
+            counts = accept_review(accept, graph / "facts", datetime.date.today().isoformat())
             for sheet, count in counts.items():
                 click.echo(f"added {plural(count, 'link')} to {sheet}.yaml")
             if not counts:

@@ -18,7 +18,9 @@ from ..exceptions import SmartCityKGError
 from ._shared import BUILD_DIR, EXIT_CODES, STORE, UsageFailure, build_options, ensure_build, fail, format_option, open_graph, run_build
 from ._tables import plural, print_records
 from .brief import brief_command
+from .draft import draft_command, ids_command
 from .links import link_command, links_command
+from .trade import trade_data_command
 from .network import brokers_command, export_command, opportunities_command, paths_command, view_command
 
 __all__ = ["main"]
@@ -268,7 +270,7 @@ def push_command(endpoint: str, build_dir: Path, fmt: str) -> None:
 
 
 for _command in (paths_command, brokers_command, opportunities_command, view_command, export_command,
-                 link_command, links_command, brief_command):
+                 link_command, links_command, draft_command, ids_command, trade_data_command, brief_command):
     main.add_command(_command)
 
 

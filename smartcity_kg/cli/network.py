@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import click
 
 from ..exceptions import SmartCityKGError
-from ..namespaces import SCK
 from ..network.markets import DEFAULT_HOME, DEFAULT_MARKET
 from ._shared import (
     BUILD_DIR,
@@ -109,10 +108,9 @@ def _targets(network: Network, index: EntityIndex, build_dir: Path, target: str 
 
 def _market_decision_makers(network: Network, build_dir: Path, market: Market) -> tuple[set[str], str]:
     """The decision makers of ``market`` and how the answer names them; fails (exit 1) when there are none."""
-    from ..network.markets import ADDING_A_MARKET, decision_makers
+    from ..network.markets import ADDING_A_MARKET, decision_posts
 
-    # A path ends at the post, which names its holders as of the date.
-    members = {m for m in decision_makers(network, market) if SCK + "Person" not in network.types.get(m, ())}
+    members = decision_posts(network, market)
     if not members:
         _refuse_unreasoned(build_dir)
         raise click.ClickException(f"no decision makers known in {market.label} ({market.code}) in the build in "
@@ -192,17 +190,22 @@ def paths_command(source: str | None, firm: str | None, home: str, sectors: tupl
 @click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="How many brokers.")
 @HOME
 @MARKET
+@AS_OF
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
-def brokers_command(top: int, home: str, market: str, fmt: str, build_dir: Path, store_dir: Path | None) -> None:
-    """The organisations and posts on the most paths from the firms of a home country to a market's decision makers."""
+def brokers_command(top: int, home: str, market: str, as_of: str | None, fmt: str, build_dir: Path,
+                    store_dir: Path | None) -> None:
+    """The organisations and posts on the most paths from the firms of a home country to a market's decision
+    makers, as of a date."""
     from ..network.brokers import find_brokers
     from ..network.markets import firms_based_in
     from ..network.render import brokers_text
 
+    when = _parse_as_of(as_of)
     try:
         network, index, _ = network_of(build_dir, store_dir)
+        network = _as_of_network(network, when)
         where, origin = _market(network, market), _market(network, home)
         targets, goal = _market_decision_makers(network, build_dir, where)
         found = find_brokers(network, top=top, firms=firms_based_in(network, origin, where), targets=targets,
@@ -210,12 +213,13 @@ def brokers_command(top: int, home: str, market: str, fmt: str, build_dir: Path,
     except SmartCityKGError as exc:
         raise fail(exc) from None
     if fmt == "table":
-        click.echo(f"Brokers between firms based in {origin.label} and {goal}:" if found else
-                   f"No broker: no firm based in {origin.label} reaches {goal}.")
+        click.echo(f"Brokers between firms based in {origin.label} and {goal}, as of {when.text}:" if found else
+                   f"No broker: no firm based in {origin.label} reaches {goal}, as of {when.text}.")
         click.echo(brokers_text(found), nl=False)
         return
-    rows = [[rank, b.label, b.kind, b.score, b.node, " → ".join(b.example)] for rank, b in enumerate(found, start=1)]
-    print_records(["rank", "broker", "kind", "paths", "iri", "example"], rows, fmt)
+    rows = [[rank, b.label, b.kind, b.score, b.node, " → ".join(b.example), when.text]
+            for rank, b in enumerate(found, start=1)]
+    print_records(["rank", "broker", "kind", "paths", "iri", "example", "as_of"], rows, fmt)
 
 
 def _in_market(store: ox.Store, index: EntityIndex, market: Market) -> set[str]:
@@ -234,36 +238,40 @@ def _in_market(store: ox.Store, index: EntityIndex, market: Market) -> set[str]:
               "are compared for the sector.")
 @HOME
 @click.option("--top", type=click.IntRange(1, 1000), default=15, show_default=True, help="How many answers.")
+@AS_OF
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
-def opportunities_command(sector: str, market: str | None, home: str, top: int, fmt: str, build_dir: Path,
-                          store_dir: Path | None) -> None:
-    """The initiatives, authorities and decision makers of a market tied to a sector, ranked, with evidence;
-    without --market, the markets of the graph ranked for the sector, each with its evidence."""
+def opportunities_command(sector: str, market: str | None, home: str, top: int, as_of: str | None, fmt: str,
+                          build_dir: Path, store_dir: Path | None) -> None:
+    """The initiatives, authorities and decision makers of a market tied to a sector as of a date, ranked, with
+    evidence; without --market, the markets of the graph ranked for the sector, each with its evidence."""
     from ..network.opportunities import find_opportunities
     from ..network.paths import resolve_sector
     from ..network.render import opportunities_text
     from ._compare import print_comparison
 
+    when = _parse_as_of(as_of)
     try:
         network, index, store = network_of(build_dir, store_dir)
         named = resolve_sector(network, sector, index.names)
         if market is None:
-            print_comparison(store, index.labels, named, _market(network, home), fmt, top)
+            print_comparison(store, index.labels, named, _market(network, home), fmt, top, when)
             return
         where = _market(network, market)
-        found = find_opportunities(network, named, _in_market(store, index, where), top=top)
+        found = find_opportunities(_as_of_network(network, when), named, _in_market(store, index, where), top=top)
     except SmartCityKGError as exc:
         raise fail(exc) from None
     if fmt == "table":
-        click.echo(f"Opportunities in {where.label} tied to {sector!r}:\n" + opportunities_text(found) if found else
-                   f"No initiative, authority or decision maker in {where.label} is tied to {sector!r}.\n", nl=False)
+        click.echo(f"Opportunities in {where.label} tied to {sector!r}, as of {when.text}:\n" + opportunities_text(found)
+                   if found else f"No initiative, authority or decision maker in {where.label} is tied to {sector!r}, "
+                   f"as of {when.text}.\n", nl=False)
         return
     rows = [[rank, item.label, item.kind, item.cost, item.node, " → ".join([item.path.hops[0].source_label] +
-                                                                       [h.target_label for h in item.path.hops])]
+                                                                       [h.target_label for h in item.path.hops]),
+             when.text]
             for rank, item in enumerate(found, start=1)]
-    print_records(["rank", "opportunity", "kind", "cost", "iri", "path"], rows, fmt)
+    print_records(["rank", "opportunity", "kind", "cost", "iri", "path", "as_of"], rows, fmt)
 
 
 @click.command("view", epilog=EXIT_CODES)

@@ -9,28 +9,19 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import DCTERMS, RDF, RDFS, SCK
+from ..namespaces import DCTERMS, RDF, RDFS, SCHEMA, SCK
 from ..outputs import TURTLE_SIGNATURE, check_folder, claim_folder, write_csv, write_file
 from ..store.rdfio import select, value_of
 from ..resources import shipped
 
-__all__ = ["LINK_TARGETS", "csv_tables", "schema_jsonld", "void_description"]
+__all__ = ["DISTRIBUTIONS", "csv_tables", "link_counts", "schema_jsonld", "void_description"]
 
 SCHEMA_CONTEXT: dict[str, Any] = {
     "@vocab": "https://schema.org/",
     "sameAs": {"@type": "@id"}, "containedInPlace": {"@type": "@id"}, "location": {"@type": "@id"},
     "parentOrganization": {"@type": "@id"}, "memberOf": {"@type": "@id"}, "funder": {"@type": "@id"},
-    "affiliation": {"@type": "@id"},
-}
-#: Each register the graph links to: its property, the VoID target dataset, and how an id becomes an IRI.
-LINK_TARGETS = {
-    "wikidata": (SCK + "wikidataId", "http://www.wikidata.org/", "http://www.wikidata.org/entity/{}"),
-    "geonames": (SCK + "geonamesId", "https://www.geonames.org/", "https://sws.geonames.org/{}/"),
-    "dbpedia": (SCK + "dbpediaResource", "https://dbpedia.org/", "{}"),
-    "iso-3166": (SCK + "isoCode", "https://www.iso.org/iso-3166-country-codes.html", None),
-    "nuts": (SCK + "nutsCode", "https://ec.europa.eu/eurostat/web/nuts", None),
-    "municipality-codes": (SCK + "municipalityCode", "https://www.dst.dk/", None),
-    "ror": (SCK + "rorId", "https://ror.org/", "https://ror.org/{}"),
+    "affiliation": {"@type": "@id"}, "member": {"@type": "@id"}, "hasOccupation": {"@type": "@id"},
+    "amount": {"@type": "@id"},
 }
 
 
@@ -41,6 +32,11 @@ def _context_text() -> str:
 
 def schema_jsonld(store: ox.Store, path: Path) -> Path:
     """The entities as schema.org JSON-LD, compacted with a schema.org context (pyld).
+
+    The queries ``queries/exports/schema-org*.rq`` say what is exported: entities with their
+    types, names, ``sameAs`` links and places (``schema-org.rq``), and dates, posts held
+    (``OrganizationRole`` and ``hasOccupation``), partnerships (``Consortium``), awards and
+    amounts (``MonetaryAmount``) (``schema-org-facts.rq``).
 
     JSON-LD has no place for a comment, and a key of our own would become a schema.org
     property: an existing ``path`` is replaced only when it begins with the very context
@@ -53,8 +49,10 @@ def schema_jsonld(store: ox.Store, path: Path) -> Path:
     """
     from pyld import jsonld
 
-    query = (shipped("queries") / "exports" / "schema-org.rq").read_text(encoding="utf-8")
-    triples = sorted(store.query(query), key=str)  # type: ignore[arg-type]
+    found: set[ox.Triple] = set()
+    for query in sorted((shipped("queries") / "exports").glob("schema-org*.rq")):
+        found.update(store.query(query.read_text(encoding="utf-8")))  # type: ignore[arg-type]
+    triples = sorted(found, key=str)
     nquads = (ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
     expanded = jsonld.from_rdf(nquads, {"format": "application/n-quads"})
     compacted = jsonld.compact(expanded, {"@context": SCHEMA_CONTEXT})
@@ -63,57 +61,130 @@ def schema_jsonld(store: ox.Store, path: Path) -> Path:
     return write_file(path, text, signature=_context_text())
 
 
-def void_description(store: ox.Store, report: dict[str, Any], path: Path, *, dataset: str) -> Path:
-    """A VoID and DCAT description of the dataset: size, classes, links per target, licence, sources.
+#: The files of a build that the DCAT description offers, with their IANA media types.
+DISTRIBUTIONS = {"graph.trig": "application/trig", "graph.nt": "application/n-triples",
+                 "graph.ttl": "text/turtle", "graph.jsonld": "application/ld+json"}
+_IANA = "http://www.iana.org/assignments/media-types/"
+_LICENCE = "https://creativecommons.org/licenses/by/4.0/"
+_VOID, _DCAT, _FOAF = "http://rdfs.org/ns/void#", "http://www.w3.org/ns/dcat#", "http://xmlns.com/foaf/0.1/"
+_INTEGER = ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+_TITLE = "smartcity-kg: a knowledge graph of smart-city market opportunities"
+_DESCRIPTION = ("Smart-city market opportunities: cities, regions and countries, organisations and the posts "
+                "that decide in them, initiatives, partnerships, awards, targets and market estimates, each fact "
+                "quoting the sentence of its source, with the inferences of the ontology's axioms.")
+
+
+def _integer(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=_INTEGER)
+
+
+def _english(text: str) -> ox.Literal:
+    return ox.Literal(text, language="en")
+
+
+def void_description(store: ox.Store, report: dict[str, Any], path: Path, *, dataset: str,
+                     publisher: str = "smartcity-kg") -> Path:
+    """A VoID and DCAT description of the dataset: size, classes, links per register, licence, sources.
 
     The size is the build report's; the class partitions count the entities of every class
-    in every graph, the ontology's countries and sectors included. The Turtle file begins
-    with the line ``# generated by smartcity-kg``, so that the next run may replace it.
+    in every graph, the ontology's countries and sectors included; each linkset counts the
+    ``schema:sameAs`` links to one register (grouped by the host of the linked IRIs). The DCAT
+    part carries what DCAT-AP asks for: a catalogue and a dataset with title, description
+    and publisher (a ``foaf:Agent`` named ``publisher``); one distribution per file of the
+    build with a description, access and download URLs, an IANA media type IRI and a licence;
+    and the SPARQL endpoint as a data service. The Turtle file begins with the line
+    ``# generated by smartcity-kg``, so that the next run may replace it.
     """
     n = ox.NamedNode
-    me = n(dataset)
-    triples = [
-        ox.Triple(me, n(RDF + "type"), n("http://rdfs.org/ns/void#Dataset")),
-        ox.Triple(me, n(RDF + "type"), n("http://www.w3.org/ns/dcat#Dataset")),
-        ox.Triple(me, n(DCTERMS + "title"), ox.Literal("smartcity-kg: a knowledge graph of smart-city market opportunities", language="en")),
-        ox.Triple(me, n(DCTERMS + "license"), n("https://creativecommons.org/licenses/by/4.0/")),
-        ox.Triple(me, n("http://rdfs.org/ns/void#triples"), ox.Literal(str(report["triples"]), datatype=n("http://www.w3.org/2001/XMLSchema#integer"))),
-        ox.Triple(me, n("http://rdfs.org/ns/void#vocabulary"), n(SCK)),
-        ox.Triple(me, n("http://rdfs.org/ns/void#sparqlEndpoint"), n(dataset.rstrip("/") + "/sparql")),
-    ]
+    me, root = n(dataset), dataset.rstrip("/#")
+    agent, licence = n(f"{dataset}#publisher"), n(_LICENCE)
+    triples = _catalogue(me, dataset, agent, licence, publisher)
+    triples += [ox.Triple(me, n(_VOID + "triples"), _integer(int(report["triples"]))),
+                ox.Triple(me, n(_VOID + "vocabulary"), n(SCK)),
+                ox.Triple(me, n(_VOID + "sparqlEndpoint"), n(root + "/sparql")),
+                ox.Triple(me, n(_VOID + "dataDump"), n(root + "/graph.trig"))]
     classes = {value_of(row["class"]): int(value_of(row["n"])) for row in select(
         store, "SELECT ?class (COUNT(DISTINCT ?entity) AS ?n) WHERE { ?entity a ?class "
                "FILTER(isIRI(?entity) && isIRI(?class)) } GROUP BY ?class")}
-    triples.append(ox.Triple(me, n("http://rdfs.org/ns/void#classes"), ox.Literal(str(len(classes)), datatype=n("http://www.w3.org/2001/XMLSchema#integer"))))
-    for iri, count in sorted(classes.items()):
-        part = n(f"{dataset}#class-{len(triples)}")
-        triples += [ox.Triple(me, n("http://rdfs.org/ns/void#classPartition"), part),
-                    ox.Triple(part, n("http://rdfs.org/ns/void#class"), n(iri)),
-                    ox.Triple(part, n("http://rdfs.org/ns/void#entities"), ox.Literal(str(count), datatype=n("http://www.w3.org/2001/XMLSchema#integer")))]
-    for name, (prop, target, _) in sorted(LINK_TARGETS.items()):
-        rows = list(select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s <{prop}> ?o }}"))
-        count = int(value_of(rows[0]["n"])) if rows else 0
-        linkset = n(f"{dataset}#links-{name}")
-        triples += [ox.Triple(linkset, n(RDF + "type"), n("http://rdfs.org/ns/void#Linkset")),
-                    ox.Triple(me, n("http://rdfs.org/ns/void#subset"), linkset),
-                    ox.Triple(linkset, n("http://rdfs.org/ns/void#subjectsTarget"), me),
-                    ox.Triple(linkset, n("http://rdfs.org/ns/void#objectsTarget"), n(target)),
-                    ox.Triple(linkset, n("http://rdfs.org/ns/void#linkPredicate"), n(prop)),
-                    ox.Triple(linkset, n("http://rdfs.org/ns/void#triples"), ox.Literal(str(count), datatype=n("http://www.w3.org/2001/XMLSchema#integer")))]
+    triples.append(ox.Triple(me, n(_VOID + "classes"), _integer(len(classes))))
+    for number, (iri, count) in enumerate(sorted(classes.items()), start=1):
+        part = n(f"{dataset}#class-{number}")
+        triples += [ox.Triple(me, n(_VOID + "classPartition"), part), ox.Triple(part, n(_VOID + "class"), n(iri)),
+                    ox.Triple(part, n(_VOID + "entities"), _integer(count))]
+    for target, count in sorted(link_counts(store).items()):
+        linkset = n(f"{dataset}#links-{target.split('://', 1)[1].strip('/')}")
+        triples += [ox.Triple(linkset, n(RDF + "type"), n(_VOID + "Linkset")),
+                    ox.Triple(me, n(_VOID + "subset"), linkset),
+                    ox.Triple(linkset, n(_VOID + "subjectsTarget"), me),
+                    ox.Triple(linkset, n(_VOID + "objectsTarget"), n(target)),
+                    ox.Triple(linkset, n(_VOID + "linkPredicate"), n(SCHEMA + "sameAs")),
+                    ox.Triple(linkset, n(_VOID + "triples"), _integer(count))]
     for row in select(store, "SELECT ?source ?page WHERE { ?source a <" + SCK + "Source> ; <http://xmlns.com/foaf/0.1/page> ?page }"):
         triples.append(ox.Triple(me, n(DCTERMS + "source"), row["page"]))
-    for name, media in (("graph.trig", "application/trig"), ("graph.nt", "application/n-triples"),
-                        ("graph.ttl", "text/turtle"), ("graph.jsonld", "application/ld+json")):
-        dist = n(f"{dataset}#distribution-{name}")
-        triples += [ox.Triple(me, n("http://www.w3.org/ns/dcat#distribution"), dist),
-                    ox.Triple(dist, n(RDF + "type"), n("http://www.w3.org/ns/dcat#Distribution")),
-                    ox.Triple(dist, n("http://www.w3.org/ns/dcat#mediaType"), ox.Literal(media)),
-                    ox.Triple(dist, n(DCTERMS + "title"), ox.Literal(name))]
-        if name == "graph.trig":
-            triples.append(ox.Triple(me, n("http://rdfs.org/ns/void#dataDump"), n(f"{dataset.rstrip('/')}/{name}")))
+    for name, media in DISTRIBUTIONS.items():
+        triples += _distribution(me, n(f"{dataset}#distribution-{name}"), name, n(f"{root}/{name}"), n(_IANA + media),
+                                 licence)
+    service = n(f"{dataset}#sparql")
+    triples += [ox.Triple(service, n(RDF + "type"), n(_DCAT + "DataService")),
+                ox.Triple(service, n(DCTERMS + "title"), _english("The SPARQL 1.1 endpoint of smartcity-kg")),
+                ox.Triple(service, n(_DCAT + "endpointURL"), n(root + "/sparql")),
+                ox.Triple(service, n(_DCAT + "servesDataset"), me),
+                ox.Triple(service, n(DCTERMS + "license"), licence)]
     body = ox.serialize(sorted(set(triples), key=str), format=ox.RdfFormat.TURTLE, prefixes={
-        "void": "http://rdfs.org/ns/void#", "dcat": "http://www.w3.org/ns/dcat#", "dcterms": DCTERMS, "sck": SCK})
+        "void": _VOID, "dcat": _DCAT, "dcterms": DCTERMS, "foaf": _FOAF, "sck": SCK, "schema": SCHEMA})
     return write_file(path, TURTLE_SIGNATURE + "\n" + (body or b"").decode("utf-8"), signature=TURTLE_SIGNATURE)
+
+
+def _catalogue(me: ox.NamedNode, dataset: str, agent: ox.NamedNode, licence: ox.NamedNode,
+               publisher: str) -> list[ox.Triple]:
+    """The catalogue, the dataset's title, description, publisher and licence, and the publisher itself."""
+    n = ox.NamedNode
+    catalogue = n(f"{dataset}#catalogue")
+    return [
+        ox.Triple(catalogue, n(RDF + "type"), n(_DCAT + "Catalog")),
+        ox.Triple(catalogue, n(DCTERMS + "title"), _english("The smartcity-kg catalogue")),
+        ox.Triple(catalogue, n(DCTERMS + "description"), _english("The dataset of smartcity-kg and its distributions.")),
+        ox.Triple(catalogue, n(DCTERMS + "publisher"), agent),
+        ox.Triple(catalogue, n(DCTERMS + "license"), licence),
+        ox.Triple(catalogue, n(_DCAT + "dataset"), me),
+        ox.Triple(me, n(RDF + "type"), n(_VOID + "Dataset")),
+        ox.Triple(me, n(RDF + "type"), n(_DCAT + "Dataset")),
+        ox.Triple(me, n(DCTERMS + "title"), _english(_TITLE)),
+        ox.Triple(me, n(DCTERMS + "description"), _english(_DESCRIPTION)),
+        ox.Triple(me, n(DCTERMS + "publisher"), agent),
+        ox.Triple(me, n(DCTERMS + "license"), licence),
+        ox.Triple(agent, n(RDF + "type"), n(_FOAF + "Agent")),
+        ox.Triple(agent, n(_FOAF + "name"), ox.Literal(publisher)),
+        ox.Triple(licence, n(RDF + "type"), n(DCTERMS + "LicenseDocument")),
+    ]
+
+
+def _distribution(me: ox.NamedNode, dist: ox.NamedNode, name: str, url: ox.NamedNode, media: ox.NamedNode,
+                  licence: ox.NamedNode) -> list[ox.Triple]:
+    """One file of the build as a DCAT distribution."""
+    n = ox.NamedNode
+    return [
+        ox.Triple(me, n(_DCAT + "distribution"), dist),
+        ox.Triple(dist, n(RDF + "type"), n(_DCAT + "Distribution")),
+        ox.Triple(dist, n(DCTERMS + "title"), ox.Literal(name)),
+        ox.Triple(dist, n(DCTERMS + "description"), _english(f"The whole dataset in one file, {name}.")),
+        ox.Triple(dist, n(_DCAT + "accessURL"), url),
+        ox.Triple(dist, n(_DCAT + "downloadURL"), url),
+        ox.Triple(dist, n(_DCAT + "mediaType"), media),
+        ox.Triple(media, n(RDF + "type"), n(DCTERMS + "MediaType")),
+        ox.Triple(dist, n(DCTERMS + "license"), licence),
+    ]
+
+
+def link_counts(store: ox.Store) -> dict[str, int]:
+    """The ``schema:sameAs`` links to other datasets, counted per target (scheme and host, such as
+    ``http://www.wikidata.org/``)."""
+    rows = select(store, f"""
+        SELECT ?target (COUNT(*) AS ?n) WHERE {{
+          {{ SELECT DISTINCT ?s ?o WHERE {{ ?s <{SCHEMA}sameAs> ?o FILTER(isIRI(?o) && REGEX(STR(?o), "^https?://[^/]+/")) }} }}
+          BIND(REPLACE(STR(?o), "^(https?://[^/]+/).*$", "$1") AS ?target)
+        }} GROUP BY ?target""")
+    return {value_of(row["target"]): int(value_of(row["n"])) for row in rows}
 
 
 def csv_tables(store: ox.Store, folder: Path, labels: dict[str, str]) -> list[Path]:

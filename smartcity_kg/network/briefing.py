@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..namespaces import SCK, SKOS
+from ..namespaces import SKOS
 from ..outputs import HTML_SIGNATURE, write_file
 from ..resources import shipped
 from ..store.queries import load_query
-from .markets import Market, decision_makers
+from .markets import Market, decision_posts
 
 if TYPE_CHECKING:
     from .paths import Path as RoutePath
@@ -138,7 +138,7 @@ def make_briefing(network: Network, question: Question, *, pages: dict[str, str]
 
     pages = pages or {}
     labels = network.labels
-    targets = {t for t in decision_makers(network, question.market) if SCK + "Person" not in network.types.get(t, ())}
+    targets = decision_posts(network, question.market)
     found = with_holders(find_paths(network, question.start, targets, market=question.market, k=_SEARCHED),
                          network, question.as_of)
     by_target: dict[str, list[RoutePath]] = {}

@@ -3,17 +3,19 @@
 The ties come from the named query ``sector-markets``: sector investments (and investments by
 organisations based in the market), initiatives in the sector situated in the market, and
 partnerships in the sector between an organisation of the market and a firm of the home
-country. A narrower sector counts for a broader one. Decision makers are not counted: the
-ontology gives a post no portfolio (sectors) yet.
+country, and decision makers: posts deciding in the market with the sector in their portfolio.
+A narrower sector counts for a broader one.
 
-The score of a market is ``3 × partnerships + 2 × investments + 1 × initiatives``, each
-counted as distinct facts: a partnership with a home firm is a way in that already exists,
-an investment is money committed to the sector, an initiative is activity in it. Markets are
-ranked by score, then by the number of facts, then by ISO code.
+The score of a market is ``3 × partnerships + 2 × investments + 2 × decision makers + 1 ×
+initiatives``, each counted as distinct facts: a partnership with a home firm is a way in
+that already exists, an investment is money committed to the sector, a decision maker whose
+portfolio holds the sector is someone to approach, an initiative is activity in it. Markets
+are ranked by score, then by the number of facts, then by ISO code.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -22,13 +24,16 @@ import pyoxigraph as ox
 from ..resources import shipped
 from ..store.queries import load_catalogue, run_query
 from .markets import Market, resolve_market
+from .tenure import first_day
 
 __all__ = ["KINDS", "WEIGHTS", "MarketTies", "Tie", "compare_markets", "comparison_text"]
 
 #: The kinds of tie, strongest first, and what each weighs in a market's score.
-WEIGHTS: dict[str, int] = {"partnership": 3, "investment": 2, "initiative": 1}
+WEIGHTS: dict[str, int] = {"partnership": 3, "investment": 2, "decision maker": 2, "initiative": 1}
 #: The kinds of tie, in the order of the columns.
-KINDS = ("investment", "initiative", "partnership")
+KINDS = ("investment", "initiative", "decision maker", "partnership")
+#: The kinds of tie, strongest first: by weight, and money committed before a portfolio.
+_STRENGTH = ("partnership", "investment", "decision maker", "initiative")
 
 
 @dataclass(frozen=True)
@@ -60,16 +65,19 @@ class MarketTies:
 
     @property
     def strongest(self) -> Tie:
-        """The strongest tie: of the heaviest kind, the newest, then by label and source."""
+        """The strongest tie: of the strongest kind (a partnership, an investment, a decision maker, an initiative),
+        the newest, then by label and source."""
         return self.evidence[0]
 
 
-def compare_markets(store: ox.Store, sector: str, home: Market, labels: Mapping[str, str]) -> list[MarketTies]:
+def compare_markets(store: ox.Store, sector: str, home: Market, labels: Mapping[str, str],
+                    as_of: datetime.date | None = None) -> list[MarketTies]:
     """The markets tied to ``sector`` (an IRI), ranked by their score, each with its evidence.
 
     ``home`` is the country of the partner firms that count; ``labels`` names entities and
     sources (:attr:`smartcity_kg.store.entities.EntityIndex.labels`). A market the sector
-    has no tie with is not listed.
+    has no tie with is not listed. With ``as_of`` (the last day the answer holds for), a fact
+    whose every date lies after it is left out, as paths leave such a tie out.
     """
     query = load_catalogue(shipped("queries"))["sector-markets"]
     rows = run_query(store, query, {"sector": ox.NamedNode(sector), "home": ox.NamedNode(home.iri)}).rows
@@ -79,6 +87,8 @@ def compare_markets(store: ox.Store, sector: str, home: Market, labels: Mapping[
             dates.setdefault((market, kind, fact, source, quote), set()).update([date] if date else [])
     by_market: dict[str, list[Tie]] = {}
     for (market, kind, fact, source, quote), found in dates.items():
+        if as_of is not None and found and all(first_day(date) > as_of for date in found):
+            continue
         by_market.setdefault(market, []).append(Tie(kind, fact, labels.get(fact, fact), tuple(sorted(found)),
                                                     source, labels.get(source, source), quote))
     ranked = [_market_ties(resolve_market(iri), ties) for iri, ties in by_market.items()]
@@ -95,7 +105,7 @@ def _market_ties(market: Market, ties: list[Tie]) -> MarketTies:
     counts = {kind: len({t.fact for t in ties if t.kind == kind}) for kind in KINDS}
     newest_first = sorted(ties, key=lambda t: (t.label, t.source_label, t.quote or ""))
     newest_first.sort(key=lambda t: max(t.dates, default=""), reverse=True)
-    newest_first.sort(key=lambda t: -WEIGHTS[t.kind])
+    newest_first.sort(key=lambda t: _STRENGTH.index(t.kind))
     return MarketTies(market, counts, sum(WEIGHTS[k] * n for k, n in counts.items()), tuple(newest_first))
 
 
@@ -104,13 +114,14 @@ def _counted(counts: Mapping[str, int]) -> str:
     return ", ".join(f"{counts[k]} {k if counts[k] == 1 else k + 's'}" for k in KINDS)
 
 
-def comparison_text(found: list[MarketTies], sector: str, home: Market) -> str:
-    """The comparison as text: a heading, then one entry per market with its strongest evidence."""
+def comparison_text(found: list[MarketTies], sector: str, home: Market, as_of: str) -> str:
+    """The comparison as of ``as_of`` as text: a heading, then one entry per market with its strongest evidence."""
     if not found:
-        return (f"No market in the graph is tied to {sector}: no sector investment, initiative or partnership "
-                f"with a firm based in {home.label} in that sector.\n")
+        return (f"No market in the graph is tied to {sector} as of {as_of}: no sector investment, initiative, "
+                f"decision maker or partnership with a firm based in {home.label} in that sector.\n")
     score = " + ".join(f"{weight} × {kind}s" for kind, weight in WEIGHTS.items())
-    lines = [f"Markets tied to {sector} (partnerships with firms based in {home.label}), by score = {score}:"]
+    lines = [f"Markets tied to {sector} as of {as_of} (partnerships with firms based in {home.label}), "
+             f"by score = {score}:"]
     for rank, item in enumerate(found, start=1):
         tie = item.strongest
         dated = f", {' or '.join(tie.dates)}" if tie.dates else ""

@@ -16,7 +16,7 @@ from ..namespaces import COUNTRY, SCK
 if TYPE_CHECKING:
     from .projection import Network
 
-__all__ = ["ADDING_A_MARKET", "DEFAULT_HOME", "DEFAULT_MARKET", "Market", "decision_makers", "firms_based_in", "resolve_market"]
+__all__ = ["ADDING_A_MARKET", "DEFAULT_HOME", "DEFAULT_MARKET", "Market", "decision_makers", "decision_posts", "firms_based_in", "resolve_market"]
 
 #: Where a user reads how to add a market.
 ADDING_A_MARKET = "graph/README.md, section 'Adding a market'"
@@ -81,6 +81,12 @@ def _nearest(code: str, codes: set[str], known: set[str]) -> list[str]:
 def decision_makers(network: Network, market: Market) -> set[str]:
     """The decision makers of ``network`` that decide in ``market`` (posts and their holders)."""
     return {node for node in network.members(SCK + "DecisionMaker") if market.iri in network.markets.get(node, ())}
+
+
+def decision_posts(network: Network, market: Market) -> set[str]:
+    """The posts that decide in ``market``: what a path aims at, since a post names its holders as of
+    a date and a person is never a timeless decision maker."""
+    return {node for node in decision_makers(network, market) if SCK + "Person" not in network.types.get(node, ())}
 
 
 def firms_based_in(network: Network, home: Market, market: Market | None = None) -> set[str]:

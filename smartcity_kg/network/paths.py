@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..exceptions import EntityNotFoundError, QueryError
 from ..namespaces import SCK, SKOS
 from .claims import HolderClaim
-from .markets import DEFAULT_MARKET, Market, decision_makers, resolve_market
+from .markets import DEFAULT_MARKET, Market, decision_posts, resolve_market
 from .projection import Evidence, Network, Tie
 from .routes import add_start, route_graph
 
@@ -115,7 +115,11 @@ def add_profile(network: Network, profile: Profile) -> Network:
     """A copy of ``network`` with ``profile`` tied to its sectors and its trade-promotion channel.
 
     The channel is each trade-promotion agency based in the profile's home country (``home``
-    is that country's IRI). ``network`` itself is not changed.
+    is that country's IRI). The agency leads into a market only through its own documented
+    ties there (an office, a partnership, a post in the market): its tie to a country it serves
+    is no stepping stone, as no country is one (:mod:`~smartcity_kg.network.routes`), so where
+    the graph knows no such tie the channel is a first contact, not a path to a decision maker.
+    ``network`` itself is not changed.
 
     Raises
     ------
@@ -182,7 +186,7 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
         raise EntityNotFoundError(f"{network.labels.get(source, source)!r} has no documented ties in the network")
     if targets is None:  # a path ends at the post, which names its holders; never at a person
         market = market or resolve_market(DEFAULT_MARKET)
-        targets = {t for t in decision_makers(network, market) if SCK + "Person" not in network.types.get(t, ())}
+        targets = decision_posts(network, market)
     wanted = {t for t in targets if t in network.graph and t != source}
     if not wanted:
         return []

@@ -9,7 +9,9 @@ Older evidence costs more. Asked as of a date (:mod:`smartcity_kg.network.tenure
 costs ``cost × (1 + age / AGEING_YEARS)``, where ``age`` is the time in years from its newest
 evidence dated by then (a year or month counts from its first day; a fact without a date of
 its own is dated by the publication dates of its sources) to the as-of date: a tie ten years
-old costs twice a fresh one. A tie with no dated evidence keeps its cost; a tie whose fact's
+old costs twice a fresh one. A tie with no dated evidence (neither its fact nor any source
+stating it has a date) is of unknown age and costs as if ``UNKNOWN_AGE_YEARS`` old, so that
+undated evidence never outranks recent evidence merely for lacking a date; a tie whose fact's
 every date lies after the as-of date is left out.
 
 The projection keeps every tie, also those through sectors and countries, for views and
@@ -35,10 +37,12 @@ from .claims import TimeFacts, load_time_facts
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["AGEING_YEARS", "Evidence", "Network", "Projection", "Tie", "load_projections", "project"]
+__all__ = ["AGEING_YEARS", "UNKNOWN_AGE_YEARS", "Evidence", "Network", "Projection", "Tie", "load_projections", "project"]
 
 #: The age, in years, at which a tie's evidence doubles its cost (see the module's header).
 AGEING_YEARS = 10.0
+#: The age, in years, that a tie with no dated evidence counts as (see the module's header).
+UNKNOWN_AGE_YEARS = 5.0
 
 #: Terms of the ontology itself, never nodes of the network.
 _SCHEMA_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "AnnotationProperty",
@@ -214,44 +218,20 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
                 break
     types: dict[str, set[str]] = {}
     if around is None:
-        for row in select(store, _TYPES):
-            types.setdefault(value_of(row["node"]), set()).add(value_of(row["type"]))
+        for node, kind in select(store, _TYPES):  # both IRIs, by the query's filter
+            types.setdefault(node.value, set()).add(kind.value)
     else:
         for batch in _batches(seen):
             for row in select(store, _restricted(_TYPES, "node", batch)):
                 types.setdefault(value_of(row["node"]), set()).add(value_of(row["type"]))
     schema = {node for node, kinds in types.items() if kinds & (_SCHEMA_TYPES | _FACT_TYPES)}
-    found: dict[tuple[str, str, str, str | None], dict[str, object]] = {}
-    for projection, row in rows:
-        a, b = row["a"], row["b"]
-        if not isinstance(a, ox.NamedNode) or not isinstance(b, ox.NamedNode) or a == b:
-            continue
-        if a.value in schema or b.value in schema:
-            continue
-        fact = value_of(row["fact"]) if row["fact"] is not None else None
-        entry = found.setdefault((projection.name, a.value, b.value, fact),
-                                 {"projection": projection, "dates": set(), "evidence": set()})
-        if row["date"] is not None:
-            entry["dates"].add(value_of(row["date"]))  # type: ignore[attr-defined]
-        if row["source"] is not None:
-            source = value_of(row["source"])
-            quote = value_of(row["quote"]) if row["quote"] is not None else None
-            entry["evidence"].add(Evidence(source, labels.get(source, source), quote))  # type: ignore[attr-defined]
     graph = nx.Graph()
-    for (name, a, b, fact), entry in sorted(found.items(), key=lambda item: tuple(str(k) for k in item[0])):
-        source_projection: Projection = entry["projection"]  # type: ignore[assignment]
-        dates: set[str] = entry["dates"]  # type: ignore[assignment]
-        evidence = tuple(sorted(entry["evidence"], key=lambda e: (e.source, e.quote or "")))  # type: ignore[call-overload]
-        date = min(dates, key=lambda d: (-len(d), d)) if dates else None  # the most precise
-        tie = Tie(name, a, b, source_projection.cost, source_projection.says, fact, date, evidence, tuple(sorted(dates)))
-        for node in (a, b):
-            if node not in graph:
-                graph.add_node(node, label=labels.get(node, node), types=frozenset(types.get(node, ())))
-        if graph.has_edge(a, b):
-            ties = sorted([*graph.edges[a, b]["ties"], tie], key=lambda t: (t.cost, t.relation, t.fact or ""))
-            graph.edges[a, b].update(ties=tuple(ties), weight=ties[0].cost)
-        else:
-            graph.add_edge(a, b, ties=(tie,), weight=tie.cost)
+    nodes, pairs = _ties_of(rows, schema, labels)
+    graph.add_nodes_from((node, {"label": labels.get(node, node), "types": frozenset(types.get(node, ()))})
+                         for node in nodes)
+    for (a, b), ties in pairs.items():
+        ties.sort(key=lambda t: (t.cost, t.relation, t.fact or ""))
+        graph.add_edge(a, b, ties=tuple(ties), weight=ties[0].cost)
     identifiers: dict[str, set[str]] = {}
     identifier_rows = (select(store, _IDENTIFIERS) if around is None else
                        [row for batch in _batches(seen) for row in select(store, _restricted(_IDENTIFIERS, "node", batch))])
@@ -260,6 +240,44 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
     return Network(graph, labels, {node: frozenset(kinds) for node, kinds in types.items()},
                    {node: tuple(sorted(ids)) for node, ids in identifiers.items()}, _markets(store, around, seen),
                    load_time_facts(store))
+
+
+def _ties_of(rows: list[tuple[Projection, Any]], schema: set[str],
+             labels: dict[str, str]) -> tuple[dict[str, None], dict[tuple[str, str], list[Tie]]]:
+    """The nodes (in the order first met) and the ties of each pair of nodes, from the projections' rows.
+
+    Rows of one fact (projection, ends, fact) merge into one tie with every date and piece of
+    evidence; facts come in the order of their keys, so the network is the same for the same
+    graph (node and neighbour order included, which settles equal-cost paths).
+    """
+    found: dict[tuple[str, str, str, str | None], tuple[Projection, set[str], set[tuple[str, str | None]]]] = {}
+    named = ox.NamedNode
+    for projection, (a, b, fact, date, source, quote) in rows:
+        if type(a) is not named or type(b) is not named:
+            continue
+        a_iri, b_iri = a.value, b.value
+        if a_iri == b_iri or a_iri in schema or b_iri in schema:
+            continue
+        key = (projection.name, a_iri, b_iri, fact.value if fact is not None else None)
+        entry = found.get(key)
+        if entry is None:
+            entry = found[key] = (projection, set(), set())
+        if date is not None:
+            entry[1].add(date.value)
+        if source is not None:
+            entry[2].add((source.value, quote.value if quote is not None else None))
+    nodes: dict[str, None] = {}
+    pairs: dict[tuple[str, str], list[Tie]] = {}
+    for (name, a_iri, b_iri, fact_iri), (projection, dates, evidence) in sorted(
+            found.items(), key=lambda item: tuple(str(k) for k in item[0])):
+        cited = tuple(Evidence(source, labels.get(source, source), quote)
+                      for source, quote in sorted(evidence, key=lambda e: (e[0], e[1] or "")))
+        date = min(dates, key=lambda d: (-len(d), d)) if dates else None  # the most precise
+        tie = Tie(name, a_iri, b_iri, projection.cost, projection.says, fact_iri, date, cited, tuple(sorted(dates)))
+        nodes.setdefault(a_iri)
+        nodes.setdefault(b_iri)
+        pairs.setdefault((b_iri, a_iri) if (b_iri, a_iri) in pairs else (a_iri, b_iri), []).append(tie)
+    return nodes, pairs
 
 
 def _markets(store: ox.Store, around: set[str] | None, seen: set[str]) -> dict[str, frozenset[str]]:

@@ -4,9 +4,9 @@ An as-of date is a year, a month or a day, and stands for the last day of that p
 that evidence dated within it counts. A tie whose fact's every date lies after the as-of date
 did not exist yet and is left out; a tie whose fact has no date is as old as the newest source
 stating it by then (a source published later does not date the fact, so the tie is kept) and
-otherwise undated, at its plain cost. Each tie's cost grows with the
-age of its newest evidence by the rule in :mod:`smartcity_kg.network.projection`'s header:
-``cost × (1 + age in years / AGEING_YEARS)``.
+otherwise of unknown age. Each tie's cost grows with the age of its newest evidence by the
+rule in :mod:`smartcity_kg.network.projection`'s header: ``cost × (1 + age in years /
+AGEING_YEARS)``, where an unknown age counts as ``UNKNOWN_AGE_YEARS``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ..exceptions import QueryError
 from ..namespaces import SCK
 from .claims import Claim, Dated, HolderClaim, TimeFacts
 from .paths import Path
-from .projection import AGEING_YEARS, Network, Tie
+from .projection import AGEING_YEARS, UNKNOWN_AGE_YEARS, Network, Tie
 
 __all__ = ["ACCEPTED_FORMS", "AsOf", "age_in_months", "first_day", "holders_as_of", "last_day", "network_as_of",
            "parse_as_of", "with_holders"]
@@ -119,7 +119,7 @@ def _aged(tie: Tie, as_of: AsOf, time: TimeFacts, former: dict[str, str]) -> Tie
         past = [d for e in tie.evidence if (d := (time.sources or {}).get(e.source)) and first_day(d) <= as_of.day]
     newest = max(past, key=lambda d: (first_day(d), len(d))) if past else None
     age = age_in_months(newest, as_of) if newest else None
-    cost = tie.cost * (1 + (age or 0) / 12 / AGEING_YEARS)
+    cost = tie.cost * (1 + (UNKNOWN_AGE_YEARS if age is None else age / 12) / AGEING_YEARS)
     says = tie.says
     if tie.relation == _HOLDER_RELATION and tie.fact in former:
         says += f" ({former[tie.fact]})"

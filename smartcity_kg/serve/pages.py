@@ -8,6 +8,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from ..identifiers import link_iri
 from ..namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS, SCK, SKOS
 from ..store.rdfio import value_of
 
@@ -23,6 +24,7 @@ WHERE {
           ?selector ?sp ?so }
 }
 """
+_TEMPLATES = "SELECT ?property ?template WHERE { ?property <" + SCK + "linkTemplate> ?template }"
 _ONTOLOGY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <" + ONTOLOGY_IRI + "> { ?s ?p ?o } }"
 
 
@@ -87,7 +89,20 @@ def entity_html(state: Any, iri: str, triples: list[ox.Triple]) -> str:
                    if t.subject == subject and t.predicate.value == RDF + "type")
     return _environment().get_template("entity.html").render(
         title=labels.get(iri, iri), iri=iri, types=types, facts=sorted(facts, key=lambda f: (f["property"], f["value"])),
-        evidence=evidence, neighbours=neighbours)
+        evidence=evidence, neighbours=neighbours, identifiers=_identifiers(state, subject, triples))
+
+
+def _identifiers(state: Any, subject: ox.NamedNode, triples: list[ox.Triple]) -> list[dict[str, str | None]]:
+    """The entity's identifiers in registers, each with the IRI its property's ``sck:linkTemplate`` makes
+    of it (``None`` where that is no http(s) IRI)."""
+    templates = {value_of(row["property"]): value_of(row["template"]) for row in state.graph.query(_TEMPLATES)}
+    out = []
+    for t in triples:
+        if t.subject == subject and t.predicate.value in templates and isinstance(t.object, ox.Literal):
+            link = link_iri(templates[t.predicate.value], t.object.value)
+            out.append({"register": state.index.labels.get(t.predicate.value, t.predicate.value), "id": t.object.value,
+                        "link": link.value if link is not None else None})
+    return sorted(out, key=lambda i: (i["register"] or "", i["id"] or ""))
 
 
 def _stated_in(state: Any, iri: str) -> dict[tuple[str, str], list[str]]:
@@ -278,6 +293,8 @@ OPENAPI: dict[str, Any] = {
                           "400": {"description": "unknown parameter"}, "404": {"description": "unknown query or entity"},
                           "406": {"description": "no acceptable format"}}}},
         "/ontology": {"get": {"summary": "The ontology as HTML or Turtle", "responses": {"200": {"description": "ok"}}}},
+        "/context.jsonld": {"get": {"summary": "The JSON-LD context of the dump graph.jsonld",
+                                    "responses": {"200": {"description": "application/ld+json"}}}},
         "/paths": {"get": {"summary": "Explained paths from an entity or a firm profile",
                            "parameters": [{"name": n, "in": "query", "schema": {"type": "string"}}
                                           for n in ("from", "firm", "sector", "home", "market", "k", "as_of")],

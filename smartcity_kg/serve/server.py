@@ -34,6 +34,7 @@ from .endpoint import Dataset
 from .guard import Limits, QueryRefused, check_query, query_form
 from .headers import SecurityHeaders, page_policy, script_hashes
 from .protocol import error as _error, read_query
+from ..jsonld import CONTEXT_PATH
 from ..namespaces import DEFAULT_BASE
 from .negotiate import GRAPH_TYPES, choose
 
@@ -314,6 +315,14 @@ async def openapi(request: Request) -> JSONResponse:
     return JSONResponse(OPENAPI)
 
 
+async def jsonld_context(request: Request) -> Response:
+    """The JSON-LD context of the dataset's dump (``graph.jsonld``): the package's ``context.jsonld``."""
+    from ..jsonld import CONTEXT_FILE
+
+    return Response(CONTEXT_FILE.read_bytes(), media_type="application/ld+json",
+                    headers={"Cache-Control": "public, max-age=86400"})
+
+
 class _AccessLog:
     """Structured access logs: one JSON object per request."""
 
@@ -356,7 +365,7 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
         Route("/queries", queries_list), Route("/queries/{name}", query_named),
         Route("/ontology", ontology_page), Route("/paths", paths_page), Route("/brief", brief_page),
         Route("/view/{kind}", view_page),
-        Route("/openapi.json", openapi),
+        Route("/openapi.json", openapi), Route(CONTEXT_PATH, jsonld_context),
         Route("/{kind:str}/{slug:path}", entity_page),
     ]
     middleware = [Middleware(_AccessLog), Middleware(ReadDeadline, seconds=config.read_timeout),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,7 +22,9 @@ __all__ = ["NamedQuery", "Param", "Result", "bind_params", "load_catalogue", "lo
 
 _HEADER_KEYS = ("summary", "description", "params", "columns")
 _PARAM_KEYS = ("name", "description", "kind", "default", "required")
-_KINDS = ("entity", "literal")
+_KINDS = ("entity", "literal", "date")
+#: A date parameter's value: a year, a month or a day.
+_DATE = re.compile(r"^[0-9]{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$")
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class Param:
 
     name: str
     description: str
-    kind: str = "entity"  # an entity (IRI, id, notation or label) or a literal
+    kind: str = "entity"  # an entity (IRI, id, notation or label), a literal, or a date (YYYY[-MM[-DD]])
     default: str | None = None
     required: bool = False
 
@@ -249,12 +252,12 @@ def bind_params(query: NamedQuery, given: dict[str, str], index: "EntityIndex") 
     """Turn the text values ``given`` (and the defaults) into RDF terms for ``query``.
 
     Entity parameters are looked up by IRI, id, notation or label; literal parameters
-    become plain literals.
+    become plain literals, and so do date parameters once they are a year, a month or a day.
 
     Raises
     ------
     QueryError
-        If ``given`` names a parameter that the query does not have.
+        If ``given`` names a parameter that the query does not have, or a date parameter is not a date.
     EntityNotFoundError
         If an entity parameter names no entity, or several.
     """
@@ -270,5 +273,8 @@ def bind_params(query: NamedQuery, given: dict[str, str], index: "EntityIndex") 
             if param.required:
                 raise QueryError(f"query {query.name!r} needs the parameter {name!r}: {param.description}")
             continue
+        if param.kind == "date" and not _DATE.match(value):
+            raise QueryError(f"query {query.name!r}: the parameter {name!r} is {value!r}, not a date; "
+                             "expected YYYY, YYYY-MM or YYYY-MM-DD (such as 2015, 2015-06 or 2015-06-30)")
         out[name] = index.resolve(value) if param.kind == "entity" else ox.Literal(value)
     return out

@@ -64,11 +64,15 @@ BAD_SHEETS = [
     pytest.param(HEAD.replace("tiny-source", "tiny-sorce") + ACME, 1,
                  "unknown source 'tiny-sorce'; did you mean 'tiny-source'", id="unknown-source"),
     pytest.param(HEAD + ACME.replace("an American", "a Danish"), 7,
-                 "quote not found in the text of source 'tiny-source': 'Acme, a Danish technology company'$",
+                 "quote not found in the text of source 'tiny-source': 'Acme, a Danish technology company'; "
+                 "nearest passage: 'Acme, an American technology company, .*'; the first difference is at "
+                 "character 8 of the quote: the quote has ' ' \\(U\\+0020 SPACE\\), the text 'n' "
+                 "\\(U\\+006E LATIN SMALL LETTER N\\)$",
                  id="quote-not-in-text"),
     pytest.param(HEAD + ACME.replace("    quote: Acme, an American technology company\n",
                                      "    quote:\n      - Acme, an American\n      - Acme, a Danish\n"), 9,
-                 "quote not found in the text of source 'tiny-source': 'Acme, a Danish'$",
+                 "quote not found in the text of source 'tiny-source': 'Acme, a Danish'; nearest passage: .*; "
+                 "the first difference is at character 8 of the quote: the quote has ' ' ",
                  id="second-quote-not-in-text"),
     pytest.param(HEAD + ACME + "    founded: 2014-02-30\n", 8,
                  "'2014-02-30' is not a date such as 2014-05-28 or a month such as 2014-05 or a year such as 2014$",

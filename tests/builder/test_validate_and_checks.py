@@ -71,6 +71,15 @@ BAD_ITEMS = [
                        "<https://w3id.org/smartcity-kg/ontology#Agent>, but "
                        "<https://w3id.org/smartcity-kg/id/aarhus> is not one"), id="partner-is-a-city"),
     pytest.param("""\
+        - id: odense
+          type: City
+          label: Odense
+          locatedIn: DK
+          nutsCode: DK031
+          unquoted: a test
+        """, re.escape("nuts-code-violation: <https://w3id.org/smartcity-kg/id/odense> has the NUTS code DK031 but "
+                       "is not a sck:Region"), id="nuts-code-on-a-city"),
+    pytest.param("""\
         - id: jane
           type: [Person, Company]
           label: Jane
@@ -136,17 +145,13 @@ def test_a_successful_build_replaces_the_previous_one(make_graph: Callable[..., 
 
 def test_a_build_failing_while_writing_keeps_the_previous_build(
         graph_dir: Path, previous_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import pyoxigraph as ox
+    from smartcity_kg.builder import pipeline
 
-    serialize = ox.serialize
-
-    def fail_on_json_ld(*args: object, **kwargs: object) -> object:
-        if kwargs.get("format") == ox.RdfFormat.JSON_LD:
-            raise OSError(28, "No space left on device")
-        return serialize(*args, **kwargs)  # type: ignore[arg-type]
+    def fail_on_json_ld(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
 
     before = _snapshot(previous_build)
-    monkeypatch.setattr(ox, "serialize", fail_on_json_ld)
+    monkeypatch.setattr(pipeline, "write_compacted", fail_on_json_ld)
     message = re.escape(f"{previous_build}: cannot write the build: No space left on device")
     with pytest.raises(OutputError, match="^" + message + "$"):
         build(previous_build, BuildOptions(graph_dir=graph_dir, reasoner="none"))

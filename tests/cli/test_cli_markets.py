@@ -1,4 +1,5 @@
-"""A second market added as graph/README.md says, and every command asked about it; markets as bad input."""
+"""A second market added as graph/README.md says (``two_markets`` in conftest.py), and every command asked about it;
+markets as bad input."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import contextlib
 import csv
 import io
 import json
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,94 +16,9 @@ from click.testing import CliRunner, Result
 
 from smartcity_kg.cli.main import main
 from smartcity_kg.namespaces import COUNTRY
-from smartcity_kg.resources import shipped
 
 Run = Callable[..., Result]
 ID = "https://w3id.org/smartcity-kg/id/"
-
-#: The invented source of the invented market: its record, its text and its fact sheet.
-RECORD = """
-  - id: test-valdoria-guide
-    title: Valdoria – Smart Cities (an invented guide)
-    publisher: A test
-    url: https://example.org/valdoria
-    kind: guide
-    language: en
-    text: test-valdoria-guide.txt
-"""
-TEXT = ("The city of Valdora, in Portugal, invests in smart water meters. "
-        "Its Councillor for Water Services leads the programme, with Aquanet Systems of Chicago as partner. "
-        "Its Councillor for Health is in charge of digital health care.\n")
-SHEET = """source: test-valdoria-guide
-items:
-  - id: valdora
-    type: City
-    label: Valdora
-    locatedIn: PT
-    quote: "The city of Valdora, in Portugal"
-  - id: valdora-municipality
-    type: Municipality
-    label: City of Valdora
-    governs: valdora
-    basedIn: valdora
-    quote: "The city of Valdora, in Portugal, invests in smart water meters."
-  - id: valdora-water-councillor
-    type: Post
-    label: Councillor for Water Services, City of Valdora
-    postIn: valdora-municipality
-    portfolio: water-management
-    quote: "Its Councillor for Water Services leads the programme"
-  - id: valdora-health-councillor
-    type: Post
-    label: Councillor for Health, City of Valdora
-    postIn: valdora-municipality
-    portfolio: digital-health-care
-    quote: "Its Councillor for Health is in charge of digital health care."
-  - id: aquanet-systems
-    type: Company
-    label: Aquanet Systems
-    basedIn: US
-    quote: "Aquanet Systems of Chicago"
-  - id: aquanet-valdora-partnership
-    type: Partnership
-    label: Aquanet Systems' partnership with the City of Valdora
-    partner: [aquanet-systems, valdora-municipality]
-    quote: "with Aquanet Systems of Chicago as partner"
-  - id: valdora-water-investment
-    type: SectorInvestment
-    label: Valdora invests in smart water meters
-    investingPlace: valdora
-    country: PT
-    sector: water-management
-    quote: "The city of Valdora, in Portugal, invests in smart water meters."
-"""
-SECTORS = """sectors:
-  - notation: water-management
-    label: smart water management
-    altLabel: [smart water, water meters]
-    definition: Networked metering, leak detection and control of water supply.
-    broader: smart-city-solutions
-  - notation: tidal-energy
-    label: tidal energy
-    definition: Power from the tides; no market of the test is tied to it.
-    broader: smart-city-solutions
-"""
-
-
-@pytest.fixture(scope="module")
-def two_markets(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped graph plus the invented market, added as graph/README.md says, and built."""
-    root = tmp_path_factory.mktemp("two-markets")
-    graph = root / "graph"
-    shutil.copytree(shipped("graph"), graph)
-    with (graph / "sources" / "sources.yaml").open("a", encoding="utf-8") as records:
-        records.write(RECORD)
-    (graph / "sources" / "test-valdoria-guide.txt").write_text(TEXT, encoding="utf-8")
-    (graph / "facts" / "test-valdoria-guide.yaml").write_text(SHEET, encoding="utf-8")
-    (graph / "sectors.yaml").write_text(SECTORS, encoding="utf-8")
-    result = CliRunner().invoke(main, ["build", "--graph", str(graph), "--build-dir", str(root / "build")])
-    assert result.exit_code == 0, result.output
-    return root / "build"
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +46,7 @@ def test_a_firm_profile_reaches_the_posts_whose_portfolio_holds_its_sector_first
     result = run("paths", "--firm", "Medi", "--sector", "digital-health-care", "--market", "PT", "--k", "2")
     assert result.exit_code == 0, result.output
     sector = "digitalisation of social and health care services"
-    assert f"Path 1 (cost 4, 2 hops): Medi → {sector} → Councillor for Health, City of Valdora\n" in result.output
+    assert f"Path 1 (cost 4.5, 2 hops): Medi → {sector} → Councillor for Health, City of Valdora\n" in result.output
     assert f"Councillor for Health, City of Valdora decides on {sector} (its portfolio)" in result.output
     source = 'source: Valdoria – Smart Cities (an invented guide) — "Its Councillor for Health is in charge'
     assert source in result.output
@@ -140,7 +55,7 @@ def test_a_firm_profile_reaches_the_posts_whose_portfolio_holds_its_sector_first
 def test_brokers_opportunities_and_views_of_the_new_market(run: Run, tmp_path: Path) -> None:
     brokers = run("brokers", "--market", "PT")
     assert brokers.exit_code == 0, brokers.output
-    assert brokers.output.startswith("Brokers between firms based in United States and any decision maker in Portugal:\n")
+    assert brokers.output.startswith("Brokers between firms based in United States and any decision maker in Portugal, as of ")
     assert "1. City of Valdora (" in brokers.output
     found = run("opportunities", "--sector", "smart water", "--market", "PT")
     assert found.exit_code == 0, found.output
@@ -155,8 +70,16 @@ def test_named_query_of_the_new_market(run: Run) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.output)))
     assert rows[0][:4] == ["post", "organisation", "market", "holder"]
-    assert [row[:4] for row in rows[1:]] == [[f"Councillor for {portfolio}, City of Valdora", "City of Valdora", "Portugal", ""]
-                                             for portfolio in ("Health", "Water Services")]
+    header = rows[0]
+    found = [dict(zip(header, row)) for row in rows[1:]]
+    assert [(r["post"], r["organisation"], r["market"], r["holder"], r["status"], r["from"]) for r in found] == [
+        ("Councillor for Health, City of Valdora", "City of Valdora", "Portugal", "", "", ""),
+        ("Councillor for Water Services, City of Valdora", "City of Valdora", "Portugal", "Ana Ferreira", "current",
+         "2024-03")]
+    before = run("query", "decision-makers", "--param", "market=PT", "--param", "asOf=2024-02", "--format", "csv")
+    assert "Ana Ferreira" not in before.output  # her tenure starts in March 2024
+    bad = run("query", "decision-makers", "--param", "asOf=March 2024")
+    assert bad.exit_code != 0 and "'asOf' is 'March 2024', not a date; expected YYYY, YYYY-MM or YYYY-MM-DD" in bad.output
 
 
 def test_denmark_is_still_the_default(run: Run) -> None:
@@ -228,11 +151,14 @@ def test_markets_compared_for_a_sector_they_share(run: Run) -> None:
     assert set(rows) == {"DK", "PT"}
     assert [row["rank"] for row in sorted(rows.values(), key=lambda r: -r["score"])] == [1, 2]
     portugal = rows["PT"]
-    assert (portugal["investments"], portugal["initiatives"], portugal["partnerships"], portugal["score"]) == (1, 0, 0, 2)
-    assert [e["label"] for e in portugal["evidence"]] == ["Valdora invests in smart water meters"]
+    counts = ("investments", "initiatives", "decision_makers", "partnerships", "score")
+    assert tuple(portugal[name] for name in counts) == (1, 0, 2, 0, 6)  # both councillors' portfolios are narrower
+    assert sorted(e["label"] for e in portugal["evidence"]) == [
+        "Councillor for Health, City of Valdora", "Councillor for Water Services, City of Valdora",
+        "Valdora invests in smart water meters"]
     assert all("Valdora" not in e["label"] and "valdoria" not in e["source"] for e in rows["DK"]["evidence"])
     table = run("opportunities", "--sector", "smart-city-solutions")
-    assert "Portugal (PT): score 2 — 1 investment, 0 initiatives, 0 partnerships" in table.output
+    assert "Portugal (PT): score 6 — 1 investment, 0 initiatives, 2 decision makers, 0 partnerships" in table.output
     assert "strongest: Valdora invests in smart water meters (investment)" in table.output
 
 
@@ -240,10 +166,11 @@ def test_markets_compared_for_a_sector_of_one_market(run: Run) -> None:
     result = run("opportunities", "--sector", "water meters", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.output)))
-    assert [(r["rank"], r["code"], r["score"], r["evidence"]) for r in rows] == [("1", "PT", "2", "1")]
+    assert [(r["rank"], r["code"], r["score"], r["evidence"]) for r in rows] == [("1", "PT", "4", "2")]
+    assert rows[0]["decision_makers"] == "1"  # the Councillor for Water Services, by portfolio
 
 
 def test_a_sector_no_market_is_tied_to(run: Run) -> None:
     result = run("opportunities", "--sector", "tidal energy")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("No market in the graph is tied to tidal energy: ")
+    assert result.output.startswith("No market in the graph is tied to tidal energy as of ")

@@ -122,7 +122,9 @@ def test_brokers(run: Run) -> None:
 def test_opportunities(run: Run) -> None:
     result = run("opportunities", "--sector", "intelligent lighting", "--market", "DK")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Opportunities in Denmark tied to 'intelligent lighting':\n1. City of Copenhagen (public authority), cost 2\n")
+    heading, first = result.output.splitlines()[:2]
+    assert re.fullmatch(r"Opportunities in Denmark tied to 'intelligent lighting', as of \d{4}-\d{2}-\d{2}:", heading)
+    assert first.startswith("1. City of Copenhagen (public authority), cost ")
     assert "City of Copenhagen invests in intelligent lighting" in result.output
     assert len(re.findall(r"^\d+\. ", result.output, re.MULTILINE)) == 15  # the default --top
 

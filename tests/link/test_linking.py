@@ -664,3 +664,13 @@ def test_link_offline_reports_each_organisation_it_could_not_ask(offline_link: t
     assert len(labels) == len(lines)
     assert sorted(labels) == _unlinked_organisations(store)
     assert "Ramboll" in labels and "Cisco" not in labels
+
+
+def test_accepting_needs_the_graph_folder_and_never_writes_the_shipped_sheets(tmp_path: Path) -> None:
+    facts = shipped("graph") / "facts"
+    before = {path.name: path.read_bytes() for path in facts.glob("*.yaml")}
+    review = tmp_path / "review.csv"
+    review.write_text("entity,register,identifier,label,candidate,score,why,status,accept\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["link", "--accept", str(review), "--build-dir", str(tmp_path / "build")])
+    assert result.exit_code == 2 and "--accept needs --graph DIR" in result.output
+    assert {path.name: path.read_bytes() for path in facts.glob("*.yaml")} == before

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
+import pyshacl
 import pytest
 import rdflib
 from click.testing import CliRunner
@@ -19,7 +20,6 @@ from smartcity_kg import EntityIndex
 from smartcity_kg.cli.main import main
 from smartcity_kg.namespaces import COUNTRY, SCK
 from smartcity_kg.link.publish import (
-    LINK_TARGETS,
     csv_tables,
     schema_jsonld,
     void_description,
@@ -76,7 +76,8 @@ def test_schema_jsonld_has_a_schema_org_context(schema_file: Path) -> None:
     assert document["@context"]["@vocab"] == "https://schema.org/"
     assert document["@context"]["sameAs"] == {"@type": "@id"}
     nodes = document["@graph"]
-    assert nodes and all(node.get("@type") and node.get("name") for node in nodes)
+    assert nodes and all(node.get("@type") for node in nodes)
+    assert all(node.get("name") for node in nodes if {"Person", "Organization", "City"} & set(node["@type"]))
     assert [node["@id"] for node in nodes] == sorted(node["@id"] for node in nodes)
 
 
@@ -121,6 +122,35 @@ def test_schema_jsonld_names_places_and_identifiers(schema_graph: rdflib.Graph) 
     assert {str(i) for i in schema_graph.objects(rdflib.URIRef(COUNTRY + "DK"), SDO.identifier)} >= {"DK", "DNK", "208"}
 
 
+def test_schema_jsonld_carries_posts_with_their_dates(schema_graph: rdflib.Graph) -> None:
+    person, holding = rdflib.URIRef(ID + "frank-jensen"), rdflib.URIRef(ID + "frank-jensen-lord-mayor-of-copenhagen")
+    assert (person, SDO.memberOf, holding) in schema_graph
+    assert (person, SDO.hasOccupation, rdflib.URIRef(ID + "lord-mayor-of-copenhagen")) in schema_graph
+    assert (holding, RDF.type, SDO.OrganizationRole) in schema_graph
+    assert (holding, SDO.memberOf, rdflib.URIRef(ID + "copenhagen-municipality")) in schema_graph
+    assert str(schema_graph.value(holding, SDO.roleName)) == "Lord Mayor of Copenhagen"
+    assert str(schema_graph.value(holding, SDO.endDate)) == "2020-10"
+
+
+def test_schema_jsonld_carries_partnerships_awards_and_amounts(schema_graph: rdflib.Graph) -> None:
+    street_lab = rdflib.URIRef(ID + "street-lab-partnership")
+    assert (street_lab, RDF.type, SDO.Consortium) in schema_graph
+    assert {rdflib.URIRef(ID + "cisco"), rdflib.URIRef(ID + "copenhagen-municipality")} <= set(
+        schema_graph.objects(street_lab, SDO.member))
+    assert "2016-06" in {str(d) for d in schema_graph.objects(street_lab, SDO.foundingDate)}
+    awards = {str(a) for a in schema_graph.objects(rdflib.URIRef(ID + "copenhagen-connecting"), SDO.award)}
+    assert any(a.startswith("World Smart Cities Awards 2014") for a in awards), awards
+    amounts = [(m, schema_graph.value(m, SDO.value), str(schema_graph.value(m, SDO.currency)))
+               for m in schema_graph.subjects(RDF.type, SDO.MonetaryAmount)]
+    assert amounts and all(isinstance(v, rdflib.Literal) and v.toPython() > 0 and len(c) == 3 for _, v, c in amounts)
+    linked = {m for m, _, _ in amounts if (None, SDO.amount, m) in schema_graph}
+    assert linked and all(str(m).endswith("#amount") for m in linked)
+    traffic = rdflib.URIRef(ID + "copenhagen-traffic-lights-investment-2014#amount")
+    assert (schema_graph.value(traffic, SDO.value).toPython(), str(schema_graph.value(traffic, SDO.currency))) == (
+        100000000, "DKK")
+    assert str(schema_graph.value(rdflib.URIRef(ID + "ita"), SDO.foundingDate)) == "1980-01-02"
+
+
 def test_schema_jsonld_is_deterministic(store: ox.Store, schema_file: Path, tmp_path: Path) -> None:
     assert schema_jsonld(store, tmp_path / "again.jsonld").read_bytes() == schema_file.read_bytes()
 
@@ -136,6 +166,7 @@ def test_void_describes_the_dataset(void_graph: rdflib.Graph, report: dict[str, 
     assert (me, DCTERMS.license, rdflib.URIRef("https://creativecommons.org/licenses/by/4.0/")) in void_graph
     assert (me, VOID.sparqlEndpoint, rdflib.URIRef(DATASET + "sparql")) in void_graph
     assert (me, VOID.dataDump, rdflib.URIRef(DATASET + "graph.trig")) in void_graph
+    assert void_graph.value(me, DCTERMS.description) and void_graph.value(me, DCTERMS.publisher)
     assert (me, DCTERMS.source, rdflib.URIRef(ITA_GUIDE)) in void_graph
 
 
@@ -162,22 +193,64 @@ def test_void_has_a_partition_for_every_class_of_entities(void_graph: rdflib.Gra
     assert partitions.get(SCK + "Country") == countries >= 10
 
 
-@pytest.mark.parametrize("name", sorted(LINK_TARGETS))
-def test_void_has_a_linkset_per_register(void_graph: rdflib.Graph, store: ox.Store, name: str) -> None:
-    prop, target, _ = LINK_TARGETS[name]
-    linkset = rdflib.URIRef(f"{DATASET}#links-{name}")
-    assert (rdflib.URIRef(DATASET), VOID.subset, linkset) in void_graph
-    assert (linkset, RDF.type, VOID.Linkset) in void_graph
-    assert void_graph.value(linkset, VOID.linkPredicate) == rdflib.URIRef(prop)
-    assert void_graph.value(linkset, VOID.objectsTarget) == rdflib.URIRef(target)
-    assert _number(void_graph, linkset, VOID.triples) == _count(store, prop) > 0
+def _links(store: ox.Store) -> set[tuple[str, str]]:
+    """The entity → register IRI links the build stated, read straight from the store."""
+    return {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(str(SDO.sameAs)), None)
+            if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.NamedNode)}
+
+
+def test_void_linksets_count_the_real_links(void_graph: rdflib.Graph, store: ox.Store) -> None:
+    links = _links(store)
+    linksets = {str(void_graph.value(linkset, VOID.objectsTarget)): _number(void_graph, linkset, VOID.triples)
+                for linkset in void_graph.objects(rdflib.URIRef(DATASET), VOID.subset)}
+    assert set(linksets) == {"http://www.wikidata.org/", "https://sws.geonames.org/", "http://dbpedia.org/",
+                             "https://ror.org/", "http://data.europa.eu/"}
+    for target, count in linksets.items():
+        assert count == sum(1 for _, o in links if o.startswith(target)) > 0, target
+    assert sum(linksets.values()) == len(links)
+    for linkset in void_graph.objects(rdflib.URIRef(DATASET), VOID.subset):
+        assert (linkset, RDF.type, VOID.Linkset) in void_graph
+        assert void_graph.value(linkset, VOID.linkPredicate) == SDO.sameAs
+        assert void_graph.value(linkset, VOID.subjectsTarget) == rdflib.URIRef(DATASET)
+
+
+@pytest.mark.parametrize(("prop", "template"), [
+    (SCK + "wikidataId", "http://www.wikidata.org/entity/{}"), (SCK + "geonamesId", "https://sws.geonames.org/{}/"),
+    (SCK + "dbpediaResource", "{}"), (SCK + "rorId", "https://ror.org/{}"),
+    (SCK + "nutsCode", "http://data.europa.eu/nuts/code/{}"),
+])
+def test_every_identifier_is_also_a_link(store: ox.Store, prop: str, template: str) -> None:
+    links = _links(store)
+    stated = {(q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(prop), None)}
+    assert stated
+    assert {(s, template.format(v)) for s, v in stated} <= links
+    # The identifiers stay as literals beside the links.
+    assert all(isinstance(q.object, ox.Literal) for q in store.quads_for_pattern(None, ox.NamedNode(prop), None))
 
 
 def test_void_lists_the_distributions(void_graph: rdflib.Graph) -> None:
     media = {str(void_graph.value(dist, DCTERMS.title)): str(void_graph.value(dist, DCAT.mediaType))
              for dist in void_graph.objects(rdflib.URIRef(DATASET), DCAT.distribution)}
-    assert media == {"graph.trig": "application/trig", "graph.nt": "application/n-triples",
-                     "graph.ttl": "text/turtle", "graph.jsonld": "application/ld+json"}
+    iana = "http://www.iana.org/assignments/media-types/"
+    assert media == {"graph.trig": iana + "application/trig", "graph.nt": iana + "application/n-triples",
+                     "graph.ttl": iana + "text/turtle", "graph.jsonld": iana + "application/ld+json"}
+    for dist in void_graph.objects(rdflib.URIRef(DATASET), DCAT.distribution):
+        name = str(void_graph.value(dist, DCTERMS.title))
+        assert void_graph.value(dist, DCAT.downloadURL) == rdflib.URIRef(DATASET + name)
+        assert void_graph.value(dist, DCAT.accessURL) == rdflib.URIRef(DATASET + name)
+
+
+def test_dcat_meets_the_dcat_ap_like_shapes(void_graph: rdflib.Graph) -> None:
+    shapes = rdflib.Graph().parse(Path(__file__).parents[1] / "data" / "dcat-ap-like.ttl", format="turtle")
+    conforms, _, text = pyshacl.validate(void_graph, shacl_graph=shapes)
+    assert conforms, text
+    # The shapes do catch a distribution without its URLs or with a literal media type.
+    broken = rdflib.Graph() + void_graph
+    dist = rdflib.URIRef(DATASET + "#distribution-graph.nt")
+    broken.remove((dist, DCAT.downloadURL, None))
+    broken.set((dist, DCAT.mediaType, rdflib.Literal("application/n-triples")))
+    conforms, _, text = pyshacl.validate(broken, shacl_graph=shapes)
+    assert not conforms and "downloadURL" in text and "mediaType" in text
 
 
 # --- CSV tables per class --------------------------------------------------------------------------

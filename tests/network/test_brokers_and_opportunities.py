@@ -118,3 +118,34 @@ def test_decision_makers_are_offered_as_posts_never_as_persons(network: Network,
     found = find_opportunities(network, "intelligent-lighting", in_denmark, top=1000, max_cost=100)
     assert any(SCK + "Post" in network.types[o.node] for o in found)
     assert not [o.label for o in found if SCK + "Person" in network.types[o.node]]
+
+
+def test_broker_scores_are_networkx_subset_betweenness_firm_by_firm(network: Network) -> None:
+    """igraph's one pass gives what networkx gives taking each firm alone with its own start arcs (costs in
+    millionths, so that equal costs tie in both)."""
+    import networkx as nx
+
+    from smartcity_kg.network.markets import decision_makers, resolve_market
+    from smartcity_kg.network.routes import add_start, remove_start, route_graph
+
+    market, home = resolve_market("DK"), resolve_market("US")
+    firms = {f for f in network.members(SCK + "Company") if f in network.graph}
+    assert len(firms) >= 5, "the comparison needs several starts"
+    targets = decision_makers(network, market)
+    routes = route_graph(network, {market.iri}, targets, {home.iri})
+    expected: dict[str, float] = {}
+    for firm in sorted(firms):
+        added = add_start(routes, network, firm)
+        ends = sorted(t for t in targets if t in routes)
+        exact = lambda u, v, data: round(data["weight"] * 1_000_000)  # noqa: E731  costs in millionths, tying exactly
+        for node, score in nx.betweenness_centrality_subset(routes, [firm], ends, weight=exact).items():
+            expected[node] = expected.get(node, 0.0) + score
+        remove_start(routes, added)
+    found = find_brokers(network, top=1000, firms=firms, targets=targets, market=market, home=home)
+    assert found, "some broker is expected"
+    for broker in found:
+        assert broker.score == pytest.approx(expected[broker.node], abs=1e-6), broker.label
+    shown = {b.node for b in found}
+    kinds = (SCK + "Organisation", SCK + "Post")
+    missing = {n for n, s in expected.items() if s > 1e-9 and n not in shown and set(kinds) & network.types.get(n, set())}
+    assert not missing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -32,7 +33,9 @@ def test_denmark_is_ranked_for_intelligent_lighting_with_its_evidence(store: ox.
     assert [m.market.code for m in found] == ["DK"]
     denmark = found[0]
     assert denmark.counts["investment"] >= 1
-    assert denmark.score == sum(WEIGHTS[kind] * n for kind, n in denmark.counts.items())
+    counts = denmark.counts  # the score as the module's header documents it
+    assert denmark.score == (3 * counts["partnership"] + 2 * counts["investment"] + 2 * counts["decision maker"]
+                             + counts["initiative"])
     assert denmark.strongest.label == "City of Copenhagen invests EUR 34 million in new streetlights"
     assert denmark.strongest.quote and "streetlights" in denmark.strongest.quote
     assert all(t.source_label and t.kind in WEIGHTS for t in denmark.evidence)
@@ -55,7 +58,18 @@ def test_no_partnership_counts_with_firms_of_the_market_itself(store: ox.Store, 
 def test_no_market_is_a_clear_answer(store: ox.Store, labels: dict[str, str]) -> None:
     found = compare_markets(store, "https://w3id.org/smartcity-kg/sector/none", resolve_market("US"), labels)
     assert found == []
-    assert comparison_text(found, "none", resolve_market("US")).startswith("No market in the graph is tied to none")
+    assert comparison_text(found, "none", resolve_market("US"), "2020").startswith(
+        "No market in the graph is tied to none as of 2020")
+
+
+def test_facts_dated_only_after_the_date_are_left_out(store: ox.Store, labels: dict[str, str]) -> None:
+    today = compare_markets(store, LIGHTING, resolve_market("US"), labels)[0]
+    before = compare_markets(store, LIGHTING, resolve_market("US"), labels, datetime.date(2010, 12, 31))
+    dated_later = {t.fact for t in today.evidence if t.dates and min(t.dates) > "2011"}
+    assert dated_later, "the test needs a fact dated after 2010"
+    kept = {t.fact for m in before for t in m.evidence}
+    assert not dated_later & kept
+    assert all(t.fact in kept for t in today.evidence if not t.dates)
 
 
 def test_the_command_without_a_market_compares_markets(built: Path) -> None:
@@ -65,4 +79,15 @@ def test_the_command_without_a_market_compares_markets(built: Path) -> None:
     assert 'source: Connecting Copenhagen is the world\'s best smart city project — "invested 34 million' in result.output
     kept = CliRunner().invoke(main, ["opportunities", "--sector", "intelligent lighting", "--market", "DK",
                                      "--build-dir", str(built)])
-    assert kept.output.startswith("Opportunities in Denmark tied to 'intelligent lighting':")
+    assert kept.output.startswith("Opportunities in Denmark tied to 'intelligent lighting', as of ")
+
+
+@pytest.mark.parametrize("args", [["opportunities", "--sector", "intelligent lighting"],
+                                  ["opportunities", "--sector", "intelligent lighting", "--market", "DK"],
+                                  ["brokers"]])
+def test_as_of_is_in_the_heading_and_a_bad_one_is_refused(built: Path, args: list[str]) -> None:
+    result = CliRunner().invoke(main, [*args, "--as-of", "2015", "--build-dir", str(built)])
+    assert result.exit_code == 0, result.output
+    assert "as of 2015" in result.output.splitlines()[0]
+    bad = CliRunner().invoke(main, [*args, "--as-of", "last year", "--build-dir", str(built)])
+    assert bad.exit_code == 2 and "--as-of: the as-of date 'last year' is not a date; expected YYYY" in bad.output

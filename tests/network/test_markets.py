@@ -29,3 +29,16 @@ def test_the_decision_makers_of_denmark_are_its_named_class(network: Network) ->
 
 def test_firms_based_in_a_home_country(network: Network) -> None:
     assert firms_based_in(network, resolve_market("US"), resolve_market("DK")) == network.members(SCK + "USFirm")
+
+
+def test_an_initiative_is_in_the_market_where_it_is_located_or_led(network: Network) -> None:
+    """So that a sector leads to a market's initiatives (routes leave a sector only towards the asked market)."""
+    from smartcity_kg.network.routes import route_graph
+
+    doll_lab = "https://w3id.org/smartcity-kg/id/doll-living-lab"  # located in Albertslund
+    organicity = "https://w3id.org/smartcity-kg/id/organicity"  # led from several countries
+    assert network.markets[doll_lab] == {resolve_market("DK").iri}
+    assert {resolve_market(code).iri for code in ("DK", "ES", "GB")} <= network.markets[organicity]
+    lighting = "https://w3id.org/smartcity-kg/sector/intelligent-lighting"
+    assert route_graph(network, {resolve_market("DK").iri}).has_edge(lighting, doll_lab)
+    assert not route_graph(network, {resolve_market("PT").iri}).has_edge(lighting, doll_lab)

@@ -651,6 +651,22 @@ def test_entity_as_html_shows_its_quotes(client: httpx.Client, store: ox.Store) 
     assert quotes and quotes <= set(_parse_html(response.text).texts)
 
 
+@pytest.mark.parametrize(("slug", "identifiers"), [
+    ("copenhagen", {"Q1748": "http://www.wikidata.org/entity/Q1748", "2618425": "https://sws.geonames.org/2618425/",
+                    "http://dbpedia.org/resource/Copenhagen": "http://dbpedia.org/resource/Copenhagen"}),
+    ("ita", {"Q6054002": "http://www.wikidata.org/entity/Q6054002", "02an13226": "https://ror.org/02an13226"}),
+])
+def test_entity_page_links_its_identifiers_to_their_registers(client: httpx.Client, slug: str,
+                                                              identifiers: dict[str, str]) -> None:
+    response = client.get(f"/id/{slug}", headers={"Accept": "text/html"})
+    assert response.status_code == 200
+    shown = _parse_html(response.text, "code").texts
+    links = {attrs.get("href") for tag, attrs in _parse_html(response.text).tags if tag == "a"}
+    assert set(identifiers) <= set(shown)
+    assert set(identifiers.values()) <= links
+    assert all(link.startswith(("http://", "https://", "/", "?")) for link in links if link), links
+
+
 @pytest.mark.parametrize(("headers", "query", "media"), [
     ({"Accept": "text/turtle"}, "", "text/turtle"),
     ({"Accept": "application/ld+json"}, "", "application/ld+json"),
@@ -708,6 +724,27 @@ def test_openapi(client: httpx.Client) -> None:
     data = json.loads(response.content)
     assert data["openapi"].startswith("3.")
     assert {"/queries", "/queries/{name}", "/id/{slug}", "/paths"} <= set(data["paths"])
+
+
+def test_the_json_ld_context_is_published(client: httpx.Client, built: Path) -> None:
+    from pyld import jsonld
+
+    from smartcity_kg.jsonld import CONTEXT_FILE
+
+    response = client.get("/context.jsonld")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/ld+json")
+    assert response.content == CONTEXT_FILE.read_bytes()
+    # The dump, with its copy of the context replaced by the published one, expands the same.
+    dump = json.loads((built / "graph.jsonld").read_text(encoding="utf-8"))
+    published = str(client.base_url.join("/context.jsonld"))
+    linked = {**dump, "@context": published}
+
+    def load(url: str, options: object = None) -> dict[str, object]:
+        assert url == published
+        return {"contextUrl": None, "documentUrl": url, "document": client.get(url).json()}
+
+    assert jsonld.expand(linked, {"documentLoader": load}) == jsonld.expand(dump)
 
 
 # --- Pages ---

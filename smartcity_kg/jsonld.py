@@ -1,0 +1,133 @@
+"""Compacted JSON-LD for the dataset: the shipped ``context.jsonld`` and a streaming writer that uses it.
+
+The context names the project's namespaces and the vocabularies it uses as prefixes, so the
+dump reads ``"sck:partner": {"@id": "id:cisco"}`` instead of full IRIs. It is a file of the
+package (:data:`CONTEXT_FILE`), published by ``smartcity-kg serve`` at ``/context.jsonld``,
+and copied into the dump so that the dump reads offline.
+
+Writing is one pass over quads sorted by graph and subject, so its cost grows with the
+dataset, not with a JSON-LD processor's compaction algorithm; the tests check that pyld
+expands the result back to the same dataset.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from itertools import groupby
+from pathlib import Path
+from typing import IO, Any
+
+import pyoxigraph as ox
+
+__all__ = ["CONTEXT_FILE", "CONTEXT_PATH", "compact_iri", "context", "write_compacted"]
+
+#: The context shipped with the package.
+CONTEXT_FILE = Path(__file__).resolve().parent / "context.jsonld"
+#: Where ``smartcity-kg serve`` publishes it, under the server's root.
+CONTEXT_PATH = "/context.jsonld"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+
+
+def context() -> dict[str, str]:
+    """The prefixes of the shipped context: name → namespace IRI (a copy: change it freely)."""
+    return dict(_context())
+
+
+@lru_cache(maxsize=1)
+def _context() -> dict[str, str]:
+    document = json.loads(CONTEXT_FILE.read_text(encoding="utf-8"))
+    return dict(document["@context"])
+
+
+def compact_iri(iri: str, prefixes: dict[str, str] | None = None) -> str:
+    """``iri`` as ``prefix:local`` with the longest namespace of the context it starts with, else unchanged.
+
+    An IRI stays whole where its local part would begin with ``//`` (JSON-LD reads that as an
+    absolute IRI), or where its scheme is one of the prefixes (it would be read as a compact IRI).
+
+    Examples
+    --------
+    >>> compact_iri("https://w3id.org/smartcity-kg/id/cisco")
+    'id:cisco'
+    >>> compact_iri("https://w3id.org/smartcity-kg/ontology#partner")
+    'sck:partner'
+    >>> compact_iri("https://example.org/other")
+    'https://example.org/other'
+    """
+    prefixes = _context() if prefixes is None else prefixes
+    best = ""
+    for name, namespace in prefixes.items():
+        if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")) and not iri[len(namespace):].startswith("//"):
+            best = name
+    if best:
+        return f"{best}:{iri[len(prefixes[best]):]}"
+    return iri
+
+
+def _term(term: object, prefixes: dict[str, str]) -> Any:
+    """An object of a triple in compacted form."""
+    if isinstance(term, ox.NamedNode):
+        return {"@id": compact_iri(term.value, prefixes)}
+    if isinstance(term, ox.BlankNode):
+        return {"@id": f"_:{term.value}"}
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        if term.datatype.value == _XSD_STRING:
+            return term.value
+        return {"@value": term.value, "@type": compact_iri(term.datatype.value, prefixes)}
+    raise ValueError(f"JSON-LD 1.1 has no form for the term {term}")
+
+
+def _subject_id(term: object, prefixes: dict[str, str]) -> str:
+    if isinstance(term, ox.NamedNode):
+        return compact_iri(term.value, prefixes)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    raise ValueError(f"JSON-LD 1.1 has no form for the subject {term}")
+
+
+def _node(subject: object, triples: Iterable[ox.Quad], prefixes: dict[str, str]) -> dict[str, Any]:
+    """One node object: its id, types and properties, a single value unwrapped from its list."""
+    node: dict[str, Any] = {"@id": _subject_id(subject, prefixes)}
+    for predicate, group in groupby(triples, key=lambda q: q.predicate.value):
+        objects = [q.object for q in group]
+        if predicate == _RDF_TYPE and all(isinstance(o, ox.NamedNode) for o in objects):
+            key, values = "@type", [compact_iri(o.value, prefixes) for o in objects]  # type: ignore[union-attr]
+        else:
+            key, values = compact_iri(predicate, prefixes), [_term(o, prefixes) for o in objects]
+        node[key] = values[0] if len(values) == 1 else values
+    return node
+
+
+def _graphs(quads: Iterable[ox.Quad], prefixes: dict[str, str]) -> Iterator[tuple[str | None, Iterator[dict[str, Any]]]]:
+    for graph, in_graph in groupby(quads, key=lambda q: q.graph_name):
+        name = None if isinstance(graph, ox.DefaultGraph) else _subject_id(graph, prefixes)
+        yield name, (_node(subject, group, prefixes) for subject, group in groupby(in_graph, key=lambda q: q.subject))
+
+
+def write_compacted(quads: Iterable[ox.Quad], out: IO[str]) -> None:
+    """Write ``quads`` as compacted JSON-LD with the shipped context copied in.
+
+    ``quads`` must come grouped by graph, then subject, then predicate (sorted, as the build
+    writes them). Each named graph is a node with an ``@graph``; the default graph's nodes
+    come first.
+    """
+    prefixes = _context()
+    out.write('{\n  "@context": ' + json.dumps(prefixes, ensure_ascii=False, sort_keys=True) + ',\n  "@graph": [')
+    first = True
+    for graph, nodes in _graphs(quads, prefixes):
+        if graph is None:
+            for node in nodes:
+                out.write(("\n    " if first else ",\n    ") + json.dumps(node, ensure_ascii=False))
+                first = False
+            continue
+        out.write(("\n    " if first else ",\n    ") + '{"@id": ' + json.dumps(graph, ensure_ascii=False) + ', "@graph": [')
+        first = False
+        for position, node in enumerate(nodes):
+            out.write(("\n      " if position == 0 else ",\n      ") + json.dumps(node, ensure_ascii=False))
+        out.write("\n    ]}")
+    out.write("\n  ]\n}\n")
