@@ -88,7 +88,7 @@ class SCK(DefinedNamespace):
     category: URIRef  # The category of an award that was won.
     chairs: URIRef  # A post or person chairs an organisation's board.
     concerns: URIRef  # An initiative, laboratory or place that the partnership is about.
-    confidence: URIRef  # How well the fact is supported: high where two independent sources or one authoritative source agree, medium where one credible source states it.
+    confidence: URIRef  # How well the fact is supported: high where two independent sources or one authoritative source agree, medium where one credible source states it, low where the support is weak (an undated or indirect source).
     contradicts: URIRef  # Two holdings of one post that different sources give for the same time: a disagreement between the sources, kept as two claims, each with its source, and shown as such; neither is picked.
     country: URIRef  # The country that the fact is about.
     criterion: URIRef  # What the ranking measures.

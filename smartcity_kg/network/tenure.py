@@ -202,8 +202,8 @@ def holders_as_of(network: Network, post: str, as_of: AsOf) -> tuple[HolderClaim
 
 
 def _counts_by(claims: list[Claim], as_of: AsOf) -> bool:
-    """Whether a holding is known by the date: a start, an attestation or the start of a term by then."""
-    return any(c.kind in ("start", "attested", "term-start") and first_day(c.date) <= as_of.day for c in claims)
+    """Whether a holding is known by the date: a start, an attestation, the start of a term or the end by then."""
+    return any(c.kind in ("start", "attested", "term-start", "end") and first_day(c.date) <= as_of.day for c in claims)
 
 
 def _holder(network: Network, claims: list[Claim], as_of: AsOf,
@@ -212,25 +212,31 @@ def _holder(network: Network, claims: list[Claim], as_of: AsOf,
         return tuple(Dated(c.date, c.source, network.labels.get(c.source, c.source)) for c in claims
                      if c.kind == kind and (not by_then or first_day(c.date) <= as_of.day))
 
-    if not _counts_by(claims, as_of):
-        return None
     first = claims[0]
+    succeeded = [other for other in (network.time.successors or {}).get(first.holding, ())
+                 if _counts_by(by_holding.get(other, []), as_of)]
+    if not _counts_by(claims, as_of) and not succeeded:
+        return None
     starts, ends, attested = dated("start"), dated("end"), dated("attested")
     started, seen = dated("start", True), dated("attested", True)
     term_start, term_end = dated("term-start"), dated("term-end")
-    in_term = any(first_day(a) <= as_of.day <= last_day(b) for a, b in _term_pairs(term_start, term_end))
-    links = network.time.successors or {}
-    succeeded = [other for other in links.get(first.holding, ()) if _counts_by(by_holding.get(other, []), as_of)]
+    terms = _term_pairs(term_start, term_end)
+    in_term = any(first_day(a) <= as_of.day <= last_day(b) for a, b in terms)
+    # An elected mandate runs out with its last term, unless a source attests the holding later.
+    expired = bool(terms) and not in_term and as_of.day > max(last_day(b) for _, b in terms) \
+        and not any(last_day(d.date) >= as_of.day for d in attested)
     if (ends and min(first_day(d.date) for d in ends) <= as_of.day) or succeeded:
         status = "former"
-    elif started or ends or in_term or any(last_day(d.date) >= as_of.day for d in attested):
+    elif not expired and (started or ends or in_term or any(last_day(d.date) >= as_of.day for d in attested)):
         status = "current"
     else:
         status = "last attested"
+    rivals = [other for other in (network.time.rivals or {}).get(first.holding, ())
+              if _counts_by(by_holding.get(other, []), as_of)]
     return HolderClaim(first.post, first.holding, first.holder, network.labels.get(first.holder, first.holder),
                        status, starts, ends, seen, dated("elected", True), term_start, term_end,
                        dated("end-announced", True), _holder_labels(network, succeeded, by_holding),
-                       _holder_labels(network, (network.time.rivals or {}).get(first.holding, ()), by_holding))
+                       _holder_labels(network, rivals, by_holding))
 
 
 def _holder_labels(network: Network, holdings: "list[str] | tuple[str, ...]",
