@@ -89,7 +89,8 @@ def test_decision_makers_in_denmark(store: ox.Store) -> None:
     frank = next(r for r in found if r["holder"] == "Frank Jensen")
     # No source gives the start of his tenure; its end, and the dates sources attest it, are apart.
     assert (frank["status"], frank["from"], frank["to"], frank["lastAttested"]) == ("former", "", "2020-10", "2016-05")
-    sophie = next(r for r in found if r["holder"] == "Sophie Hæstorp Andersen")
+    sophie = next(r for r in rows(store, "decision-makers", asOf="2022")
+                  if (r["post"], r["holder"]) == ("Lord Mayor of Copenhagen", "Sophie Hæstorp Andersen"))
     assert sophie["status"] == "current" and sorted(sophie["from"].split(" or ")) == ["2021-12-03", "2022-01-01"]
     then = {r["holder"]: r["status"] for r in rows(store, "decision-makers", asOf="2015")
             if r["post"] == "Lord Mayor of Copenhagen"}

@@ -195,7 +195,7 @@ def test_second_sheet_for_one_source(graph_dir: Path, onto: Ontology) -> None:
 
 def test_every_problem_is_reported(graph_dir: Path, onto: Ontology) -> None:
     sheet = _sheet(graph_dir, HEAD + ACME.replace("type: Company", "type: USFirm")
-                   + "  - about: DK\n    unquoted: a test\n    confidence: low\n")
+                   + "  - about: DK\n    unquoted: a test\n    confidence: certain\n")
     with pytest.raises(InputError) as info:
         compile_facts([sheet], _sources(graph_dir), onto, BASE)
     assert [(p.path, p.line) for p in info.value.problems] == [(sheet, 4), (sheet, 10)]
