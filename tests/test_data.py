@@ -96,7 +96,9 @@ def test_decision_makers_in_denmark(store: ox.Store) -> None:
             if r["post"] == "Lord Mayor of Copenhagen"}
     assert then == {"Frank Jensen": "current"}
     assert {r["market"] for r in found} == {"Denmark"}
-    assert rows(store, "decision-makers", market="US") == []
+    # The posts of U.S. firms decide in the U.S.: Apple's Nordic manager, AWS's Scandinavian director.
+    assert {(r["post"], r["holder"]) for r in rows(store, "decision-makers", market="US")} == {
+        ("Nordic manager, Apple", "Erik Stannow"), ("Scandinavian director, Amazon Web Services", "Guido Bartels")}
 
 
 def test_evidence_of_the_agreement_quotes_the_signing(store: ox.Store) -> None:
