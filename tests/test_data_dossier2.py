@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pyoxigraph as ox
 import pytest
@@ -135,3 +136,15 @@ def test_brokers_rest_on_two_or_more_us_firms(network: Network) -> None:
     brokering = {firm for firm in firms
                  if any(b.node == ID + "copenhagen-municipality" for b in find_brokers(network, firms={firm}, top=5))}
     assert len(brokering) >= 2
+
+
+def test_every_page_the_dossier_cites_has_its_source_record() -> None:
+    from smartcity_kg.builder.sources import load_sources
+
+    records = load_sources(shipped("graph") / "sources" / "sources.yaml")
+    dossier = records["denmark-ecosystem-dossier-2"].text or ""
+    cited = {url.rstrip(").;") for url in re.findall(r"https?://[^\s,]+", dossier)}
+    # A copy of the same text that the dossier names beside its original (D2-04); the record's note gives it.
+    copies = {"https://nord.news/2021/11/29/local-round-up-just-one-man-among-copenhagen-municipalitys-seven-mayors/"}
+    assert len(cited) > 80
+    assert cited - copies <= {source.url for source in records.values()}
