@@ -59,7 +59,7 @@ class SCK(DefinedNamespace):
     Place: URIRef  # A geographical area with a name: a country, a region or a city.
     Plan: URIRef  # A strategy or plan adopted by an authority, such as a climate plan.
     Post: URIRef  # A position in an organisation that a person can hold, such as a mayor; it exists whether or not someone holds it.
-    PostHolding: URIRef  # One tenure of a person in a post. Its start and end (sck:startDate, sck:endDate) are stated only where a source gives them, each as precise as the source (a year, a month or a day); an absent end means 'not known to have ended', never 'in office'. The dates on which a source says the person held the post are attestations (sck:attestedOn), kept apart from the tenure. Two sources giving two starts or ends are two claims, each in its source's graph.
+    PostHolding: URIRef  # One tenure of a person in a post. Its start and end (sck:startDate, sck:endDate) are stated only where a source gives them, each as precise as the source (a year, a month or a day); an absent end means 'not known to have ended', never 'in office'. The dates on which a source says the person held the post are attestations (sck:attestedOn), kept apart from the tenure. Two sources giving two starts or ends are two claims, each in its source's graph. Where a source gives only the election (sck:electedOn) and the term the person was elected for (sck:termStart, sck:termEnd), the holding counts within the term; a named successor (sck:succeededBy) ends it; holdings that sources give for the same time contradict each other (sck:contradicts).
     Programme: URIRef  # A long-running initiative that frames or funds other initiatives.
     Project: URIRef  # An initiative with a defined scope, such as a pilot, a platform or a concept.
     PublicAuthority: URIRef  # A government body at national, regional or local level, or one of its administrations.
@@ -91,7 +91,8 @@ class SCK(DefinedNamespace):
     category: URIRef  # The category of an award that was won.
     chairs: URIRef  # A post or person chairs an organisation's board.
     concerns: URIRef  # An initiative, laboratory or place that the partnership is about.
-    confidence: URIRef  # How well the fact is supported: high where two independent sources or one authoritative source agree, medium where one credible source states it.
+    confidence: URIRef  # How well the fact is supported: high where two independent sources or one authoritative source agree, medium where one credible source states it, low where the support is weak (an undated or indirect source).
+    contradicts: URIRef  # Two holdings of one post that different sources give for the same time: a disagreement between the sources, kept as two claims, each with its source, and shown as such; neither is picked.
     country: URIRef  # The country that the fact is about.
     criterion: URIRef  # What the ranking measures.
     currency: URIRef  # The ISO 4217 code of the currency of an amount.
@@ -103,6 +104,8 @@ class SCK(DefinedNamespace):
     description: URIRef  # What something is, in the words of its source.
     documentNumber: URIRef  # A report's reference number in its publisher's series.
     edition: URIRef  # The number of the edition of a recurring award.
+    electedOn: URIRef  # The date of the election (or of the vote of a council or a general assembly) that a source says gave the person the post: neither the start of the tenure nor an attestation, since an elected holder may take office later.
+    endAnnouncedOn: URIRef  # The date on which a source says that the end of the tenure was made known: evidence about the end, not the end itself.
     endDate: URIRef  # When something ended: a day, a month or a year.
     estimateOf: URIRef  # The initiative whose benefit is estimated.
     estimator: URIRef  # Who made the estimate.
@@ -169,7 +172,10 @@ class SCK(DefinedNamespace):
     startDate: URIRef  # When something began or was launched: a day, a month or a year.
     statement: URIRef  # The fact that a piece of evidence supports, or that a market insight makes, in words.
     subOrganizationOf: URIRef  # An organisation is part of a larger one, such as an administration of a municipality.
+    succeededBy: URIRef  # The holding of the person whom a source names as the next holder of the same post: this tenure ended when that one began (its start, its first attestation or the start of its term), even where no source dates the end.
     targetOf: URIRef  # The city or organisation that set the target.
+    termEnd: URIRef  # The last year (or day) of the term a source says the person was elected or appointed for: the term's end, not the tenure's (sck:endDate); after it the person is not known to hold the post still.
+    termStart: URIRef  # The first year (or day) of the term a source says the person was elected or appointed for, such as the council period 2026 to 2029: the person is taken to hold the post within the term, while the tenure's own start (sck:startDate) stays unknown unless a source gives it. Several terms of one holding pair in order with their ends (sck:termEnd).
     tradeTable: URIRef  # The trade table that an observation is a cell of.
     tradeValue: URIRef  # The value of a trade observation, in its unit times ten to the power of its unit multiplier.
     unit: URIRef  # The unit of a trade table's values: an ISO 4217 currency code, or the exchange rate's currencies.

@@ -105,13 +105,16 @@ def test_decision_makers_in_denmark(store: ox.Store) -> None:
     frank = next(r for r in found if r["holder"] == "Frank Jensen")
     # No source gives the start of his tenure; its end, and the dates sources attest it, are apart.
     assert (frank["status"], frank["from"], frank["to"], frank["lastAttested"]) == ("former", "", "2020-10", "2016-05")
-    sophie = next(r for r in found if r["holder"] == "Sophie Hæstorp Andersen")
+    sophie = next(r for r in rows(store, "decision-makers", asOf="2022")
+                  if (r["post"], r["holder"]) == ("Lord Mayor of Copenhagen", "Sophie Hæstorp Andersen"))
     assert sophie["status"] == "current" and sorted(sophie["from"].split(" or ")) == ["2021-12-03", "2022-01-01"]
     then = {r["holder"]: r["status"] for r in rows(store, "decision-makers", asOf="2015")
             if r["post"] == "Lord Mayor of Copenhagen"}
     assert then == {"Frank Jensen": "current"}
     assert {r["market"] for r in found} == {"Denmark"}
-    assert rows(store, "decision-makers", market="US") == []
+    # The posts of U.S. firms decide in the U.S.: Apple's Nordic manager, AWS's Scandinavian director.
+    assert {(r["post"], r["holder"]) for r in rows(store, "decision-makers", market="US")} == {
+        ("Nordic manager, Apple", "Erik Stannow"), ("Scandinavian director, Amazon Web Services", "Guido Bartels")}
 
 
 def test_evidence_of_the_agreement_quotes_the_signing(store: ox.Store) -> None:

@@ -23,7 +23,7 @@ from .values import check_slug, typed_literal
 __all__ = ["Compiled", "compile_facts", "entity_iri", "graph_iri"]
 
 _RESERVED = ("id", "about", "type", "label", "altLabel", "quote", "unquoted", "confidence", "note", "table")
-_CONFIDENCE = ("high", "medium")
+_CONFIDENCE = ("high", "medium", "low")
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -317,13 +317,14 @@ def _source_triples(sources: dict[str, Source], base: str) -> list[ox.Triple]:
         s = _n(f"{base}source/{source.id}")
         out += [
             ox.Triple(s, _TYPE, _n(SCK.Source)),
-            ox.Triple(s, _LABEL, ox.Literal(source.title)),
+            ox.Triple(s, _LABEL, ox.Literal(source.label)),
             ox.Triple(s, _n(DCTERMS + "title"), ox.Literal(source.title, language=source.language)),
             ox.Triple(s, _n(SCK.publisherName), ox.Literal(source.publisher)),
-            ox.Triple(s, _n(FOAF + "page"), _n(source.url)),
             ox.Triple(s, _n(SCK.sourceKind), ox.Literal(source.kind)),
             ox.Triple(s, _n(DCTERMS + "language"), ox.Literal(source.language)),
         ]
+        if source.url is not None:
+            out.append(ox.Triple(s, _n(FOAF + "page"), _n(source.url)))
         if source.date is not None:
             out.append(ox.Triple(s, _n(DCTERMS + "issued"), ox.Literal(source.date[0], datatype=_n(source.date[1]))))
         if source.licence is not None:

@@ -12,11 +12,13 @@ from ..exceptions import InputError, Problem
 from ..limits import MAX_LABEL_CHARS, MAX_SOURCE_TEXT_BYTES, MAX_TEXT_CHARS, check_length, read_capped, strip_bom
 from .values import check_slug, parse_temporal
 
-__all__ = ["Source", "load_sources", "normalise_quote", "quote_in_text"]
+__all__ = ["UNTITLED", "Source", "load_sources", "normalise_quote", "quote_in_text"]
 
+#: The title of a source whose page shows none.
+UNTITLED = "title not shown"
 _KINDS = ("guide", "study", "article", "press-release", "web-page", "register", "blog-post")
-_REQUIRED = ("id", "title", "publisher", "url", "kind", "language")
-_OPTIONAL = ("date", "licence", "text", "note")
+_REQUIRED = ("id", "title", "publisher", "kind", "language")
+_OPTIONAL = ("url", "date", "licence", "text", "note")
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
@@ -28,7 +30,7 @@ class Source:
     id: str
     title: str
     publisher: str
-    url: str
+    url: str | None
     kind: str
     language: str
     path: Path
@@ -37,6 +39,11 @@ class Source:
     licence: str | None = None
     text: str | None = None
     note: str | None = None
+
+    @property
+    def label(self) -> str:
+        """How answers name the source: its title, or its publisher where the page shows no title."""
+        return f"{self.publisher} ({UNTITLED})" if self.title == UNTITLED else self.title
 
 
 def load_sources(path: Path) -> dict[str, Source]:
@@ -86,7 +93,8 @@ def _record(path: Path, node: object) -> Source:
         values[key] = value.value.strip()
         check_length(values[key], MAX_LABEL_CHARS if key in ("title", "publisher") else MAX_TEXT_CHARS,
                      path, line, repr(key))
-    missing = [k for k in _REQUIRED if k not in values]
+    # A document that is not on the web (a dossier compiled for the project) has no URL: its text is kept instead.
+    missing = [k for k in _REQUIRED[:3] + ("url",) + _REQUIRED[3:] if k not in values and (k != "url" or "text" not in values)]
     if missing:
         raise InputError.at(path, node.line, f"missing {', '.join(missing)} in source record")
     check_slug(values["id"], path, node.keys["id"])
@@ -102,7 +110,7 @@ def _record(path: Path, node: object) -> Source:
         date = parse_temporal(values["date"], path, node.keys["date"])
     text = _text(path, values["text"], node.keys["text"]) if "text" in values else None
     return Source(
-        id=values["id"], title=values["title"], publisher=values["publisher"], url=values["url"],
+        id=values["id"], title=values["title"], publisher=values["publisher"], url=values.get("url"),
         kind=values["kind"], language=values["language"], path=path, line=node.line, date=date,
         licence=values.get("licence"), text=text, note=values.get("note"),
     )

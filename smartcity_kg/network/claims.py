@@ -1,9 +1,11 @@
 """Dated claims read from the graph: the tenures of post holdings and the ends of facts.
 
 A tie whose fact has no date is dated by its sources' publication dates. A tenure is a set of claims, each stated by one source: the start or the end of the holding,
-or an attestation (a date on which the source says the person held the post). Two sources
-giving two starts are two claims; nothing here picks one. The queries are
-``queries/time/*.rq``.
+an attestation (a date on which the source says the person held the post), the election that
+gave the post, the start or end of the term the person was elected for, or the day the end was
+announced. Two sources giving two starts are two claims; nothing here picks one. A holding may
+name its successor's holding, and holdings that sources give for the same time contradict each
+other. The queries are ``queries/time/*.rq``.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from ..store.rdfio import select, value_of
 __all__ = ["Claim", "Dated", "HolderClaim", "TimeFacts", "load_time_facts"]
 
 #: The kinds of claim about a tenure.
-KINDS = ("start", "end", "attested")
+KINDS = ("start", "end", "attested", "elected", "term-start", "term-end", "end-announced")
 
 
 @dataclass(frozen=True)
@@ -48,10 +50,14 @@ class Dated:
 class HolderClaim:
     """Who holds (or held) a post as of a date, by what the sources say.
 
-    ``status`` is ``current`` (a start, or attestations on both sides of the date, and no end
-    by then), ``former`` (the tenure ended by then) or ``last attested`` (attested before the
-    date and not since: not known to hold it still). ``since`` lists every source's start, so a
-    disputed start shows as several.
+    ``status`` is ``current`` (a start, attestations on both sides of the date, or a term
+    that runs then, and no end by then), ``former`` (the tenure ended by then, or a named
+    successor's began) or ``last attested`` (attested, or elected for a term, before the date
+    and not since: not known to hold it still). ``since`` lists every source's start, so a
+    disputed start shows as several. ``elected``, ``term_start`` and ``term_end`` give the
+    election and the term where sources give them, ``announced`` the day the end was made
+    known; ``successors`` and ``disputed_by`` name the holders of the holdings that succeed it
+    or that the sources give instead of it.
     """
 
     post: str
@@ -62,6 +68,12 @@ class HolderClaim:
     since: tuple[Dated, ...] = ()
     until: tuple[Dated, ...] = ()
     attested: tuple[Dated, ...] = ()
+    elected: tuple[Dated, ...] = ()
+    term_start: tuple[Dated, ...] = ()
+    term_end: tuple[Dated, ...] = ()
+    announced: tuple[Dated, ...] = ()
+    successors: tuple[str, ...] = ()
+    disputed_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,9 @@ class TimeFacts:
     ends: dict[str, tuple[str, ...]] | None = None
     #: The publication date of each source that gives one.
     sources: dict[str, str] | None = None
+    #: For each holding, the holdings that succeed it and those that contradict it.
+    successors: dict[str, tuple[str, ...]] | None = None
+    rivals: dict[str, tuple[str, ...]] | None = None
 
     def end_of(self, fact: str | None) -> str | None:
         """The earliest end date recorded for ``fact``, or ``None`` if it is not known to have ended."""
@@ -97,4 +112,11 @@ def load_time_facts(store: ox.Store, *, directory: Path | None = None) -> TimeFa
     ends: dict[str, set[str]] = {}
     for row in end_rows:
         ends.setdefault(value_of(row["fact"]), set()).add(value_of(row["date"]))
-    return TimeFacts(tuple(claims), {fact: tuple(sorted(dates)) for fact, dates in ends.items()}, source_dates)
+    links: dict[str, dict[str, set[str]]] = {"succeeded-by": {}, "contradicts": {}}
+    for row in select(store, _query("holding-links", directory)):
+        holding, link, other = value_of(row["holding"]), value_of(row["link"]), value_of(row["other"])
+        links[link].setdefault(holding, set()).add(other)
+        if link == "contradicts":  # symmetric, whether or not the build reasoned
+            links[link].setdefault(other, set()).add(holding)
+    return TimeFacts(tuple(claims), {fact: tuple(sorted(dates)) for fact, dates in ends.items()}, source_dates,
+                     *({h: tuple(sorted(o)) for h, o in links[k].items()} for k in ("succeeded-by", "contradicts")))

@@ -41,15 +41,44 @@ def _holder(claim: HolderClaim) -> str:
         if claim.since:
             disputed = ": the sources differ" if len({d.date for d in claim.since}) > 1 else ""
             text = f"{claim.holder_label}, since {_dates(claim.since)}{disputed}"
-        else:
+        elif claim.attested:
             newest = max(claim.attested, key=lambda d: d.date)
             count = f", the newest of {len(claim.attested)} attestations" if len(claim.attested) > 1 else ""
             text = f"{claim.holder_label}, attested {_dates((newest,))}{count}"
-        return text + (f"; until {_dates(claim.until)}" if claim.until else "; not known to have ended")
+        else:
+            text = claim.holder_label
+        text += _election(claim) + _rivals(claim)
+        return text + (f"; until {_dates(claim.until)}{_announced(claim)}" if claim.until else "; not known to have ended")
     if claim.status == "former":
-        return f"former holder: {claim.holder_label}, the tenure ended {_dates(claim.until)}"
+        if not claim.until:
+            return f"former holder: {claim.holder_label}, succeeded by {' or '.join(claim.successors)}"
+        return f"former holder: {claim.holder_label}, the tenure ended {_dates(claim.until)}{_announced(claim)}"
+    if not claim.attested:
+        return f"last known: {claim.holder_label}{_election(claim)}; not known to hold it since"
     last = max(claim.attested, key=lambda d: d.date)
     return f"last attested: {claim.holder_label}, {_dates((last,))}; not known to hold it since"
+
+
+def _election(claim: HolderClaim) -> str:
+    """``, elected 2025-11-18 (A) for the term 2026–2029 (A)``, as far as the sources give them."""
+    text = f", elected {_dates(claim.elected)}" if claim.elected else ""
+    if claim.term_start:
+        sources = " or ".join(dict.fromkeys(d.source_label for d in (*claim.term_start, *claim.term_end)))
+        starts = sorted({d.date for d in claim.term_start})
+        ends = sorted({d.date for d in claim.term_end})
+        terms = " or ".join(f"{a}–{b}" for a, b in zip(starts, ends)) if len(starts) == len(ends) \
+            else f"{starts[0]}–{ends[-1] if ends else ''}"
+        text += f"{'' if claim.elected else ','} for the term {terms} ({sources})"
+    return text
+
+
+def _announced(claim: HolderClaim) -> str:
+    return f", announced {_dates(claim.announced)}" if claim.announced else ""
+
+
+def _rivals(claim: HolderClaim) -> str:
+    """The disagreement of the sources, where they give another holder for the same time."""
+    return f"; disputed: other sources give {' or '.join(claim.disputed_by)}" if claim.disputed_by else ""
 
 
 def holder_lines(path: Path) -> list[str]:

@@ -149,9 +149,27 @@ def network_as_of(network: Network, as_of: AsOf) -> Network:
 
 def _former_phrase(claim: HolderClaim) -> str:
     if claim.status == "former":
+        if not claim.until:
+            return "former holder: succeeded by " + " or ".join(claim.successors)
         return "former holder: the tenure ended " + " or ".join(sorted({d.date for d in claim.until}))
+    if not claim.attested:
+        return "elected for the term " + _terms(claim) + "; not known to hold it since"
     last = max((d.date for d in claim.attested), key=first_day)
     return f"last attested {last}; not known to hold it since"
+
+
+def _terms(claim: HolderClaim) -> str:
+    """The terms of a holding, ``2022–2025 or 2026–2029``: starts and ends paired in order."""
+    return " or ".join(f"{a}–{b}" for a, b in _term_pairs(claim.term_start, claim.term_end))
+
+
+def _term_pairs(starts: tuple[Dated, ...], ends: tuple[Dated, ...]) -> list[tuple[str, str]]:
+    """Each term as (start, end): the starts and ends paired in order (terms of one holding do not overlap)."""
+    firsts = sorted({d.date for d in starts}, key=first_day)
+    lasts = sorted({d.date for d in ends}, key=last_day)
+    if len(firsts) != len(lasts):  # unpaired: the span from the first start to the last end
+        return [(firsts[0], lasts[-1])] if firsts and lasts else []
+    return list(zip(firsts, lasts))
 
 
 def _by_holding(claims: tuple[Claim, ...], post: str | None = None) -> dict[str, list[Claim]]:
@@ -164,39 +182,68 @@ def _by_holding(claims: tuple[Claim, ...], post: str | None = None) -> dict[str,
 
 
 def _all_holders(network: Network, as_of: AsOf) -> list[HolderClaim]:
-    found = [_holder(network, claims, as_of) for claims in _by_holding(network.time.claims).values()]
+    by_holding = _by_holding(network.time.claims)
+    found = [_holder(network, claims, as_of, by_holding) for claims in by_holding.values()]
     return [holder for holder in found if holder is not None]
 
 
 def holders_as_of(network: Network, post: str, as_of: AsOf) -> tuple[HolderClaim, ...]:
     """Who holds ``post`` as of the date, who held it, and who was last attested in it, by the sources.
 
-    A holding counts from its start (or its first attestation) on; with no start yet and no
-    attestation by the date, it is not known then and is left out.
+    A holding counts from its start, its first attestation or the start of its term on; with
+    none of these by the date, it is not known then and is left out. It is former once its end
+    has come, or once the holding of a successor that a source names counts.
     """
-    found = [_holder(network, claims, as_of) for _, claims in sorted(_by_holding(network.time.claims, post).items())]
+    by_holding = _by_holding(network.time.claims)
+    found = [_holder(network, claims, as_of, by_holding)
+             for _, claims in sorted(_by_holding(network.time.claims, post).items())]
     order = {"current": 0, "former": 1, "last attested": 2}
     return tuple(sorted((h for h in found if h is not None), key=lambda h: (order[h.status], h.holder_label)))
 
 
-def _holder(network: Network, claims: list[Claim], as_of: AsOf) -> HolderClaim | None:
+def _counts_by(claims: list[Claim], as_of: AsOf) -> bool:
+    """Whether a holding is known by the date: a start, an attestation, the start of a term or the end by then."""
+    return any(c.kind in ("start", "attested", "term-start", "end") and first_day(c.date) <= as_of.day for c in claims)
+
+
+def _holder(network: Network, claims: list[Claim], as_of: AsOf,
+            by_holding: dict[str, list[Claim]]) -> HolderClaim | None:
     def dated(kind: str, by_then: bool = False) -> tuple[Dated, ...]:
         return tuple(Dated(c.date, c.source, network.labels.get(c.source, c.source)) for c in claims
                      if c.kind == kind and (not by_then or first_day(c.date) <= as_of.day))
 
+    first = claims[0]
+    succeeded = [other for other in (network.time.successors or {}).get(first.holding, ())
+                 if _counts_by(by_holding.get(other, []), as_of)]
+    if not _counts_by(claims, as_of) and not succeeded:
+        return None
     starts, ends, attested = dated("start"), dated("end"), dated("attested")
     started, seen = dated("start", True), dated("attested", True)
-    if not started and not seen:
-        return None
-    if ends and min(first_day(d.date) for d in ends) <= as_of.day:
+    term_start, term_end = dated("term-start"), dated("term-end")
+    terms = _term_pairs(term_start, term_end)
+    in_term = any(first_day(a) <= as_of.day <= last_day(b) for a, b in terms)
+    # An elected mandate runs out with its last term, unless a source attests the holding later.
+    expired = bool(terms) and not in_term and as_of.day > max(last_day(b) for _, b in terms) \
+        and not any(last_day(d.date) >= as_of.day for d in attested)
+    if (ends and min(first_day(d.date) for d in ends) <= as_of.day) or succeeded:
         status = "former"
-    elif started or ends or any(last_day(d.date) >= as_of.day for d in attested):
+    elif not expired and (started or ends or in_term or any(last_day(d.date) >= as_of.day for d in attested)):
         status = "current"
     else:
         status = "last attested"
-    first = claims[0]
+    rivals = [other for other in (network.time.rivals or {}).get(first.holding, ())
+              if _counts_by(by_holding.get(other, []), as_of)]
     return HolderClaim(first.post, first.holding, first.holder, network.labels.get(first.holder, first.holder),
-                       status, starts, ends, seen)
+                       status, starts, ends, seen, dated("elected", True), term_start, term_end,
+                       dated("end-announced", True), _holder_labels(network, succeeded, by_holding),
+                       _holder_labels(network, rivals, by_holding))
+
+
+def _holder_labels(network: Network, holdings: "list[str] | tuple[str, ...]",
+                   by_holding: dict[str, list[Claim]]) -> tuple[str, ...]:
+    """The labels of the holders of ``holdings``, sorted."""
+    holders = {by_holding[h][0].holder for h in holdings if by_holding.get(h)}
+    return tuple(sorted(network.labels.get(h, h) for h in holders))
 
 
 def with_holders(paths: list[Path], network: Network, as_of: AsOf) -> list[Path]:

@@ -111,9 +111,9 @@ BAD_SHEETS = [
                  "'acme' is already the subject of the item at line 3; merge the two$", id="same-subject-twice"),
     pytest.param(HEAD + "  - about: DK\n    unquoted: a\n  - about: DK\n    unquoted: b\n", 5,
                  "'DK' is already the subject of the item at line 3; merge the two$", id="same-notation-twice"),
-    pytest.param(HEAD + ACME + "    confidence: low\n", 8, "confidence must be one of high, medium$",
-                 id="confidence-low"),
-    pytest.param(HEAD + ACME + "    confidence: [high]\n", 8, "confidence must be one of high, medium$",
+    pytest.param(HEAD + ACME + "    confidence: certain\n", 8, "confidence must be one of high, medium, low$",
+                 id="confidence-unknown-word"),
+    pytest.param(HEAD + ACME + "    confidence: [high]\n", 8, "confidence must be one of high, medium, low$",
                  id="confidence-list"),
     pytest.param(HEAD + "  - id: acme\n    about: acme\n    unquoted: a\n", 3,
                  "an item needs exactly one of 'id' \\(declares a node\\) or 'about' \\(refers to one\\)$",
@@ -199,7 +199,7 @@ def test_second_sheet_for_one_source(graph_dir: Path, onto: Ontology) -> None:
 
 def test_every_problem_is_reported(graph_dir: Path, onto: Ontology) -> None:
     sheet = _sheet(graph_dir, HEAD + ACME.replace("type: Company", "type: USFirm")
-                   + "  - about: DK\n    unquoted: a test\n    confidence: low\n")
+                   + "  - about: DK\n    unquoted: a test\n    confidence: certain\n")
     with pytest.raises(InputError) as info:
         compile_facts([sheet], _sources(graph_dir), onto, BASE)
     assert [(p.path, p.line) for p in info.value.problems] == [(sheet, 4), (sheet, 10)]

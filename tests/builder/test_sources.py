@@ -40,6 +40,18 @@ def test_load_sources_reads_the_records(graph_dir: Path) -> None:
     assert sources["other-source"].text is None
 
 
+def test_a_document_not_on_the_web_has_its_text_instead_of_a_url(tmp_path: Path) -> None:
+    (tmp_path / "dossier.md").write_text("A dossier compiled for the project.\n", encoding="utf-8")
+    record = RECORD.replace("    url: https://example.org/tiny\n", "").replace("    title: A tiny source\n",
+                                                                             "    title: title not shown\n")
+    [source] = load_sources(_write(tmp_path, record + "    text: dossier.md\n")).values()
+    assert source.url is None and source.text is not None and source.text.startswith("A dossier")
+    # A page that shows no title is named by its publisher.
+    assert source.label == "Test Publisher (title not shown)"
+    with pytest.raises(InputError, match=r"sources\.yaml:2: missing url in source record$"):
+        load_sources(_write(tmp_path, record))
+
+
 @pytest.mark.parametrize(("date", "datatype"), [
     ("2014", "gYear"), ('"2014-05"', "gYearMonth"), ("2014-05-28", "date"),
 ])

@@ -109,6 +109,122 @@ BAD_ITEMS = [
           unquoted: a test
         """, re.escape("tenure-violation: <https://w3id.org/smartcity-kg/id/jane-acme-ceo> a source attests the holding "
                        "after its tenure ended: 2021-06-01 after 2020"), id="attested-after-the-tenure-ended"),
+    pytest.param("""\
+        - id: jane-acme-ceo
+          type: PostHolding
+          label: Jane, chief executive of Acme
+          holder: jane
+          post: acme-ceo
+          electedOn: "2025-11-18"
+          termStart: "2026"
+          termEnd: "2022"
+          unquoted: a test
+        - id: jane
+          type: Person
+          label: Jane
+          unquoted: a test
+        - id: acme-ceo
+          type: Post
+          label: Chief executive of Acme
+          postIn: acme
+          unquoted: a test
+        """, re.escape("tenure-violation: <https://w3id.org/smartcity-kg/id/jane-acme-ceo> the term ends before it "
+                       "starts: 2026 after 2022"), id="term-ends-before-it-starts"),
+    pytest.param("""\
+        - id: jane-acme-ceo
+          type: PostHolding
+          label: Jane, chief executive of Acme
+          holder: jane
+          post: acme-ceo
+          termStart: "2026"
+          unquoted: a test
+        - id: jane
+          type: Person
+          label: Jane
+          unquoted: a test
+        - id: acme-ceo
+          type: Post
+          label: Chief executive of Acme
+          postIn: acme
+          unquoted: a test
+        """, re.escape("<https://w3id.org/smartcity-kg/id/jane-acme-ceo> sck:termEnd: a term start needs its end "
+                       "(termEnd)"), id="term-without-its-end"),
+    pytest.param("""\
+        - id: jane-acme-ceo
+          type: PostHolding
+          label: Jane, chief executive of Acme
+          holder: jane
+          post: acme-ceo
+          electedOn: "2025-11-18"
+          unquoted: a test
+        - id: jane
+          type: Person
+          label: Jane
+          unquoted: a test
+        - id: acme-ceo
+          type: Post
+          label: Chief executive of Acme
+          postIn: acme
+          unquoted: a test
+        """, re.escape("<https://w3id.org/smartcity-kg/id/jane-acme-ceo> = https://w3id.org/smartcity-kg/id/jane-acme-ceo: "
+                       "a post holding needs the dates for which a source says the person held the post"), id="elected-only"),
+    pytest.param("""\
+        - id: jane-acme-ceo
+          type: PostHolding
+          label: Jane, chief executive of Acme
+          holder: jane
+          post: acme-ceo
+          attestedOn: "2020"
+          succeededBy: john-acme-chair
+          unquoted: a test
+        - id: john-acme-chair
+          type: PostHolding
+          label: John, chair of Acme
+          holder: john
+          post: acme-chair
+          attestedOn: "2021"
+          unquoted: a test
+        - id: john
+          type: Person
+          label: John
+          unquoted: a test
+        - id: acme-chair
+          type: Post
+          label: Chair of Acme
+          postIn: acme
+          unquoted: a test
+        - id: jane
+          type: Person
+          label: Jane
+          unquoted: a test
+        - id: acme-ceo
+          type: Post
+          label: Chief executive of Acme
+          postIn: acme
+          unquoted: a test
+        """, re.escape("succession-violation: <https://w3id.org/smartcity-kg/id/jane-acme-ceo> the successor's holding "
+                       "https://w3id.org/smartcity-kg/id/john-acme-chair is of another post"), id="successor-of-another-post"),
+    pytest.param("""\
+        - id: jane-acme-ceo
+          type: PostHolding
+          label: Jane, chief executive of Acme
+          holder: jane
+          post: acme-ceo
+          attestedOn: "2020"
+          contradicts: jane-acme-ceo
+          unquoted: a test
+        - id: jane
+          type: Person
+          label: Jane
+          unquoted: a test
+        - id: acme-ceo
+          type: Post
+          label: Chief executive of Acme
+          postIn: acme
+          unquoted: a test
+        """, re.escape("succession-violation: <https://w3id.org/smartcity-kg/id/jane-acme-ceo> the contradicting "
+                       "holding https://w3id.org/smartcity-kg/id/jane-acme-ceo is the holding itself"),
+        id="contradicts-itself"),
 ]
 
 

@@ -97,7 +97,9 @@ def test_node_attributes(network: Network) -> None:
     data = network.graph.nodes[ID + "cisco"]
     assert data["label"] == "Cisco"
     assert "https://w3id.org/smartcity-kg/ontology#USFirm" in data["types"]
-    assert network.members("https://w3id.org/smartcity-kg/ontology#USFirm") == {ID + "cisco"}
+    assert network.members("https://w3id.org/smartcity-kg/ontology#USFirm") == {
+        ID + firm for firm in ("amazon-web-services", "apple", "cisco", "epic", "facebook", "ge", "google", "ibm",
+                               "microsoft", "uber")}
 
 
 @pytest.mark.parametrize(("header", "message"), [

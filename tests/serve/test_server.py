@@ -553,10 +553,15 @@ def test_catalogue_descriptions_are_plain_text(client: httpx.Client) -> None:
         assert not [c for c in item["description"] if ord(c) < 32], item["name"]
 
 
+#: The columns of the named query decision-makers.
+HEADER = ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "electedOn", "term",
+          "disputedBy", "source", "asOf", "asOfDay"]
+
+
 def _expected_decision_makers(store: ox.Store) -> set[tuple[str, ...]]:
     query = load_catalogue(QUERIES)["decision-makers"]
     result = run_query(store, query, bind_params(query, {"market": "DK"}, EntityIndex.from_store(store)))
-    assert result.columns == ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "asOf", "asOfDay"]
+    assert result.columns == HEADER
     return {tuple("" if term is None else term.value for term in row) for row in result.rows}
 
 
@@ -567,7 +572,7 @@ def test_decision_makers_as_csv_and_json(client: httpx.Client, store: ox.Store, 
     assert as_csv.status_code == as_json.status_code == 200
     assert as_csv.headers["content-type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(as_csv.text)))
-    header = ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "asOf", "asOfDay"]
+    header = HEADER
     assert rows[0] == header == as_json.json()["head"]["vars"]
     from_csv = {tuple(row) for row in rows[1:]}
     from_json = {tuple(b.get(v, {}).get("value", "") for v in header) for b in as_json.json()["results"]["bindings"]}

@@ -105,7 +105,8 @@ def test_landing_page_runs_a_catalogue_example(open_page: Callable[[str], Opened
     page.click("button[type=submit]")
     page.wait_for_selector("#results table tr >> nth=1", timeout=WAIT_MS)
     header = page.eval_on_selector_all("#results th", "cells => cells.map(c => c.textContent)")
-    assert header == ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "asOf", "asOfDay"]
+    assert header == ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "electedOn",
+                      "term", "disputedBy", "source", "asOf", "asOfDay"]
     assert opened.errors == [] and opened.blocked == []
 
 

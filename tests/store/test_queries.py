@@ -36,7 +36,8 @@ COLUMNS = {
     "market-estimates": ["estimator", "scope", "amount", "currency", "year"],
     "investment-sectors": ["country", "sector"],
     "market-insights": ["country", "kind", "statement"],
-    "decision-makers": ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "asOf", "asOfDay"],
+    "decision-makers": ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "electedOn",
+                        "term", "disputedBy", "source", "asOf", "asOfDay"],
     "evidence": ["subject", "statement", "source", "quote"],
 }
 
