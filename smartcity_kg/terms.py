@@ -82,6 +82,7 @@ class SCK(DefinedNamespace):
     affiliatedWith: URIRef  # A person works for or acts on behalf of an organisation, as a source says.
     agreementType: URIRef  # The kind of document that set the partnership down, such as a memorandum of understanding.
     amount: URIRef  # A sum of money, in the unit of the currency given beside it.
+    archivedAt: URIRef  # An archived copy of this edition of the source (a web archive's URL), where one is known.
     attestedOn: URIRef  # A date on which a source says that the person held the post: evidence that the tenure included that date, not its start or end.
     author: URIRef  # An organisation whose people wrote a report.
     award: URIRef  # The award that was given.
@@ -158,6 +159,7 @@ class SCK(DefinedNamespace):
     report: URIRef  # The report that gives the rank.
     requestedBy: URIRef  # The body that requested or commissioned a report.
     resultingOrganisation: URIRef  # The organisation that the merger produced or continued.
+    retrievedOn: URIRef  # The day, month or year on which the copy of the source that the graph quotes was retrieved; as precise as it is known (compare pav:retrievedOn, which asks for a time).
     rorId: URIRef  # The identifier of an organisation in the Research Organization Registry.
     scope: URIRef  # What an estimate covers, in words.
     sector: URIRef  # A market sector, from the sector scheme, that something belongs to or invests in.

@@ -15,6 +15,7 @@ from ..namespaces import DCTERMS, FOAF, RDF, RDFS, SKOS
 from .ontology import Ontology
 from ..store.rdfio import value_of
 from .quotes import explain_mismatch
+from .editions import edition_triples
 from .sources import Source, quote_in_text
 from .tables import table_triples
 from ..terms import SCK
@@ -330,4 +331,5 @@ def _source_triples(sources: dict[str, Source], base: str) -> list[ox.Triple]:
             out.append(ox.Triple(s, _n(DCTERMS + "license"), _n(source.licence)))
         if source.note is not None:
             out.append(ox.Triple(s, _NOTE, ox.Literal(source.note)))
+        out += edition_triples(source, s, base)
     return out

@@ -10,6 +10,7 @@ from pathlib import Path
 from .._yaml import Mapping, Scalar, Sequence, read_yaml
 from ..exceptions import InputError, Problem
 from ..limits import MAX_LABEL_CHARS, MAX_SOURCE_TEXT_BYTES, MAX_TEXT_CHARS, check_length, read_capped, strip_bom
+from .editions import EDITION_KEYS, Edition, check_editions, read_edition
 from .values import check_slug, parse_temporal
 
 __all__ = ["Source", "load_sources", "normalise_quote", "quote_in_text"]
@@ -34,6 +35,8 @@ class Source:
     path: Path
     line: int
     date: tuple[str, str] | None = None  # (lexical value, XSD datatype IRI)
+    #: Its edition: last published, retrieved, archived, the source it supersedes (``editions.py``).
+    edition: Edition | None = None
     licence: str | None = None
     text: str | None = None
     note: str | None = None
@@ -67,6 +70,7 @@ def load_sources(path: Path) -> dict[str, Source]:
             problems.append(Problem(path, source.line, f"duplicate source id {source.id!r} (first at line {first})"))
             continue
         sources[source.id] = source
+    problems += check_editions(sources)
     if problems:
         raise InputError(problems)
     return sources
@@ -78,8 +82,8 @@ def _record(path: Path, node: object) -> Source:
     values: dict[str, str] = {}
     for key, value in node.values.items():
         line = node.keys[key]
-        if key not in _REQUIRED + _OPTIONAL:
-            allowed = ", ".join(_REQUIRED + _OPTIONAL)
+        if key not in _REQUIRED + _OPTIONAL + EDITION_KEYS:
+            allowed = ", ".join(_REQUIRED + _OPTIONAL + EDITION_KEYS)
             raise InputError.at(path, line, f"unknown key {key!r}; expected one of {allowed}")
         if not isinstance(value, Scalar):
             raise InputError.at(path, line, f"{key!r} must be a single text value")
@@ -105,6 +109,7 @@ def _record(path: Path, node: object) -> Source:
         id=values["id"], title=values["title"], publisher=values["publisher"], url=values["url"],
         kind=values["kind"], language=values["language"], path=path, line=node.line, date=date,
         licence=values.get("licence"), text=text, note=values.get("note"),
+        edition=read_edition(path, values, node.keys, date, _URL),
     )
 
 
