@@ -18,6 +18,7 @@ from ..exceptions import SmartCityKGError
 from ._shared import BUILD_DIR, EXIT_CODES, STORE, UsageFailure, build_options, ensure_build, fail, format_option, open_graph, run_build
 from ._tables import plural, print_records
 from .draft import draft_command, ids_command
+from .editions import editions_command
 from .links import link_command, links_command
 from .trade import trade_data_command
 from .network import brokers_command, export_command, opportunities_command, paths_command, view_command
@@ -269,7 +270,8 @@ def push_command(endpoint: str, build_dir: Path, fmt: str) -> None:
 
 
 for _command in (paths_command, brokers_command, opportunities_command, view_command, export_command,
-                 link_command, links_command, draft_command, ids_command, trade_data_command):
+                 link_command, links_command, draft_command, ids_command, trade_data_command,
+                 editions_command):
     main.add_command(_command)
 
 
