@@ -3,8 +3,9 @@
 Each edition's statements are read with ``queries/editions/statements.rq``: the node each is
 about, its asserted classes, the entities the edition ties it to (its *ends*) and its quotes.
 Two statements are the same item when they are about the same node; a statement of the old
-edition and one of the new that are about different nodes are the same item reworded when they
-are of the same kind (asserted classes) with the same ends, the closest quotes paired first.
+edition and one of the new that are about different nodes are the same item reworded when both
+are reified facts (an insight, an estimate, a partnership, …; never two entities such as two
+firms) of the same kind (asserted classes) with the same ends, the closest quotes paired first.
 An item of both editions whose quotes differ is *reworded*; one of only the old edition is
 *dropped*, of only the new *added*; one whose quotes are the same is *unchanged*.
 """
@@ -36,6 +37,8 @@ class Statement:
     kinds: frozenset[str]
     ends: frozenset[tuple[str, str]]
     quotes: tuple[str, ...]
+    #: Whether the node is a reified fact (an insight, an estimate, a partnership, …), not an entity.
+    fact: bool = False
 
 
 @dataclass(frozen=True)
@@ -47,18 +50,23 @@ class Change:
     new: Statement | None
 
 
+def _query(name: str) -> str:
+    return load_query(shipped("queries") / "editions" / f"{name}.rq").text
+
+
 def edition_sources(store: ox.Store) -> dict[str, str]:
     """The sources that are editions, by id (the last segment of the IRI), to their IRI."""
-    query = load_query(shipped("queries") / "editions" / "statements.rq").text
+    query = load_query(shipped("queries") / "time" / "source-editions.rq").text
     found = {value_of(row["source"]) for row in select(store, query)}
     return {iri.rstrip("/").rsplit("/", 1)[-1]: iri for iri in sorted(found)}
 
 
 def _statements(store: ox.Store, source: str) -> dict[str, Statement]:
-    query = load_query(shipped("queries") / "editions" / "statements.rq").text
+    query = _query("statements")
     kinds: dict[str, set[str]] = {}
     ends: dict[str, set[tuple[str, str]]] = {}
     quotes: dict[str, set[str]] = {}
+    facts = {value_of(row["class"]) for row in select(store, _query("fact-classes"))}
     for row in select(store, query, substitutions={ox.Variable("source"): ox.NamedNode(source)}):
         subject = value_of(row["subject"])
         kinds.setdefault(subject, set())
@@ -70,7 +78,8 @@ def _statements(store: ox.Store, source: str) -> dict[str, Statement]:
             ends[subject].add((value_of(row["via"]), value_of(row["end"])))
         if row["quote"] is not None:
             quotes[subject].add(" ".join(value_of(row["quote"]).split()))
-    return {s: Statement(s, frozenset(kinds[s]), frozenset(ends[s]), tuple(sorted(quotes[s]))) for s in kinds}
+    return {s: Statement(s, frozenset(kinds[s]), frozenset(ends[s]), tuple(sorted(quotes[s])), bool(kinds[s] & facts))
+            for s in kinds}
 
 
 def _similarity(a: Statement, b: Statement) -> float:
@@ -99,7 +108,7 @@ def edition_changes(store: ox.Store, old: str, new: str) -> list[Change]:
     dropped = {s: before[s] for s in sorted(before.keys() - after.keys())}
     added = {s: after[s] for s in sorted(after.keys() - before.keys())}
     pairs = sorted(((-_similarity(a, b), a.subject, b.subject) for a in dropped.values() for b in added.values()
-                    if a.kinds and a.kinds == b.kinds and a.ends == b.ends), key=lambda p: p)
+                    if a.fact and b.fact and a.kinds == b.kinds and a.ends == b.ends), key=lambda p: p)
     for _, a_subject, b_subject in pairs:
         if a_subject in dropped and b_subject in added:
             changes.append(Change("reworded", dropped.pop(a_subject), added.pop(b_subject)))
