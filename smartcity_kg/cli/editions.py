@@ -19,10 +19,12 @@ _COLUMNS = ("change", "item", "kind", "old quote", "new quote")
 @click.argument("old")
 @click.argument("new")
 @click.option("--all", "show_all", is_flag=True, help="List the unchanged items too.")
+@click.option("--only", "only", multiple=True, type=click.Choice(["dropped", "reworded", "added", "unchanged"]),
+              help="List only this kind of change (repeat for several).")
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
-def editions_command(old: str, new: str, show_all: bool, fmt: str, build_dir: Path, store_dir: Path | None) -> None:
+def editions_command(old: str, new: str, show_all: bool, only: tuple[str, ...], fmt: str, build_dir: Path, store_dir: Path | None) -> None:
     """What changed from the edition OLD of a source to the edition NEW (source ids, as in sources.yaml).
 
     Each item is 'dropped' (only OLD states it), 'added' (only NEW), or 'reworded' (both, in
@@ -46,7 +48,7 @@ def editions_command(old: str, new: str, show_all: bool, fmt: str, build_dir: Pa
     labels = index.labels
     rows = []
     for change in changes:
-        if change.change == "unchanged" and not show_all:
+        if (only and change.change not in only) or (not only and change.change == "unchanged" and not show_all):
             continue
         sides = [side for side in (change.old, change.new) if side is not None]
         names = dict.fromkeys(labels.get(side.subject, side.subject) for side in sides)
