@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,10 +60,10 @@ def _bounds(value: str) -> tuple[datetime.date, datetime.date]:
 
 
 def read_edition(path: Path, values: MappingABC[str, str], lines: MappingABC[str, int],
-                 date: tuple[str, str] | None, url_check: object) -> Edition | None:
+                 date: tuple[str, str] | None, url_check: re.Pattern[str]) -> Edition | None:
     """The edition that a record's ``values`` (its text values by key) describe, or ``None``.
 
-    ``url_check`` is a compiled pattern that an archived copy's URL must match.
+    ``url_check`` is the pattern that an archived copy's URL must match (the records' URL pattern).
 
     Raises
     ------
@@ -76,7 +77,7 @@ def read_edition(path: Path, values: MappingABC[str, str], lines: MappingABC[str
     last = parse_temporal(values["lastPublished"], path, lines["lastPublished"]) if "lastPublished" in values else None
     retrieved = parse_temporal(values["retrieved"], path, lines["retrieved"]) if "retrieved" in values else None
     archived = values.get("archived")
-    if archived is not None and not url_check.match(archived):  # type: ignore[attr-defined]
+    if archived is not None and not url_check.match(archived):
         raise InputError.at(path, lines["archived"], f"archived: {archived!r} is not an http(s) URL of the archived copy")
     supersedes = values.get("supersedes")
     if supersedes is not None and supersedes == values.get("id"):
@@ -127,8 +128,11 @@ def check_editions(sources: MappingABC[str, Source]) -> list[Problem]:
                                                        f"{older!r}, a later edition ({old_date[0]})"))
     for source in sources.values():  # a cycle is reported once, at its member with the first id
         chain, current = [source.id], source
-        while current.edition is not None and current.edition.supersedes in sources and len(chain) <= len(sources):
-            current = sources[current.edition.supersedes]
+        while len(chain) <= len(sources):
+            older = current.edition.supersedes if current.edition is not None else None
+            if older is None or older not in sources:
+                break
+            current = sources[older]
             chain.append(current.id)
             if current.id == source.id:
                 if source.id == min(chain):
