@@ -77,3 +77,23 @@ def test_bad_edition_records_are_refused_with_file_and_line(tmp_path: Path, case
         load_sources_of(tmp_path, *records)
     problem = caught.value.problems[0]
     assert (Path(str(problem.path)).name, problem.line) == ("sources.yaml", line)
+
+
+def test_the_data_shapes_refuse_an_edition_replaced_twice_or_a_date_that_is_no_date() -> None:
+    from smartcity_kg.builder.validate import shacl_problems
+    from smartcity_kg.resources import shipped
+    from smartcity_kg.store.rdfio import read_rdf
+
+    shapes = read_rdf(shipped("ontology") / "shapes" / "data.ttl")
+    source = ox.NamedNode(SCK + "Source")
+    old, a, b = (ox.NamedNode(BASE + f"source/{name}") for name in ("old", "a", "b"))
+    typed = [ox.Triple(s, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), source) for s in (old, a, b)]
+    described = [ox.Triple(s, ox.NamedNode(p), ox.Literal("x")) for s in (old, a, b)
+                 for p in ("http://www.w3.org/2000/01/rdf-schema#label", SCK + "publisherName")]
+    pages = [ox.Triple(s, ox.NamedNode("http://xmlns.com/foaf/0.1/page"), ox.NamedNode("https://example.org/")) for s in (old, a, b)]
+    good = typed + described + pages + [ox.Triple(old, ox.NamedNode(DCTERMS + "isReplacedBy"), a)]
+    assert shacl_problems(good, shapes, {}, Path("sources.yaml")) == []
+    twice = good + [ox.Triple(old, ox.NamedNode(DCTERMS + "isReplacedBy"), b)]
+    assert any("superseded by at most one edition" in p.message for p in shacl_problems(twice, shapes, {}, Path("x")))
+    undated = good + [ox.Triple(a, ox.NamedNode(DCTERMS + "modified"), ox.Literal("last autumn"))]
+    assert shacl_problems(undated, shapes, {}, Path("x"))
