@@ -2,7 +2,7 @@
 
 ``main`` holds the group and the commands for building, querying, serving and pushing;
 ``network`` the commands on paths, brokers, opportunities, views and exports; ``links`` those
-for open data; ``editions`` the command that compares two editions of a source; ``_shared`` the options and helpers they have in common.
+for open data; ``_shared`` the options and helpers they have in common.
 """
 
 from __future__ import annotations

@@ -270,9 +270,9 @@ def push_command(endpoint: str, build_dir: Path, fmt: str) -> None:
 
 
 for _command in (paths_command, brokers_command, opportunities_command, view_command, export_command,
-                 link_command, links_command, draft_command, ids_command, trade_data_command,
-                 editions_command):
+                 link_command, links_command, draft_command, ids_command, trade_data_command):
     main.add_command(_command)
+main.add_command(editions_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,7 +3,6 @@
 ``projection`` turns the dataset into a network with the ``queries/projections/*.rq`` ties;
 ``paths``, ``brokers`` and ``opportunities`` answer the analyst's questions over it; ``render``
 writes the answers as text and Markdown; ``views`` builds offline vis-network pages and
-``exports`` GraphML, GEXF and CSV; ``editions`` says which edition of a source is in force as
-of a date, and ``changes`` what changed between two editions. It may import the foundations and :mod:`smartcity_kg.store`;
+``exports`` GraphML, GEXF and CSV. It may import the foundations and :mod:`smartcity_kg.store`;
 never ``builder``, ``link``, ``serve`` or ``cli``.
 """
