@@ -1,6 +1,6 @@
 """What changed between two editions of a source: statements dropped, added and reworded.
 
-Each edition's statements are read with ``queries/editions/statements.rq``: the node each is
+Each edition's statements are read with ``queries/time/edition-statements.rq``: the node each is
 about, its asserted classes, the entities the edition ties it to (its *ends*) and its quotes.
 Two statements are the same item when they are about the same node; a statement of the old
 edition and one of the new that are about different nodes are the same item reworded when both
@@ -51,18 +51,18 @@ class Change:
 
 
 def _query(name: str) -> str:
-    return load_query(shipped("queries") / "editions" / f"{name}.rq").text
+    return load_query(shipped("queries") / "time" / f"{name}.rq").text
 
 
 def edition_sources(store: ox.Store) -> dict[str, str]:
     """The sources that are editions, by id (the last segment of the IRI), to their IRI."""
-    query = load_query(shipped("queries") / "time" / "source-editions.rq").text
+    query = _query("source-editions")
     found = {value_of(row["source"]) for row in select(store, query)}
     return {iri.rstrip("/").rsplit("/", 1)[-1]: iri for iri in sorted(found)}
 
 
 def _statements(store: ox.Store, source: str) -> dict[str, Statement]:
-    query = _query("statements")
+    query = _query("edition-statements")
     kinds: dict[str, set[str]] = {}
     ends: dict[str, set[tuple[str, str]]] = {}
     quotes: dict[str, set[str]] = {}
