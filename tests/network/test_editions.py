@@ -127,3 +127,13 @@ def test_an_edition_without_a_date_is_in_force_until_a_dated_one_supersedes_it()
     assert editions.in_force("a", datetime.date(1900, 1, 1)) and editions.in_force("a", datetime.date(2030, 1, 1))
     assert not editions.in_force("b", datetime.date(2019, 12, 31)) and editions.in_force("b", datetime.date(2020, 1, 1))
 
+
+
+@pytest.mark.parametrize(("as_of", "guide"), [("2015", OLD), ("2026-06", NEW)])
+def test_comparing_markets_cites_the_edition_in_force(built: Path, as_of: str, guide: str) -> None:
+    result = CliRunner().invoke(main, ["opportunities", "--sector", "intelligent-lighting", "--as-of", as_of,
+                                       "--format", "json", "--build-dir", str(built)])
+    assert result.exit_code == 0, result.output
+    guides = {e["source"] for market in json.loads(result.output) for e in market["evidence"]
+              if e["source"] in (OLD, NEW)}
+    assert guides == {guide}
