@@ -82,17 +82,20 @@ class SCK(DefinedNamespace):
     affiliatedWith: URIRef  # A person works for or acts on behalf of an organisation, as a source says.
     agreementType: URIRef  # The kind of document that set the partnership down, such as a memorandum of understanding.
     amount: URIRef  # A sum of money, in the unit of the currency given beside it.
+    archivedAt: URIRef  # An archived copy of this edition of the source (a web archive's URL), where one is known.
     attestedOn: URIRef  # A date on which a source says that the person held the post: evidence that the tenure included that date, not its start or end.
     author: URIRef  # An organisation whose people wrote a report.
     award: URIRef  # The award that was given.
     baseYear: URIRef  # The year that a target or achievement is measured against.
     basedIn: URIRef  # Where an organisation is based; it follows 'located in' through cities and regions.
+    beyondCopyOf: URIRef  # The later edition whose stored copy ends before the passage of this edition that the evidence quotes: the later edition is not known to drop or reword the statement, so the evidence stays in force after that edition supersedes its source (sources.yaml: coversUpTo).
     caseCity: URIRef  # A city that a report studies as a case.
     category: URIRef  # The category of an award that was won.
     chairs: URIRef  # A post or person chairs an organisation's board.
     concerns: URIRef  # An initiative, laboratory or place that the partnership is about.
     confidence: URIRef  # How well the fact is supported: high where two independent sources or one authoritative source agree, medium where one credible source states it, low where the support is weak (an undated or indirect source).
     contradicts: URIRef  # Two holdings of one post that different sources give for the same time: a disagreement between the sources, kept as two claims, each with its source, and shown as such; neither is picked.
+    copyCoversUpTo: URIRef  # The passage of the superseded edition's text up to which the stored copy of this edition runs; the superseded edition's statements after it are beyond the copy (sck:beyondCopyOf).
     country: URIRef  # The country that the fact is about.
     criterion: URIRef  # What the ranking measures.
     currency: URIRef  # The ISO 4217 code of the currency of an amount.
@@ -161,6 +164,7 @@ class SCK(DefinedNamespace):
     report: URIRef  # The report that gives the rank.
     requestedBy: URIRef  # The body that requested or commissioned a report.
     resultingOrganisation: URIRef  # The organisation that the merger produced or continued.
+    retrievedOn: URIRef  # The day, month or year on which the copy of the source that the graph quotes was retrieved; as precise as it is known (compare pav:retrievedOn, which asks for a time).
     rorId: URIRef  # The identifier of an organisation in the Research Organization Registry.
     scope: URIRef  # What an estimate covers, in words.
     sector: URIRef  # A market sector, from the sector scheme, that something belongs to or invests in.

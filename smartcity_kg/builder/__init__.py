@@ -1,7 +1,7 @@
 """The build stage: source records and fact sheets, with the ontology, become a validated, reasoned dataset.
 
 ``sources`` and ``facts`` read and compile the YAML inputs (``values`` checks dates, amounts
-and identifiers); ``ontology`` loads the hub and its modules; ``validate`` runs SHACL and
+and identifiers, ``editions`` the edition a source record names); ``ontology`` loads the hub and its modules; ``validate`` runs SHACL and
 ``checks`` the ``*-violation.rq`` queries; ``rules`` infers the defined classes from the
 ontology's axioms without Java, ``reason`` runs HermiT where Java is present; ``pipeline``
 ties the stages together (:func:`build`), writing through :mod:`smartcity_kg.outputs`. It

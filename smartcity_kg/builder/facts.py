@@ -15,7 +15,9 @@ from ..namespaces import DCTERMS, FOAF, RDF, RDFS, SKOS
 from .ontology import Ontology
 from ..store.rdfio import value_of
 from .quotes import explain_mismatch
-from .sources import Source, quote_in_text
+from .editions import edition_triples
+from .editions import copies_ending
+from .sources import Source, quote_in_text, quote_span
 from .tables import table_triples
 from ..terms import SCK
 from .values import check_slug, typed_literal
@@ -100,7 +102,7 @@ def compile_facts(sheets: list[Path], sources: dict[str, Source], onto: Ontology
         label = item.node.values.get("label")
         if isinstance(label, Scalar):
             labels[entity_iri(base, key).value] = label.value
-    compiler = _Compiler(onto, base, declared, labels)
+    compiler = _Compiler(onto, base, declared, labels, copies_ending(sources))
     for item in items:
         try:
             triples = compiler.item(item)
@@ -187,8 +189,11 @@ def _scalars(node: Node, path: Path, what: str, limit: int = MAX_TEXT_CHARS) -> 
 
 
 class _Compiler:
-    def __init__(self, onto: Ontology, base: str, declared: dict[str, _Item], labels: dict[str, str]) -> None:
+    def __init__(self, onto: Ontology, base: str, declared: dict[str, _Item], labels: dict[str, str],
+                 copies: dict[str, tuple[str, int]]) -> None:
         self.onto, self.base, self.declared, self.labels = onto, base, declared, labels
+        #: Superseded editions whose successor's stored copy ends early: the successor, and where.
+        self.copies = copies
 
     def resolve(self, name: str, path: Path, line: int) -> ox.NamedNode:
         if name in self.declared:
@@ -308,7 +313,19 @@ class _Compiler:
             ]
         if problems:
             raise InputError(problems)
+        out += self._beyond_copy(ev, source, [" ".join(q.value.split()) for q in quotes])
         return out
+
+    def _beyond_copy(self, ev: ox.NamedNode, source: Source, quotes: list[str]) -> list[ox.Triple]:
+        """``sck:beyondCopyOf`` where every quote of the evidence lies after the end of the stored copy of
+        the edition that supersedes ``source``: that edition is not known to drop the statement."""
+        if source.id not in self.copies or source.text is None or not quotes:
+            return []
+        later, end = self.copies[source.id]
+        spans = [quote_span(quote, source.text) for quote in quotes]
+        if all(span is not None and span[0] >= end for span in spans):
+            return [ox.Triple(ev, _n(SCK.beyondCopyOf), _n(f"{self.base}source/{later}"))]
+        return []
 
 
 def _source_triples(sources: dict[str, Source], base: str) -> list[ox.Triple]:
@@ -331,4 +348,5 @@ def _source_triples(sources: dict[str, Source], base: str) -> list[ox.Triple]:
             out.append(ox.Triple(s, _n(DCTERMS + "license"), _n(source.licence)))
         if source.note is not None:
             out.append(ox.Triple(s, _NOTE, ox.Literal(source.note)))
+        out += edition_triples(source, s, base)
     return out

@@ -19,6 +19,7 @@ from ._shared import BUILD_DIR, EXIT_CODES, STORE, UsageFailure, build_options, 
 from ._tables import plural, print_records
 from .brief import brief_command
 from .draft import draft_command, ids_command
+from .editions import editions_command
 from .links import link_command, links_command
 from .trade import trade_data_command
 from .network import brokers_command, export_command, opportunities_command, paths_command, view_command
@@ -272,6 +273,7 @@ def push_command(endpoint: str, build_dir: Path, fmt: str) -> None:
 for _command in (paths_command, brokers_command, opportunities_command, view_command, export_command,
                  link_command, links_command, draft_command, ids_command, trade_data_command, brief_command):
     main.add_command(_command)
+main.add_command(editions_command)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from ..resources import shipped
 from ..store.queries import load_catalogue, run_query
+from .editions import load_editions
 from .markets import Market, resolve_market
 from .tenure import first_day
 
@@ -77,7 +78,8 @@ def compare_markets(store: ox.Store, sector: str, home: Market, labels: Mapping[
     ``home`` is the country of the partner firms that count; ``labels`` names entities and
     sources (:attr:`smartcity_kg.store.entities.EntityIndex.labels`). A market the sector
     has no tie with is not listed. With ``as_of`` (the last day the answer holds for), a fact
-    whose every date lies after it is left out, as paths leave such a tie out.
+    whose every date lies after it is left out, as paths leave such a tie out, and so is the
+    evidence of an edition not in force then (:mod:`smartcity_kg.network.editions`).
     """
     query = load_catalogue(shipped("queries"))["sector-markets"]
     rows = run_query(store, query, {"sector": ox.NamedNode(sector), "home": ox.NamedNode(home.iri)}).rows
@@ -86,8 +88,11 @@ def compare_markets(store: ox.Store, sector: str, home: Market, labels: Mapping[
         if market and kind and fact and source:
             dates.setdefault((market, kind, fact, source, quote), set()).update([date] if date else [])
     by_market: dict[str, list[Tie]] = {}
+    editions = load_editions(store) if as_of is not None else None
     for (market, kind, fact, source, quote), found in dates.items():
         if as_of is not None and found and all(first_day(date) > as_of for date in found):
+            continue
+        if editions is not None and as_of is not None and not editions.in_force(source, as_of, quote):
             continue
         by_market.setdefault(market, []).append(Tie(kind, fact, labels.get(fact, fact), tuple(sorted(found)),
                                                     source, labels.get(source, source), quote))

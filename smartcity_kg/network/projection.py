@@ -33,6 +33,7 @@ from ..store.queries import load_query
 from ..store.rdfio import select, value_of
 from ..resources import shipped
 from .claims import TimeFacts, load_time_facts
+from .editions import Editions, load_editions
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -122,6 +123,8 @@ class Network:
     markets: dict[str, frozenset[str]] = field(default_factory=dict)  # node → the countries it is based or decides in
     #: The tenures of post holdings and the ends of facts, for answers as of a date.
     time: TimeFacts = field(default_factory=TimeFacts)
+    #: The sources that are editions, and when each is in force (:mod:`smartcity_kg.network.editions`).
+    editions: Editions = field(default_factory=Editions)
 
     def ties(self, u: str, v: str) -> list[Tie]:
         """The ties between ``u`` and ``v``, cheapest first."""
@@ -239,7 +242,7 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
         identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
     return Network(graph, labels, {node: frozenset(kinds) for node, kinds in types.items()},
                    {node: tuple(sorted(ids)) for node, ids in identifiers.items()}, _markets(store, around, seen),
-                   load_time_facts(store))
+                   load_time_facts(store), editions=load_editions(store))
 
 
 def _ties_of(rows: list[tuple[Projection, Any]], schema: set[str],

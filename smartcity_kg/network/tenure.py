@@ -6,7 +6,9 @@ did not exist yet and is left out; a tie whose fact has no date is as old as the
 stating it by then (a source published later does not date the fact, so the tie is kept) and
 otherwise of unknown age. Each tie's cost grows with the age of its newest evidence by the
 rule in :mod:`smartcity_kg.network.projection`'s header: ``cost × (1 + age in years /
-AGEING_YEARS)``, where an unknown age counts as ``UNKNOWN_AGE_YEARS``.
+AGEING_YEARS)``, where an unknown age counts as ``UNKNOWN_AGE_YEARS``. Before any of this, a
+tie keeps only the evidence of sources in force then (:mod:`smartcity_kg.network.editions`):
+a tie stated only by editions superseded by then, or published after then, is left out.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from dataclasses import dataclass, replace
 from ..exceptions import QueryError
 from ..namespaces import SCK
 from .claims import Claim, Dated, HolderClaim, TimeFacts
+from .editions import Editions
 from .paths import Path
 from .projection import AGEING_YEARS, UNKNOWN_AGE_YEARS, Network, Tie
 
@@ -109,8 +112,10 @@ def age_in_months(value: str, as_of: AsOf) -> int:
     return max(months, 0)
 
 
-def _aged(tie: Tie, as_of: AsOf, time: TimeFacts, former: dict[str, str]) -> Tie | None:
+def _aged(tie: Tie | None, as_of: AsOf, time: TimeFacts, former: dict[str, str]) -> Tie | None:
     """``tie`` as of the date: its newest evidence by then, its age and aged cost; ``None`` if not yet."""
+    if tie is None:  # stated only by editions not in force then (:func:`_in_force`)
+        return None
     end = time.end_of(tie.fact)
     past = [d for d in (*tie.dates, *([end] if end else [])) if first_day(d) <= as_of.day]
     if tie.dates and not past:
@@ -128,6 +133,19 @@ def _aged(tie: Tie, as_of: AsOf, time: TimeFacts, former: dict[str, str]) -> Tie
     return replace(tie, cost=round(cost, 6), says=says, date=newest, age_months=age)
 
 
+def _in_force(tie: Tie, editions: Editions, as_of: AsOf) -> Tie | None:
+    """``tie`` with only the evidence of sources in force as of the date; ``None`` if none is.
+
+    The rule is :mod:`smartcity_kg.network.editions`'; a tie without evidence is kept as it is.
+    """
+    if not editions.windows or not tie.evidence:
+        return tie
+    kept = tuple(e for e in tie.evidence if editions.in_force(e.source, as_of.day, e.quote))
+    if len(kept) == len(tie.evidence):
+        return tie
+    return replace(tie, evidence=kept) if kept else None
+
+
 def network_as_of(network: Network, as_of: AsOf) -> Network:
     """A copy of ``network`` as of ``as_of``: ties aged and re-costed, ties not yet evidenced left out.
 
@@ -140,11 +158,13 @@ def network_as_of(network: Network, as_of: AsOf) -> Network:
     graph = nx.Graph()
     graph.add_nodes_from(network.graph.nodes(data=True))
     for u, v, data in network.graph.edges(data=True):
-        ties = [aged for tie in data["ties"] if (aged := _aged(tie, as_of, network.time, former)) is not None]
+        ties = [aged for tie in data["ties"]
+                if (aged := _aged(_in_force(tie, network.editions, as_of), as_of, network.time, former)) is not None]
         if ties:
             ties.sort(key=lambda t: (t.cost, t.relation, t.fact or ""))
             graph.add_edge(u, v, ties=tuple(ties), weight=ties[0].cost)
-    return Network(graph, network.labels, network.types, network.identifiers, network.markets, network.time)
+    return Network(graph, network.labels, network.types, network.identifiers, network.markets, network.time,
+                   editions=network.editions)
 
 
 def _former_phrase(claim: HolderClaim) -> str:

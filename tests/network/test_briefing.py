@@ -75,7 +75,7 @@ def test_briefing_answers_the_question_as_of_its_date(brief: Briefing) -> None:
     assert brief.title == "How Brightway Lighting can reach the decision makers in Denmark"
     assert "a firm based in United States working in intelligent lighting" in text and "As of 2026-06." in text
     assert brief.decision_makers == 5 and brief.paths >= 5
-    assert "Lord Mayor of Copenhagen, as of 2026-06: Sophie Hæstorp Andersen" in text
+    assert "Lord Mayor of Copenhagen, as of 2026-06: Sisse Marie Welling" in text
     assert "former holder: Frank Jensen, the tenure ended 2020-10" in text
     for heading in ("Decision makers to approach", "Brokers to meet", "Investments and initiatives in Denmark in "
                     "intelligent lighting", "What the graph does not know", "The paths, interactive"):

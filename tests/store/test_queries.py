@@ -35,10 +35,10 @@ COLUMNS = {
     "country-rankings": ["report", "country", "rank"],
     "market-estimates": ["estimator", "scope", "amount", "currency", "year"],
     "investment-sectors": ["country", "sector"],
-    "market-insights": ["country", "kind", "statement"],
+    "market-insights": ["country", "kind", "statement", "source", "edition"],
     "decision-makers": ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "electedOn",
                         "term", "disputedBy", "source", "asOf", "asOfDay"],
-    "evidence": ["subject", "statement", "source", "quote"],
+    "evidence": ["subject", "statement", "source", "edition", "quote"],
 }
 
 
@@ -130,6 +130,48 @@ def test_market_insights(store: ox.Store, index: EntityIndex) -> None:
     statements = {r["statement"] for r in rows}
     assert "Most legislation is governed on an EU level." in statements
     assert "The first step would be to become part of a Smart City project or pilot." in statements
+
+
+@pytest.mark.parametrize(("as_of", "statement", "edition"), [
+    ("2015", "Most legislation is governed on an EU level.", "date not known"),
+    ("2021-11-12", "Most legislation is governed on an EU level.", "date not known"),
+    ("2021-11-13", "A significant body of relevant legislation is determined at the EU level.", "2021-11-13"),
+    ("2026-06", "A significant body of relevant legislation is determined at the EU level.", "2021-11-13"),
+])
+def test_market_insights_as_of_a_date_give_the_edition_in_force(store: ox.Store, index: EntityIndex, as_of: str,
+                                                                statement: str, edition: str) -> None:
+    rows = answer(store, index, "market-insights", asOf=as_of)
+    eu = [(r["statement"], r["edition"]) for r in rows if "EU level" in r["statement"]]
+    assert eu == [(statement, edition)]
+    guide = [r for r in rows if r["source"] in ("Denmark – Smart Cities", "Denmark - Country Commercial Guide, Smart Cities")]
+    older = [r for r in guide if r["edition"] == "date not known"]
+    if edition == "date not known":
+        assert older == guide
+    else:  # of the older edition, only what lies beyond the end of the 2021 edition's stored copy (coversUpTo)
+        assert {r["statement"] for r in older} >= {"The first step would be to become part of a Smart City project or pilot."}
+        assert {r["kind"] for r in older} == {"entry strategy"}
+
+
+def test_market_insights_without_a_date_give_every_edition(store: ox.Store, index: EntityIndex) -> None:
+    rows = answer(store, index, "market-insights")
+    eu = sorted((r["statement"], r["source"], r["edition"]) for r in rows if "EU level" in r["statement"])
+    assert eu == [("A significant body of relevant legislation is determined at the EU level.",
+                   "Denmark - Country Commercial Guide, Smart Cities", "2021-11-13"),
+                  ("Most legislation is governed on an EU level.", "Denmark – Smart Cities", "date not known")]
+
+
+@pytest.mark.parametrize(("entity", "as_of", "guides"), [
+    ("Arup", "2015", {"Denmark – Smart Cities"}), ("Arup", "2026-06", set()),
+    ("smart-aarhus", "2015", {"Denmark – Smart Cities"}), ("smart-aarhus", "2026-06", set()),
+    ("copenhagen-carbon-neutral-2025", "2015", {"Denmark – Smart Cities"}),
+    ("copenhagen-carbon-neutral-2025", "2026-06", {"Denmark - Country Commercial Guide, Smart Cities"}),
+])
+def test_evidence_as_of_a_date_cites_the_edition_in_force(store: ox.Store, index: EntityIndex, entity: str,
+                                                          as_of: str, guides: set[str]) -> None:
+    rows = answer(store, index, "evidence", entity=entity, asOf=as_of)
+    assert {r["source"] for r in rows if r["source"].startswith("Denmark –") or r["source"].startswith("Denmark -")} == guides
+    everything = answer(store, index, "evidence", entity=entity)
+    assert {r["edition"] for r in everything if r["source"] == "Denmark – Smart Cities"} == {"date not known"}
 
 
 def test_initiatives(store: ox.Store, index: EntityIndex) -> None:
