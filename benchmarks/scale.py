@@ -90,7 +90,9 @@ def _median(runs: int, work: Callable[[], object]) -> float:
 
 
 def _build(graph: Path, build_dir: Path, runs: int) -> list[Measure]:
-    walls, peaks, stages = [], [], {}
+    walls: list[float] = []
+    peaks: list[float] = []
+    stages: dict[str, list[float]] = {}
     for _ in range(runs):
         wall, peak, _ = _child(_cli("build", "-q", "--graph", str(graph), "--build-dir", str(build_dir)))
         walls.append(wall)
@@ -121,18 +123,26 @@ def _open_and_query(build_dir: Path, runs: int) -> list[Measure]:
         if name == "sector-markets":
             given = {"sector": "big-data"}
         bindings = bind_params(query, given, index)
-        substitutions = {ox.Variable(k): v for k, v in bindings.items()}
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in bindings.items()}
         out.append(Measure(f"query {name}", _median(runs, lambda: run_query(store, query, bindings)),
-                           raw_seconds=_median(runs, lambda: list(raw.query(  # noqa: B023 (run at once)
+                           raw_seconds=_median(runs, lambda: _rows(raw.query(  # noqa: B023 (run at once)
                                query.text, substitutions=substitutions, use_default_graph_as_union=True)))))
     return out
 
 
+def _rows(solutions: object) -> list[object]:
+    """Every row of a SELECT's ``solutions``, read to the end as a caller would."""
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise SystemExit("a named query must be a SELECT query")
+    return list(solutions)
+
+
 def _some_entity(store: ox.Store) -> str:
     """The IRI of the first company in the graph, for queries that need an entity."""
-    for solution in store.query("SELECT ?x WHERE { ?x a <https://w3id.org/smartcity-kg/ontology#Company> } "
-                                "ORDER BY ?x LIMIT 1"):
-        return str(solution["x"].value)
+    for solution in _rows(store.query("SELECT ?x WHERE { ?x a <https://w3id.org/smartcity-kg/ontology#Company> } "
+                                      "ORDER BY ?x LIMIT 1")):
+        return str(solution["x"].value)  # type: ignore[index]
     raise SystemExit("no company in the graph")
 
 
