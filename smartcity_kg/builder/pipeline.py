@@ -17,7 +17,6 @@ from .facts import Compiled, compile_facts, graph_iri
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDF
 from .ontology import Ontology, load_ontology
 from .sectors import add_sectors
-from ..store.dataset import merge_default_graph
 from ..store.rdfio import read_rdf, value_of
 from ..outputs import check_folder, replacing_folder, write_file
 from ..resources import shipped
@@ -148,10 +147,10 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
                      "consistency_checked": _CHECKED[options.reasoner], "inferred_triples": len(inferred)}
         lap("reason")
     notify("write")
-    dataset = _dataset(onto, compiled, inferred, options.base)
-    report = _report(dataset, compiled, onto, options, check_counts, reasoning)
+    quads = _dataset(onto, compiled, inferred, options.base)
+    report = _report(quads, compiled, onto, options, check_counts, reasoning)
     try:
-        _write(out_dir, dataset, report, options)
+        _write(out_dir, quads, report, options)
         lap("write")
         _write_timings(out_dir, timings)
     except OSError as exc:  # a read-only or full disk: one line, the previous build kept
@@ -207,35 +206,22 @@ def _reason(triples: list[ox.Triple], options: BuildOptions) -> list[ox.Triple]:
     return infer(triples, timeout=options.reason_timeout).triples
 
 
-def _dataset(onto: Ontology, compiled: Compiled, inferred: list[ox.Triple], base: str) -> ox.Store:
-    """The dataset in a store, its blank nodes named canonically so that two builds write the same bytes.
-
-    Only the quads that hold a blank node (the ontology's class expressions, a few hundred
-    whatever the size of the graph) are canonicalised and sorted; the rest is added in the order
-    the build made it (ontology files in order, fact sheets sorted, inferences sorted), and the
-    store writes in an order fixed by what it holds, so no Python sort of the whole dataset is needed.
-    """
+def _dataset(onto: Ontology, compiled: Compiled, inferred: list[ox.Triple], base: str) -> list[ox.Quad]:
     quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in onto.triples]
     for graph, triples in compiled.graphs.items():
         quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
     quads += [ox.Quad(t.subject, t.predicate, t.object, graph_iri(base, "inferred")) for t in inferred]
-    blank = ox.Dataset(q for q in quads if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode))
-    blank.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    store = ox.Store()
-    store.bulk_extend(sorted(blank, key=str))  # first, beside the rest of the ontology's graph
-    store.bulk_extend(q for q in quads if not (isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)))
-    return store
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
-def _report(store: ox.Store, compiled: Compiled, onto: Ontology, options: BuildOptions,
+def _report(quads: list[ox.Quad], compiled: Compiled, onto: Ontology, options: BuildOptions,
             checks: dict[str, int], reasoning: dict[str, object]) -> dict[str, object]:
-    """The build's report; its count of distinct triples is added when the default graph is merged (:func:`_write`)."""
     rdf_type = ox.NamedNode(RDF + "type")
     per_graph: dict[str, int] = {}
     members: dict[str, set[str]] = {}
-    quads = 0
-    for q in store.quads_for_pattern(None, None, None, None):
-        quads += 1
+    for q in quads:
         graph = value_of(q.graph_name)
         per_graph[graph] = per_graph.get(graph, 0) + 1
         if q.predicate == rdf_type and graph != ONTOLOGY_IRI and isinstance(q.object, ox.NamedNode):
@@ -244,10 +230,12 @@ def _report(store: ox.Store, compiled: Compiled, onto: Ontology, options: BuildO
     for source_id, path in sorted(compiled.sheets.items()):
         graph = graph_iri(options.base, source_id).value
         sources[source_id] = {"fact_sheet": path.name, "graph": graph, "triples": per_graph.get(graph, 0)}
+    triples = {(q.subject, q.predicate, q.object) for q in quads}
     return {
         "base": options.base,
         "ontology": {"iri": ONTOLOGY_IRI, "modules": len(onto.modules), "triples": per_graph.get(ONTOLOGY_IRI, 0)},
-        "quads": quads,
+        "quads": len(quads),
+        "triples": len(triples),
         "items": compiled.items,
         "sources": sources,
         "classes": {iri: len(found) for iri, found in sorted(members.items())},
@@ -261,18 +249,11 @@ def _write_timings(out_dir: Path, timings: dict[str, float]) -> None:
     write_file(out_dir / "timings.json", json.dumps(timings, indent=2) + "\n")
 
 
-def _write(out_dir: Path, store: ox.Store, report: dict[str, object], options: BuildOptions) -> None:
-    """Write the dataset (TriG, JSON-LD), the merge of its graphs (N-Triples, Turtle) and the report.
-
-    pyoxigraph writes each file from the store, in the store's own order: the same for the
-    same dataset, so two builds are byte-identical.
-    """
+def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], options: BuildOptions) -> None:
     with replacing_folder(out_dir, inputs=options.inputs, later=["timings.json"]) as tmp:
-        store.dump(str(tmp / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-        store.dump(str(tmp / "graph.jsonld"), format=ox.RdfFormat.JSON_LD)
-        quads = len(store)
-        merge_default_graph(store)
-        report["triples"] = len(store) - quads
-        store.dump(str(tmp / "graph.nt"), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-        store.dump(str(tmp / "graph.ttl"), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=PREFIXES)
+        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
+        ox.serialize(quads, str(tmp / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+        ox.serialize(triples, str(tmp / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+        ox.serialize(triples, str(tmp / "graph.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+        ox.serialize(quads, str(tmp / "graph.jsonld"), format=ox.RdfFormat.JSON_LD)
         (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")

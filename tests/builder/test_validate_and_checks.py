@@ -138,28 +138,15 @@ def test_a_build_failing_while_writing_keeps_the_previous_build(
         graph_dir: Path, previous_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import pyoxigraph as ox
 
-    from smartcity_kg.builder import pipeline
+    serialize = ox.serialize
 
-    class FullDisk:
-        """The build's store, whose JSON-LD output finds the disk full (pyoxigraph's Store cannot be subclassed)."""
+    def fail_on_json_ld(*args: object, **kwargs: object) -> object:
+        if kwargs.get("format") == ox.RdfFormat.JSON_LD:
+            raise OSError(28, "No space left on device")
+        return serialize(*args, **kwargs)  # type: ignore[arg-type]
 
-        def __init__(self, store: ox.Store) -> None:
-            self.store = store
-
-        def __getattr__(self, name: str) -> object:
-            return getattr(self.store, name)
-
-        def __len__(self) -> int:
-            return len(self.store)
-
-        def dump(self, *args: object, **kwargs: object) -> object:
-            if kwargs.get("format") == ox.RdfFormat.JSON_LD:
-                raise OSError(28, "No space left on device")
-            return self.store.dump(*args, **kwargs)  # type: ignore[arg-type]
-
-    dataset = pipeline._dataset
     before = _snapshot(previous_build)
-    monkeypatch.setattr(pipeline, "_dataset", lambda *args: FullDisk(dataset(*args)))
+    monkeypatch.setattr(ox, "serialize", fail_on_json_ld)
     message = re.escape(f"{previous_build}: cannot write the build: No space left on device")
     with pytest.raises(OutputError, match="^" + message + "$"):
         build(previous_build, BuildOptions(graph_dir=graph_dir, reasoner="none"))
