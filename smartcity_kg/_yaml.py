@@ -11,9 +11,11 @@ escaped. A UTF-8 byte-order mark at the start is accepted and dropped.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Union
+from typing import Any, Union
 
 from .exceptions import InputError
 from .limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, check_characters, forbidden_character, line_of, read_capped, strip_bom
@@ -69,19 +71,133 @@ def read_yaml(path: Path) -> Node:
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> Node:
     """Parse ``text`` strictly, as if it started at line ``first_line`` of ``path``.
 
+    libyaml (through PyYAML's C parser) reads the text; where it finds anything this reader
+    refuses or cannot read (an anchor, a tag, a duplicate key, deep nesting, malformed YAML,
+    ...), ruamel's YAML 1.2 reader reads it again and gives the refusal, so every message
+    and line is ruamel's, and the two readers agree on every text that both accept.
+
     Raises
     ------
     InputError
         If the text is not YAML or uses a feature that this reader refuses.
     """
-    from ruamel.yaml import YAML
-    from ruamel.yaml.error import MarkedYAMLError, YAMLError
-    from ruamel.yaml.tokens import AliasToken, AnchorToken, TagToken
-
     text = strip_bom(text)
     found = forbidden_character(text)
     if found is not None:
         check_characters(text, path, line_of(text, found[0], first_line), "the file")
+    try:
+        return _compose_libyaml(text, first_line - 1)
+    except _Refused:
+        return _parse_ruamel(text, path, first_line)
+
+
+class _Refused(Exception):
+    """The libyaml reader found something for ruamel's reader to name (or to read)."""
+
+
+def _compose_libyaml(text: str, offset: int) -> Node:
+    """The tree of ``text`` read by libyaml, or :class:`_Refused` where it must be read again."""
+    try:
+        import yaml
+        from yaml import CSafeLoader
+    except ImportError:  # PyYAML without libyaml: ruamel reads everything
+        raise _Refused from None
+    if "\t" in text:  # libyaml (YAML 1.1) takes tabs where YAML 1.2 refuses them
+        raise _Refused
+    events = yaml.parse(text, Loader=CSafeLoader)
+    try:
+        kinds = [type(next(events)).__name__ for _ in range(2)]
+        if kinds != ["StreamStartEvent", "DocumentStartEvent"]:
+            raise _Refused  # an empty stream
+        root = _Composer(text, events, offset).node(next(events), 1)
+        if type(next(events)).__name__ != "DocumentEndEvent" or type(next(events)).__name__ != "StreamEndEvent":
+            raise _Refused  # several documents
+    except (yaml.YAMLError, StopIteration):
+        raise _Refused from None
+    return root
+
+
+class _Composer:
+    """Turns libyaml's events into nodes, refusing (for ruamel to name) whatever ruamel would."""
+
+    def __init__(self, text: str, events: Iterator[Any], offset: int) -> None:
+        self.text, self.events, self.offset = text, events, offset
+
+    def node(self, event: Any, depth: int) -> Node:
+        """The node that ``event`` starts, reading the rest of it from the events."""
+        kind = type(event).__name__
+        line = event.start_mark.line + 1 + self.offset
+        if kind == "AliasEvent" or event.anchor is not None or event.tag is not None:
+            raise _Refused
+        if kind == "ScalarEvent":
+            return self.scalar(event, line)
+        if depth > MAX_YAML_DEPTH:
+            raise _Refused
+        if kind == "SequenceStartEvent":
+            items: list[Node] = []
+            for item in self.events:
+                if type(item).__name__ == "SequenceEndEvent":
+                    return Sequence(items, line)
+                items.append(self.node(item, depth + 1))
+        elif kind == "MappingStartEvent":
+            return self.mapping(line, depth)
+        raise _Refused  # pragma: no cover (libyaml ends what it starts)
+
+    def scalar(self, event: Any, line: int) -> Scalar:
+        value: str = event.value
+        style = event.style
+        if not style and value in _NULLS:
+            raise _Refused
+        if style == '"' and forbidden_character(value) is not None:  # an escape such as "\0"
+            raise _Refused
+        if style in ("|", ">") and not _block_scalar_ok(self.text[event.start_mark.index:event.end_mark.index]):
+            raise _Refused
+        return Scalar(value, line)
+
+    def mapping(self, line: int, depth: int) -> Mapping:
+        values: dict[str, Node] = {}
+        keys: dict[str, int] = {}
+        for key in self.events:
+            if type(key).__name__ == "MappingEndEvent":
+                return Mapping(values, line, keys)
+            name = self.node(key, depth + 1)
+            if not isinstance(name, Scalar) or name.value in values or name.value == "<<":
+                raise _Refused
+            if key.style == '"' and forbidden_character(name.value) is not None:
+                raise _Refused
+            value = next(self.events)
+            if type(value).__name__ == "ScalarEvent" and not value.style and value.value == "":
+                raise _Refused
+            values[name.value] = self.node(value, depth + 1)
+            keys[name.value] = name.line
+        raise _Refused  # pragma: no cover
+
+
+def _block_scalar_ok(written: str) -> bool:
+    """Whether the block scalar ``written`` has a header as YAML 1.2 writes it and no leading
+    empty line more indented than its first line; libyaml takes both where YAML 1.2 does not.
+    """
+    lines = re.split(r"\r\n|\r|\n", written)
+    if not _BLOCK_HEADER.match(lines[0]):
+        return False
+    blank = 0
+    for line in lines[1:]:
+        if line.strip(" "):
+            return blank <= len(line) - len(line.lstrip(" "))
+        blank = max(blank, len(line))
+    return True
+
+
+_BLOCK_HEADER = re.compile(r"^[|>]([1-9][+-]?|[+-][1-9]?)?( +(#.*)?)?$")
+_NULLS = ("", "~", "null", "Null", "NULL")
+
+
+def _parse_ruamel(text: str, path: Path, first_line: int) -> Node:
+    """Parse ``text`` with ruamel's pure-Python YAML 1.2 reader, naming the first refusal."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.tokens import AliasToken, AnchorToken, TagToken
+
     offset = first_line - 1
     yaml = YAML(typ="rt", pure=True)
     yaml.version = (1, 2)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -117,3 +119,54 @@ def test_folded_scalars_carry_no_fold_markers(tmp_path: Path) -> None:
     root = read_yaml(path)
     assert root.values["a"].value == "one line folded into one"
     assert root.values["b"].value == "kept\nlines\n"
+
+
+def _outcome(read: Callable[[], object]) -> object:
+    try:
+        return read()
+    except InputError as exc:
+        return str(exc)
+
+
+def _ruamel_alone(text: str, path: Path) -> object:
+    """What the reader gave before libyaml: ruamel's YAML 1.2 reader, after the same character checks."""
+    from smartcity_kg._yaml import _parse_ruamel
+    from smartcity_kg.limits import check_characters, forbidden_character, line_of, strip_bom
+
+    text = strip_bom(text)
+    found = forbidden_character(text)
+    if found is not None:
+        check_characters(text, path, line_of(text, found[0]), "the file")
+    return _parse_ruamel(text, path, 1)
+
+
+SHIPPED_YAML = sorted((Path(__file__).resolve().parent.parent / "graph").rglob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED_YAML, ids=lambda p: p.name)
+def test_libyaml_reads_every_shipped_sheet_as_ruamel_does(path: Path) -> None:
+    from smartcity_kg._yaml import _compose_libyaml
+
+    text = path.read_text(encoding="utf-8")
+    assert _compose_libyaml(text, 0) == _ruamel_alone(text, path)  # the fast reader took it, and agrees
+
+
+# Pieces of YAML syntax that mutate a sheet: where libyaml and YAML 1.2 differ, ruamel decides.
+_PIECES = [":", " ", "\n", "-", '"', "'", "[", "]", "{", "}", "#", "&", "*", "!", "\t", "? ", "|", ">", "  ", "\\",
+           "%", "@", "`", ",", "---\n", "...\n", "\r", ": ", "- ", '"\\', "\\/", "\\x41", "\\U0001F600", "\\N",
+           "\\_", "\n\n      ", "|\n", ">-\n", "   \n", "\r\n", "%YAML 1.2\n---\n", "%TAG ! x\n", "\\\n", "|2", ">+",
+           " #", "\u00a0", "\ufeff", "é", "\\0", "\\u202e", "<<: ", "~", "null", "&a ", "*a"]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_mutated_sheets_read_as_ruamel_reads_them(seed: int) -> None:
+    """Each mutation gives the same tree, or the same message with its line, as ruamel alone."""
+    rng = random.Random(seed)
+    sheets = [p for p in SHIPPED_YAML if p.stat().st_size < 4000]
+    for _ in range(150):
+        path = rng.choice(sheets)
+        text = path.read_text(encoding="utf-8")
+        for _ in range(rng.randint(1, 3)):
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(_PIECES) + text[at:]
+        assert _outcome(lambda: parse_yaml(text, path)) == _outcome(lambda: _ruamel_alone(text, path)), text

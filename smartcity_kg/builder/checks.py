@@ -47,9 +47,9 @@ def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path, *
         If a check is not valid SPARQL, or runs longer than ``timeout`` seconds.
     """
     store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in ontology)
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in ontology)
     for graph, triples in compiled.graphs.items():
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples)
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples)
     merge_default_graph(store)
     counts: dict[str, int] = {}
     problems: list[Problem] = []

@@ -214,9 +214,12 @@ def _dataset(onto: Ontology, compiled: Compiled, inferred: list[ox.Triple], base
     for graph, triples in compiled.graphs.items():
         quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
     quads += [ox.Quad(t.subject, t.predicate, t.object, graph_iri(base, "inferred")) for t in inferred]
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    # Only quads that hold a blank node (the ontology's class expressions: a few hundred, whatever
+    # the size of the graph) need canonical names; the labels depend on those quads alone.
+    blank = ox.Dataset(q for q in quads if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode))
+    blank.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    named = {q for q in quads if not (isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode))}
+    return sorted(named.union(blank), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
 
 
 def _report(quads: list[ox.Quad], compiled: Compiled, onto: Ontology, options: BuildOptions,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pyoxigraph as ox
 
 from ..exceptions import InputError, OutputError
 from ..outputs import check_folder
+from ..resources import shipped
 
 __all__ = ["load_dataset", "merge_default_graph", "open_store"]
 
@@ -20,10 +22,17 @@ def merge_default_graph(store: ox.Store) -> None:
 
     Queries then see every triple once, however many sources state it. (pyoxigraph's
     ``use_default_graph_as_union`` counts a triple once per graph that holds it, so a fact
-    stated by two sources would come back twice, and counts would double.)
+    stated by two sources would come back twice, and counts would double.) The update
+    ``queries/store/merge-default-graph.rq`` runs inside pyoxigraph: no quad passes through Python.
     """
-    store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-                 for q in store.quads_for_pattern(None, None, None, None) if q.graph_name != ox.DefaultGraph())
+    store.update(_merge_update())
+
+
+@functools.cache
+def _merge_update() -> str:
+    from .queries import load_query
+
+    return load_query(shipped("queries") / "store" / "merge-default-graph.rq").text
 
 
 def load_dataset(store: ox.Store, trig: Path) -> None:

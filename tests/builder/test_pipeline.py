@@ -140,3 +140,20 @@ def test_unknown_reasoner_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="unknown reasoner 'pellet': expected one of rules, hermit, none"):
         build(tmp_path / "build", BuildOptions(reasoner="pellet"))
     assert not (tmp_path / "build").exists()
+
+
+def test_builds_in_two_processes_are_byte_identical(tmp_path: Path) -> None:
+    """Whatever Python's hash seed, a build writes the same bytes: the store's order is fixed by its content."""
+    import os
+    import subprocess
+    import sys
+
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"build-{seed}"
+        subprocess.run([sys.executable, "-m", "smartcity_kg", "build", "-q", "--build-dir", str(out)], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, stdout=subprocess.DEVNULL)
+        outs.append(out)
+    names = [n for n in OUTPUTS if n not in ("timings.json", MARKER)]
+    same, different, errors = filecmp.cmpfiles(outs[0], outs[1], names, shallow=False)
+    assert different == [] and errors == [] and len(same) == len(names)

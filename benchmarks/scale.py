@@ -1,0 +1,199 @@
+"""Benchmark: build, open, query and walk generated graphs of 10k, 100k and 1M triples, beside raw pyoxigraph.
+
+Run ``python benchmarks/scale.py [--sizes 10000 100000 1000000] [--runs 3] [--seed 0] [--keep DIR]``.
+For each size it generates fact sheets (:mod:`generate`, the same ones for the same seed),
+then prints, each as the median of ``--runs`` runs:
+
+- the build, each of its stages (``timings.json``) and its peak resident memory;
+- opening the build (:func:`smartcity_kg.open_store`) beside pyoxigraph's own bulk load of
+  the same TriG file, and each named query through :func:`smartcity_kg.run_query` beside the
+  same text on the raw store (its default graph the union of the named graphs), with ratios;
+- each command as a user runs it (``query``, ``paths``, ``brokers``, ``opportunities``), in a
+  process of its own, with its wall time and peak resident memory.
+
+The machine's load (``uptime``) is printed first and last. Figures go to standard output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import Generated, generate  # noqa: E402 (the benchmark's sibling, found by the line above)
+
+from smartcity_kg import load_catalogue, open_store, run_query, shipped  # noqa: E402
+from smartcity_kg.store.entities import EntityIndex  # noqa: E402
+from smartcity_kg.store.queries import bind_params  # noqa: E402
+
+__all__ = ["Measure", "main", "measure_size"]
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One figure: what was measured, its median in seconds, and the peak memory where known."""
+
+    what: str
+    seconds: float
+    peak_mb: float | None = None
+    raw_seconds: float | None = None  # the same work on raw pyoxigraph, where it compares
+
+    def line(self) -> str:
+        """The figure as one line of the report."""
+        text = f"  {self.what:<44} {self.seconds * 1000:10.1f} ms"
+        if self.peak_mb is not None:
+            text += f"  peak {self.peak_mb:7.0f} MB"
+        if self.raw_seconds is not None:
+            ratio = self.seconds / self.raw_seconds if self.raw_seconds else float("inf")
+            text += f"  raw pyoxigraph {self.raw_seconds * 1000:10.1f} ms  ratio {ratio:5.2f}"
+        return text
+
+
+def _child(command: list[str]) -> tuple[float, float, str]:
+    """Run ``command``; its wall time, its peak resident memory in MB and its standard output."""
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        err.seek(0)
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err.read().decode()[-3000:]}")
+        return wall, usage.ru_maxrss / 1024, out.read().decode()
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "smartcity_kg", *args]
+
+
+def _median(runs: int, work: Callable[[], object]) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _build(graph: Path, build_dir: Path, runs: int) -> list[Measure]:
+    walls: list[float] = []
+    peaks: list[float] = []
+    stages: dict[str, list[float]] = {}
+    for _ in range(runs):
+        wall, peak, _ = _child(_cli("build", "-q", "--graph", str(graph), "--build-dir", str(build_dir)))
+        walls.append(wall)
+        peaks.append(peak)
+        for stage, seconds in json.loads((build_dir / "timings.json").read_text()).items():
+            stages.setdefault(stage, []).append(seconds)
+    report = json.loads((build_dir / "report.json").read_text())
+    out = [Measure(f"build ({report['triples']} triples, {report['quads']} quads)", statistics.median(walls),
+                   max(peaks))]
+    out += [Measure(f"  stage {stage}", statistics.median(seconds)) for stage, seconds in stages.items()]
+    return out
+
+
+def _raw_store(trig: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(trig), format=ox.RdfFormat.TRIG)
+    return store
+
+
+def _open_and_query(build_dir: Path, runs: int) -> list[Measure]:
+    trig = build_dir / "graph.trig"
+    out = [Measure("open the build (open_store)", _median(runs, lambda: open_store(build_dir)),
+                   raw_seconds=_median(runs, lambda: _raw_store(trig)))]
+    store, raw = open_store(build_dir), _raw_store(trig)
+    index = EntityIndex.from_store(store)
+    for name, query in sorted(load_catalogue(shipped("queries")).items()):
+        given = ({"sector": "big-data"} if name == "sector-markets" else  # any other entity asked: some company
+                 {p.name: _some_entity(store) for p in query.params if p.required or p.name == "entity"})
+        bindings = bind_params(query, given, index)
+        substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
+            ox.Variable(k): v for k, v in bindings.items()}
+        out.append(Measure(f"query {name}", _median(runs, lambda: run_query(store, query, bindings)),
+                           raw_seconds=_median(runs, lambda: _rows(raw.query(  # noqa: B023 (run at once)
+                               query.text, substitutions=substitutions, use_default_graph_as_union=True)))))
+    return out
+
+
+def _rows(solutions: object) -> list[object]:
+    """Every row of a SELECT's ``solutions``, read to the end as a caller would."""
+    if not isinstance(solutions, ox.QuerySolutions):
+        raise SystemExit("a named query must be a SELECT query")
+    return list(solutions)
+
+
+def _some_entity(store: ox.Store) -> str:
+    """The IRI of the first company in the graph, for queries that need an entity."""
+    for solution in _rows(store.query("SELECT ?x WHERE { ?x a <https://w3id.org/smartcity-kg/ontology#Company> } "
+                                      "ORDER BY ?x LIMIT 1")):
+        return str(solution["x"].value)  # type: ignore[index]
+    raise SystemExit("no company in the graph")
+
+
+def _commands(build_dir: Path, made: Generated, runs: int) -> list[Measure]:
+    where = ("--build-dir", str(build_dir))
+    commands = {
+        "command query decision-makers": _cli("query", "decision-makers", *where, "--format", "csv"),
+        "command query initiatives": _cli("query", "initiatives", *where, "--format", "csv"),
+        f"command paths --from {made.us_firm!r} --k 5": _cli("paths", "--from", made.us_firm, "--k", "5",
+                                                              "--market", made.markets[0], "--as-of", "2026-06",
+                                                              *where),
+        "command brokers": _cli("brokers", "--market", made.markets[0], *where),
+        "command opportunities --sector big-data": _cli("opportunities", "--sector", "big-data", "--market",
+                                                        made.markets[0], *where),
+    }
+    out = []
+    for what, command in commands.items():
+        walls, peaks = zip(*[_child(command)[:2] for _ in range(runs)])
+        out.append(Measure(what, statistics.median(walls), max(peaks)))
+    return out
+
+
+def measure_size(size: int, runs: int, seed: int, work: Path) -> list[Measure]:
+    """Generate ``size`` asserted triples into ``work`` and measure every stage and command."""
+    made = generate(work / f"graph-{size}", size, seed=seed)
+    print(f"{size} triples asked: {made.sheets} fact sheets, {made.items} items, {made.triples} asserted triples, "
+          f"markets {', '.join(made.markets)}", flush=True)
+    build_dir = work / f"build-{size}"
+    measures = _build(made.folder, build_dir, runs)
+    measures += _open_and_query(build_dir, runs)
+    measures += _commands(build_dir, made, runs)
+    return measures
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Measure each size of ``--sizes`` and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000],
+                        help="asserted triples to generate, one graph per size")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is printed")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--keep", type=Path, default=None, help="a new folder to keep the graphs and builds in")
+    args = parser.parse_args(argv)
+    print("load: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.keep or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        for size in args.sizes:
+            for measure in measure_size(size, args.runs, args.seed, work):
+                print(measure.line(), flush=True)
+    print("load: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
+
+
+if __name__ == "__main__":
+    main()

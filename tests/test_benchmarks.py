@@ -1,0 +1,73 @@
+"""Tests of the scale benchmark: generated fact sheets build, and ``benchmarks/scale.py`` runs at 10k."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+from generate import generate  # noqa: E402 (benchmarks/ is not a package; found by the line above)
+
+
+def _same_tree(a: Path, b: Path) -> bool:
+    compared = filecmp.dircmp(a, b)
+    if compared.left_only or compared.right_only or compared.diff_files or compared.funny_files:
+        return False
+    return all(_same_tree(a / sub, b / sub) for sub in compared.common_dirs)
+
+
+def test_generation_is_a_function_of_size_and_seed(tmp_path: Path) -> None:
+    first, again, other = (generate(tmp_path / name, 3000, seed=seed) for name, seed in
+                           (("first", 7), ("again", 7), ("other", 8)))
+    assert first.triples >= 3000 and first.sheets > 1 and first.items > 100
+    assert _same_tree(first.folder, again.folder)
+    assert not _same_tree(first.folder, other.folder)
+
+
+def test_generated_sheets_build_and_compile_to_the_triples_counted(tmp_path: Path) -> None:
+    from smartcity_kg import BuildOptions, build
+
+    made = generate(tmp_path / "graph", 4000, seed=3, markets=3)
+    result = build(tmp_path / "build", BuildOptions(graph_dir=made.folder))
+    sources = result.report["sources"]
+    assert isinstance(sources, dict) and len(sources) == made.sheets
+    assert sum(entry["triples"] for entry in sources.values()) == made.triples
+    assert result.report["items"] == made.items
+    classes = result.report["classes"]
+    assert isinstance(classes, dict)
+    ontology = "https://w3id.org/smartcity-kg/ontology#"
+    for kind in ("Municipality", "Post", "PostHolding", "Partnership", "Investment", "SectorInvestment", "Company"):
+        assert classes[ontology + kind] > 0, kind
+    # every quote was checked against a generated text: the sources hold theirs
+    assert all((made.folder / "sources" / f"{source}.txt").is_file() for source in sources)
+
+
+def test_generation_refuses_an_impossible_number_of_markets(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="markets must be between 1 and"):
+        generate(tmp_path / "graph", 1000, markets=0)
+
+
+def test_scale_benchmark_runs_at_10k_and_prints_every_figure(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "scale.py"), "--sizes", "10000", "--runs", "1",
+                           "--keep", str(tmp_path / "work")], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert out.startswith("load: ") and out.rstrip().splitlines()[-1].startswith("load: ")
+    figure = r" +[\d.]+ ms"
+    assert re.search(r"build \(\d+ triples, \d+ quads\)" + figure + r"  peak +\d+ MB", out), out
+    for stage in json.loads((tmp_path / "work" / "build-10000" / "timings.json").read_text()):
+        assert re.search(rf"stage {stage}" + figure, out), stage
+    raw = figure + r"  raw pyoxigraph +[\d.]+ ms  ratio +[\d.]+"
+    assert re.search(r"open the build \(open_store\)" + raw, out), out
+    for query in sorted(p.stem for p in (BENCHMARKS.parent / "queries").glob("*.rq")):
+        assert re.search(rf"query {query}" + raw, out), query
+    for command in ("query decision-makers", "query initiatives", "paths", "brokers", "opportunities"):
+        assert re.search(rf"command {command}.*?" + figure + r"  peak +\d+ MB", out), command
