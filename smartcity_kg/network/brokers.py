@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from ..namespaces import SCK
 from .markets import DEFAULT_HOME, DEFAULT_MARKET, Market, decision_makers, firms_based_in, resolve_market
 from .projection import Network
-from .routes import add_start, remove_start, route_graph
+from .routes import add_start, hubs, remove_start, route_graph
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -85,8 +85,9 @@ def _betweenness(routes: nx.DiGraph, network: Network, firms: list[str], ends: l
     index = {name: i for i, name in enumerate(names)}
     edges = [(index[u], index[v]) for u, v in routes.edges]
     weights = [round(w * _UNITS) for _, _, w in routes.edges(data="weight")]
+    hub = hubs(network)
     for number, firm in enumerate(firms):
-        added = add_start(routes, network, firm)
+        added = add_start(routes, network, firm, hub)
         for _, other, weight in routes.out_edges(firm, data="weight"):
             edges.append((len(names) + number, index[other]))
             weights.append(round(weight * _UNITS))
@@ -104,10 +105,11 @@ def _examples(routes: nx.DiGraph, network: Network, firms: list[str], ends: list
     import networkx as nx
 
     found: dict[str, list[str]] = {}
+    hub = hubs(network)
     for firm in firms:
         if len(found) == len(brokers):
             break
-        added = add_start(routes, network, firm)
+        added = add_start(routes, network, firm, hub)
         lengths, paths = nx.single_source_dijkstra(routes, firm, weight="weight")
         remove_start(routes, added)
         for end in sorted((e for e in ends if e in paths), key=lambda e: (lengths[e], e)):

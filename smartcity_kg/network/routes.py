@@ -80,10 +80,13 @@ def route_graph(network: Network, markets: Iterable[str], ends: Iterable[str] = 
     return routes
 
 
-def add_start(routes: nx.DiGraph, network: Network, start: str) -> list[tuple[str, str]]:
+def add_start(routes: nx.DiGraph, network: Network, start: str, hub: set[str] | None = None) -> list[tuple[str, str]]:
     """Add to ``routes`` the arcs from ``start`` into the hubs it is tied to (and, if ``start`` was
-    left out as foreign, all its arcs out); the arcs added, for :func:`remove_start`."""
-    hub = hubs(network)
+    left out as foreign, all its arcs out); the arcs added, for :func:`remove_start`.
+
+    ``hub`` is :func:`hubs` of ``network``, for a caller that adds many starts (finding the hubs
+    walks every node)."""
+    hub = hubs(network) if hub is None else hub
     added = []
     for other, data in network.graph.adj[start].items():
         if routes.has_edge(start, other) or (other not in hub and other not in routes):
