@@ -175,7 +175,8 @@ def tokenize(text: str, *, escapes_first: bool = True) -> list[Token]:
                 stack.append(token.text)
                 modifiers = False
         elif kind == "close" and stack:
-            modifiers = modifiers and stack.pop() != "{"
+            closed = stack.pop()  # popped whatever the modifiers: `and` would skip it when they are off
+            modifiers = modifiers and closed != "{"
         tokens.append(token)
     return tokens
 

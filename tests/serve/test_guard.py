@@ -31,6 +31,11 @@ GRAPHS = {GRAPH + "sources", GRAPH + "wikidata", "https://w3id.org/smartcity-kg/
     "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:service ?o ; ex:from ?f ; ex:insert ?i ; ex:load ?l }",
     "SELECT * WHERE { ?s <http://example.org/SERVICE> <http://example.org/FROM> }",
     "SELECT * WHERE { <http://example.org/#SERVICE> ?p ?o }",
+    # After a bracketed path or a group closes, < is again less-than where an operand comes before it.
+    'SELECT * WHERE { ?a <http://x/p>/(<http://x/q>|<http://x/r>) ?d . FILTER(STR(?d) <= "x") }',
+    "SELECT * WHERE { ?a (<http://x/q>|<http://x/r>) ?d . FILTER(?d < 3) }",
+    "SELECT * WHERE { { ?a ?b ?d } UNION { ?a ?c ?d } FILTER(?d<3 && ?d>1) }",
+    "SELECT * WHERE { ?a ?b [ ?c ?d ] . FILTER(?d < <http://x/bound>) }",
 ])
 def test_harmless_text_is_accepted(text: str) -> None:
     check_query(text, GRAPHS)
