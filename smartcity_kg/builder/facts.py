@@ -17,7 +17,7 @@ from ..store.rdfio import value_of
 from .quotes import explain_mismatch
 from .editions import edition_triples
 from .editions import copies_ending
-from .sources import Source, quote_in_text, quote_span
+from .sources import Source, quote_span
 from .tables import table_triples
 from ..terms import SCK
 from .values import check_slug, typed_literal
@@ -298,10 +298,13 @@ class _Compiler:
             out.append(ox.Triple(ev, _n(SCK.unquotedReason), ox.Literal(reason.value)))
             return out
         problems = []
+        spans: list[tuple[int, int] | None] = []
         quotes = _scalars(quote, path, "'quote'", MAX_QUOTE_CHARS) if quote is not None else []
         for n, scalar in enumerate(quotes, start=1):
             text = " ".join(scalar.value.split())
-            if source.text is not None and not quote_in_text(text, source.text):
+            span = quote_span(text, source.text) if source.text is not None else None
+            spans.append(span)
+            if source.text is not None and span is None:
                 problems.append(Problem(path, scalar.line, f"quote not found in the text of source {source.id!r}: "
                                                            f"{text[:80]!r}; {explain_mismatch(text, source.text)}"))
                 continue
@@ -313,16 +316,16 @@ class _Compiler:
             ]
         if problems:
             raise InputError(problems)
-        out += self._beyond_copy(ev, source, [" ".join(q.value.split()) for q in quotes])
+        out += self._beyond_copy(ev, source, spans)
         return out
 
-    def _beyond_copy(self, ev: ox.NamedNode, source: Source, quotes: list[str]) -> list[ox.Triple]:
-        """``sck:beyondCopyOf`` where every quote of the evidence lies after the end of the stored copy of
-        the edition that supersedes ``source``: that edition is not known to drop the statement."""
-        if source.id not in self.copies or source.text is None or not quotes:
+    def _beyond_copy(self, ev: ox.NamedNode, source: Source, spans: list[tuple[int, int] | None]) -> list[ox.Triple]:
+        """``sck:beyondCopyOf`` where every quote of the evidence (``spans``: where each lies in the source's
+        text) lies after the end of the stored copy of the edition that supersedes ``source``: that edition is
+        not known to drop the statement."""
+        if source.id not in self.copies or not spans:
             return []
         later, end = self.copies[source.id]
-        spans = [quote_span(quote, source.text) for quote in quotes]
         if all(span is not None and span[0] >= end for span in spans):
             return [ox.Triple(ev, _n(SCK.beyondCopyOf), _n(f"{self.base}source/{later}"))]
         return []

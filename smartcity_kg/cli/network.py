@@ -308,7 +308,8 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
             if size_by == "broker":
                 from ..network.brokers import find_brokers
 
-                sizes = {b.node: b.score for b in find_brokers(network, top=1000, market=_market(network, market),
+                sizes = {b.node: b.score for b in find_brokers(_as_of_network(network, when), top=1000,
+                                                               market=_market(network, market),
                                                                home=_market(network, home))}
             view = views.overview_view(network, sizes=sizes)
         elif kind == "ego":
@@ -334,7 +335,8 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
             if len(sectors) != 1:
                 raise UsageFailure("an opportunities view needs one --sector")
             named = resolve_sector(network, sectors[0], index.names)
-            found = find_opportunities(network, named, _in_market(store, index, _market(network, market)))
+            found = find_opportunities(_as_of_network(network, when), named,
+                                       _in_market(store, index, _market(network, market)))
             from ..network.briefing import source_pages
 
             view = views.opportunities_view(network, named, found, pages=source_pages(store))

@@ -89,19 +89,6 @@ def firm_sectors(network: Network, firm: str) -> tuple[str, ...]:
     return tuple(sorted(n for n in network.graph.neighbors(firm) if SKOS + "Concept" in network.types.get(n, ())))
 
 
-def _link(page: str | None) -> str | None:
-    return page if page and page.lower().startswith(("http://", "https://")) else None
-
-
-def _hop(hop: Any, pages: dict[str, str]) -> dict[str, Any]:
-    from .paths import PROFILE_PREFIX
-    from .render import hop_date
-
-    return {"sentence": hop.relation, "date": hop_date(hop).strip(" ()"), "source": hop.evidence_source_label,
-            "url": _link(pages.get(hop.evidence_source or "")), "quote": hop.quote,
-            "profile": hop.evidence_source_label is None and hop.source.startswith(PROFILE_PREFIX)}
-
-
 def _gaps(network: Network, paths: list[RoutePath]) -> list[str]:
     """What the graph does not know about the answer, in words, each once."""
     from .render import age_text, holder_lines
@@ -134,7 +121,7 @@ def make_briefing(network: Network, question: Question, *, pages: dict[str, str]
     from .paths import find_paths
     from .render import holder_lines
     from .tenure import with_holders
-    from .views import paths_view
+    from .views import hop_item, paths_view
 
     pages = pages or {}
     labels = network.labels
@@ -148,14 +135,14 @@ def make_briefing(network: Network, question: Question, *, pages: dict[str, str]
     shown = [p for _, paths in ranked for p in paths[:_PER_TARGET]]
     people = [{"label": labels.get(target, target), "cost": paths[0].cost, "holders": holder_lines(paths[0]),
                "paths": [{"route": " → ".join([p.hops[0].source_label] + [h.target_label for h in p.hops]),
-                          "cost": p.cost, "hops": [_hop(h, pages) for h in p.hops]} for p in paths[:_PER_TARGET]]}
+                          "cost": p.cost, "hops": [hop_item(h, pages) for h in p.hops]} for p in paths[:_PER_TARGET]]}
               for target, paths in ranked]
     brokers = find_brokers(network, top=5, firms={question.start}, targets=targets, market=question.market,
                            home=question.home) if targets else []
     in_market = {n for n, markets in network.markets.items() if question.market.iri in markets}
     given = question.sectors or firm_sectors(network, question.start)
     sectors = [{"label": labels.get(s, s),
-                "found": [{"label": o.label, "kind": o.kind, "cost": o.cost, "hops": [_hop(h, pages) for h in o.path.hops]}
+                "found": [{"label": o.label, "kind": o.kind, "cost": o.cost, "hops": [hop_item(h, pages) for h in o.path.hops]}
                           for o in find_opportunities(network, s, in_market, top=10)]}
                for s in given]
     firm = labels.get(question.start, question.start)
@@ -167,6 +154,6 @@ def make_briefing(network: Network, question: Question, *, pages: dict[str, str]
     page = environment.get_template("brief.html").render(
         title=title, firm=firm, home=question.home.label, market=question.market.label, sectors=sector_words,
         as_of=question.as_of.text, people=people, brokers=brokers, sector_findings=sectors,
-        gaps=_gaps(network, shown), view=view.html if shown else None)
+        gaps=_gaps(network, shown), old_years=OLD_EVIDENCE_MONTHS // 12, view=view.html if shown else None)
     quotes = tuple(dict.fromkeys(h.quote for p in shown for h in p.hops if h.quote))
     return Briefing(page, title, len(people), len(shown), quotes, view.html if shown else None, tuple(shown))

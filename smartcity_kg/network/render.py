@@ -139,7 +139,8 @@ def paths_markdown(paths: Sequence[Path]) -> str:
                 lines.append(f"   *{_evidence(hop)}*")
             else:
                 lines.append(f"   *{hop.evidence_source_label}*" + (f": “{hop.quote}”" if hop.quote else ""))
-        lines += ["", *(f"- {line}" for line in holder_lines(path))] if holder_lines(path) else []
+        holders = holder_lines(path)
+        lines += ["", *(f"- {line}" for line in holders)] if holders else []
         lines.append("")
     return "\n".join(lines)
 

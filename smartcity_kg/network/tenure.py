@@ -192,12 +192,11 @@ def _term_pairs(starts: tuple[Dated, ...], ends: tuple[Dated, ...]) -> list[tupl
     return list(zip(firsts, lasts))
 
 
-def _by_holding(claims: tuple[Claim, ...], post: str | None = None) -> dict[str, list[Claim]]:
-    """The claims grouped by holding (of ``post`` only, if given), in one pass."""
+def _by_holding(claims: tuple[Claim, ...]) -> dict[str, list[Claim]]:
+    """The claims grouped by holding (a holding is of one post), in one pass."""
     out: dict[str, list[Claim]] = {}
     for claim in claims:
-        if post is None or claim.post == post:
-            out.setdefault(claim.holding, []).append(claim)
+        out.setdefault(claim.holding, []).append(claim)
     return out
 
 
@@ -216,7 +215,7 @@ def holders_as_of(network: Network, post: str, as_of: AsOf) -> tuple[HolderClaim
     """
     by_holding = _by_holding(network.time.claims)
     found = [_holder(network, claims, as_of, by_holding)
-             for _, claims in sorted(_by_holding(network.time.claims, post).items())]
+             for _, claims in sorted(by_holding.items()) if claims[0].post == post]
     order = {"current": 0, "former": 1, "last attested": 2}
     return tuple(sorted((h for h in found if h is not None), key=lambda h: (order[h.status], h.holder_label)))
 

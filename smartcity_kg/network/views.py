@@ -8,24 +8,26 @@ that comes from data is escaped, and tooltips are built as text, never as HTML.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..exceptions import QueryError
-from ..namespaces import SCK, SKOS
+from ..namespaces import COUNTRY, SCK, SKOS
 from ..outputs import HTML_SIGNATURE, write_file
 from .paths import PROFILE_PREFIX
 from .projection import Network
 
 if TYPE_CHECKING:
     from .opportunities import Opportunity
+    from .paths import Hop
     from .paths import Path as RoutePath
 
-__all__ = ["View", "ego_view", "node_style", "opportunities_view", "overview_view", "paths_view", "vis_assets"]
+__all__ = ["View", "ego_view", "hop_item", "node_style", "opportunities_view", "overview_view", "paths_view", "vis_assets"]
 
 RADIUS_RANGE = (1, 4)
 CAP_RANGE = (1, 500)
@@ -221,9 +223,10 @@ def _render(network: Network, nodes: Iterable[str], edges: Iterable[tuple[str, s
     return View(page, title, len(data_nodes), len(data_edges), tuple(highlighted))
 
 
+@functools.cache
 def vis_assets() -> tuple[str, str]:
     """vis-network's script and stylesheet (shipped with pyvis), safe to inline in a page's
-    ``<script>`` and ``<style>`` elements: no view references a remote resource."""
+    ``<script>`` and ``<style>`` elements: no view references a remote resource. Read once per process."""
     import pyvis
 
     lib = Path(str(pyvis.__file__)).parent / "lib" / "vis-9.1.2"
@@ -232,8 +235,7 @@ def vis_assets() -> tuple[str, str]:
 
 
 def _country_label(network: Network, code: str) -> str:
-    iri = next((m for found in network.markets.values() for m in found if m.rsplit("/", 1)[-1] == code), code)
-    return network.labels.get(iri, code)
+    return network.labels.get(COUNTRY + code, code)
 
 
 def _style_selection(nodes: list[dict[str, object]], edges: list[dict[str, object]], marked: set[str],
@@ -256,16 +258,19 @@ def _panel_item(heading: str, meta: Sequence[str], path: RoutePath, *, pages: Ma
                 holders: Sequence[str] = ()) -> dict[str, object]:
     """One entry of a view's side panel: a heading, lines about it, and each hop in words with
     its date, source (a link where the source has an http(s) page) and verbatim quote."""
+    hops = [hop_item(hop, pages or {}) for hop in path.hops]
+    return {"heading": heading, "meta": list(meta), "holders": list(holders), "hops": hops, "nodes": _route(path)}
+
+
+def hop_item(hop: Hop, pages: Mapping[str, str]) -> dict[str, object]:
+    """A hop as views and briefings show it: its sentence, date, source, verbatim quote, and a link to
+    the source's page (``pages``: source IRI to URL) only where that page is an http(s) URL."""
     from .render import hop_date
 
-    hops = []
-    for hop in path.hops:
-        page = (pages or {}).get(hop.evidence_source or "")
-        hops.append({"sentence": hop.relation, "date": hop_date(hop).strip(" ()"),
-                     "source": hop.evidence_source_label, "quote": hop.quote,
-                     "url": page if page and page.lower().startswith(("http://", "https://")) else None,
-                     "profile": hop.evidence_source_label is None and hop.source.startswith(PROFILE_PREFIX)})
-    return {"heading": heading, "meta": list(meta), "holders": list(holders), "hops": hops, "nodes": _route(path)}
+    page = pages.get(hop.evidence_source or "")
+    return {"sentence": hop.relation, "date": hop_date(hop).strip(" ()"), "source": hop.evidence_source_label,
+            "quote": hop.quote, "url": page if page and page.lower().startswith(("http://", "https://")) else None,
+            "profile": hop.evidence_source_label is None and hop.source.startswith(PROFILE_PREFIX)}
 
 
 def _script_json(value: object) -> str:

@@ -187,7 +187,7 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
     country) to the decision makers of ``market`` (default DK): the page, and the view it frames
     (``None`` if it frames none)."""
     from ..exceptions import SmartCityKGError
-    from ..network.markets import ADDING_A_MARKET, DEFAULT_HOME, DEFAULT_MARKET, decision_makers, resolve_market
+    from ..network.markets import ADDING_A_MARKET, DEFAULT_HOME, DEFAULT_MARKET, decision_posts, resolve_market
     from ..network.paths import Profile, add_profile, find_paths
     from ..network.render import holder_lines, hop_date
     from ..network.tenure import network_as_of, parse_as_of, with_holders
@@ -218,7 +218,7 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
         else:
             return _environment().get_template("paths.html").render(**context), None
         # A path ends at the post, which names its holders as of the date.
-        targets = {m for m in decision_makers(network, market) if SCK + "Person" not in network.types.get(m, ())}
+        targets = decision_posts(network, market)
         found = with_holders(find_paths(network, start, targets, market=market, k=int(params.get("k", "5")),
                                            max_hops=hops), network, when)
     except (SmartCityKGError, ValueError) as exc:
@@ -232,10 +232,8 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
                          "hops": [{"relation": h.relation, "date": hop_date(h).strip(" ()"), "source": h.evidence_source_label,
                                    "quote": h.quote} for h in p.hops]} for p in found]
     if found:
-        from ..network.briefing import source_pages
-
         context["view"] = paths_view(network, found, title=f"Paths from {network.labels.get(start, start)}",
-                                     pages=source_pages(state.graph)).html
+                                     pages=state.source_pages).html
     return _environment().get_template("paths.html").render(**context), context["view"]
 
 
@@ -245,7 +243,7 @@ def brief_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
     it frames (``None`` if it frames none). Without a start, or for a start or date that is not
     understood, the paths form with the message."""
     from ..exceptions import SmartCityKGError
-    from ..network.briefing import Question, make_briefing, source_pages
+    from ..network.briefing import Question, make_briefing
     from ..network.markets import DEFAULT_HOME, DEFAULT_MARKET, resolve_market
     from ..network.paths import Profile, add_profile, resolve_sector
     from ..network.tenure import network_as_of, parse_as_of
@@ -272,7 +270,7 @@ def brief_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
             return _environment().get_template("paths.html").render(**context), None
         named = tuple(resolve_sector(network, s) for s in named)
         k = max(1, min(int(params.get("k", "5")), 20))
-        briefing = make_briefing(network, Question(start, home, market, named, when, k), pages=source_pages(state.graph))
+        briefing = make_briefing(network, Question(start, home, market, named, when, k), pages=state.source_pages)
     except (SmartCityKGError, ValueError) as exc:
         context["error"] = str(exc)
         return _environment().get_template("paths.html").render(**context), None

@@ -107,6 +107,16 @@ class _State:
         from ..resources import shipped
 
         self.catalogue = load_catalogue(shipped("queries"))
+        self._pages: dict[str, str] | None = None
+
+    @property
+    def source_pages(self) -> dict[str, str]:
+        """Each source's page (http(s) URL), for the links of paths views and briefings; read once."""
+        if self._pages is None:
+            from ..network.briefing import source_pages
+
+            self._pages = source_pages(self.graph)
+        return self._pages
 
     @property
     def network(self) -> Any:

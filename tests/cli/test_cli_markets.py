@@ -174,3 +174,14 @@ def test_a_sector_no_market_is_tied_to(run: Run) -> None:
     result = run("opportunities", "--sector", "tidal energy")
     assert result.exit_code == 0, result.output
     assert result.output.startswith("No market in the graph is tied to tidal energy as of ")
+
+
+def test_a_briefing_on_the_new_market(run: Run, tmp_path: Path) -> None:
+    out = tmp_path / "pt-brief.html"
+    result = run("brief", "--from", "Aquanet Systems", "--market", "PT", "--as-of", "2026-12", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    text = page.split("<iframe", 1)[0]
+    assert "How Aquanet Systems can reach the decision makers in Portugal" in text
+    assert "Councillor for Water Services, City of Valdora" in text and "Ana Ferreira" in text
+    assert "Copenhagen" not in text
