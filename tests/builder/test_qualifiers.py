@@ -137,3 +137,27 @@ def test_the_recorded_qualifier_satisfies_the_check(make_graph: Callable[..., Pa
 def test_a_number_its_quote_does_not_qualify_needs_none(make_graph: Callable[..., Path], tmp_path: Path,
                                                        amount: str, quote: str) -> None:
     assert (_build_with(make_graph, tmp_path, amount, quote) / "report.json").is_file()
+
+
+def test_a_qualified_estimate_is_answered_with_its_qualifier(make_graph: Callable[..., Path], tmp_path: Path) -> None:
+    from smartcity_kg import EntityIndex, bind_params, load_catalogue, open_store, run_query
+
+    graph = make_graph()
+    (graph / "facts" / "other-source.yaml").write_text(OTHER + textwrap.indent(textwrap.dedent("""\
+        - id: acme-estimate
+          type: MarketEstimate
+          label: Acme's estimate of the smart-lighting market
+          estimator: acme
+          scope: smart lighting in Denmark
+          amount: "1200000000"
+          qualifier: about
+          currency: EUR
+          year: "2025"
+          quote: "the market will grow to about EUR 1.2 billion by 2025"
+        """), "  "), encoding="utf-8")
+    build(tmp_path / "out", BuildOptions(graph_dir=graph, reasoner="none"))
+    store = open_store(tmp_path / "out")
+    index = EntityIndex.from_store(store)
+    query = load_catalogue(shipped("queries"))["market-estimates"]
+    text = run_query(store, query, bind_params(query, {}, index)).to_csv(index.labels)
+    assert "Acme,smart lighting in Denmark,about,1200000000,EUR,2025" in text.splitlines()
