@@ -261,7 +261,7 @@ class _Compiler:
         triple, key = qualifier_triples(subject, node.values["qualifier"], numeric_keys(node, self.onto.properties),
                                         self.qualifiers, path)
         label = self.onto.properties[key].label
-        phrase = self.onto.labels.get(triple.object.value, "")
+        phrase = self.onto.labels.get(value_of(triple.object), "")
         parts[:] = [f"{label} {phrase} {part[len(label) + 1:]}" if part.startswith(f"{label} ") else part
                     for part in parts]
         return triple

@@ -38,8 +38,9 @@ def qualifier_index(triples: list[ox.Triple]) -> dict[str, ox.NamedNode]:
     kinds = {t.subject for t in triples
              if t.predicate.value == RDF + "type" and t.object == ox.NamedNode(SCK.ValueQualifier)}
     words = (RDFS + "label", SKOS + "altLabel")
-    return {_normal(t.object.value): t.subject for t in triples  # type: ignore[misc]
-            if t.subject in kinds and t.predicate.value in words and isinstance(t.object, ox.Literal)}
+    return {_normal(t.object.value): t.subject for t in triples
+            if isinstance(t.subject, ox.NamedNode) and t.subject in kinds and t.predicate.value in words
+            and isinstance(t.object, ox.Literal)}
 
 
 def numeric_keys(node: Mapping, properties: dict[str, Property]) -> list[str]:
