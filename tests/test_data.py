@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -204,3 +205,8 @@ def test_every_source_but_the_dossier(store: ox.Store) -> None:
 def test_hitachi_is_not_a_us_firm_and_cisco_is(store: ox.Store) -> None:
     assert store.query(f"ASK {{ <{ID}cisco> a <{SCK}USFirm> }}", use_default_graph_as_union=True)
     assert not store.query(f"ASK {{ <{ID}hitachi> a <{SCK}USFirm> }}", use_default_graph_as_union=True)
+
+
+def test_the_shipped_graph_states_no_qualified_number_as_exact(built: Path) -> None:
+    report = json.loads((built / "report.json").read_text(encoding="utf-8"))
+    assert report["validation"]["checks"]["qualifier-violation"] == 0
