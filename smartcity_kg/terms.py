@@ -76,6 +76,7 @@ class SCK(DefinedNamespace):
     TradePromotionAgency: URIRef  # An agency that promotes trade or investment: it helps firms sell abroad or brings investors in.
     TradeTable: URIRef  # The trade-data block of a guide for one market and sector: its observations, by measure and year.
     USFirm: URIRef  # A company based in the United States: the firms whose home country is the United States, a named instance of 'a firm based in its home country'. Inferred, never asserted.
+    ValueQualifier: URIRef  # How a number that a source gives stands to what it counts or sums: about, more than, at least, up to, less than, nearly. The number is kept as the source gives it and its qualifier beside it; a number without one is exact as far as its source says.
     achievedBy: URIRef  # The city or organisation that reached the result.
     adoptedBy: URIRef  # The body that adopted a plan.
     adoptionDate: URIRef  # When a plan was adopted.
@@ -185,6 +186,7 @@ class SCK(DefinedNamespace):
     unit: URIRef  # The unit of a trade table's values: an ISO 4217 currency code, or the exchange rate's currencies.
     unitMultiplier: URIRef  # The power of ten that a value is in: 6 for millions, 3 for thousands.
     unquotedReason: URIRef  # Why a piece of evidence names its source but quotes none of it.
+    valueQualifier: URIRef  # The qualifier that the source puts before the number this node states (its amount, count or other numeric value), such as 'more than' in 'more than DKK 100 million'. Fact sheets write it as 'qualifier:' beside the number.
     wikidataId: URIRef  # The identifier (Q followed by digits) of the Wikidata item for the same thing.
     winner: URIRef  # Who or what won the award.
     year: URIRef  # The year a fact refers to: the year of an award, a target or an estimate.

@@ -21,10 +21,12 @@ from .sources import Source, quote_span
 from .tables import table_triples
 from ..terms import SCK
 from .values import check_slug, typed_literal
+from .qualifiers import numeric_keys, qualifier_index, qualifier_triples
 
 __all__ = ["Compiled", "compile_facts", "entity_iri", "graph_iri"]
 
-_RESERVED = ("id", "about", "type", "label", "altLabel", "quote", "unquoted", "confidence", "note", "table")
+_RESERVED = ("id", "about", "type", "label", "altLabel", "quote", "unquoted", "confidence", "note", "table",
+             "qualifier")
 _CONFIDENCE = ("high", "medium", "low")
 
 
@@ -194,6 +196,8 @@ class _Compiler:
         self.onto, self.base, self.declared, self.labels = onto, base, declared, labels
         #: Superseded editions whose successor's stored copy ends early: the successor, and where.
         self.copies = copies
+        #: The ontology's qualifiers of numbers ("about", "more than", …) by each of their words.
+        self.qualifiers = qualifier_index(onto.triples)
 
     def resolve(self, name: str, path: Path, line: int) -> ox.NamedNode:
         if name in self.declared:
@@ -214,6 +218,8 @@ class _Compiler:
             try:
                 if key in ("id", "about", "quote", "unquoted", "confidence"):
                     continue
+                if key == "qualifier":  # compiled after the number it qualifies
+                    continue
                 if key == "type":
                     for scalar in _scalars(value, path, "'type'"):
                         triples.append(ox.Triple(subject, _TYPE, self.klass(scalar, path)))
@@ -232,6 +238,11 @@ class _Compiler:
                     triples += self.statement(subject, key, value, path, line, parts)
             except InputError as exc:
                 problems += exc.problems
+        if "qualifier" in node.values:
+            try:
+                triples.append(self.qualifier(subject, node, path, parts))
+            except InputError as exc:
+                problems += exc.problems
         if item.declares:
             if "type" not in node.values:
                 problems.append(Problem(path, node.line, f"{item.key!r} declares a node without 'type'; expected a class of the ontology"))
@@ -244,6 +255,16 @@ class _Compiler:
         if problems:
             raise InputError(problems)
         return triples
+
+    def qualifier(self, subject: ox.NamedNode, node: Mapping, path: Path, parts: list[str]) -> ox.Triple:
+        """The item's ``qualifier:`` of its one number; the statement shows it before the number."""
+        triple, key = qualifier_triples(subject, node.values["qualifier"], numeric_keys(node, self.onto.properties),
+                                        self.qualifiers, path)
+        label = self.onto.properties[key].label
+        phrase = self.onto.labels.get(value_of(triple.object), "")
+        parts[:] = [f"{label} {phrase} {part[len(label) + 1:]}" if part.startswith(f"{label} ") else part
+                    for part in parts]
+        return triple
 
     def klass(self, scalar: Scalar, path: Path) -> ox.NamedNode:
         name = scalar.value

@@ -19,6 +19,8 @@ _POST = re.compile(r"\b(?:(?:Lord|Deputy)\s)?(?:Mayor|Minister|Director(?:\sGene
                    r"(?:\s(?:of|for)\s(?:the\s)?[A-Z][\w’'-]*(?:\s(?:and\s|of\s)?[A-Z][\w’'-]*)*)?")
 _QUOTED = re.compile(r"[“\"‘']([A-Z][^”\"’']{2,80})[”\"’']")
 _INITIATIVE = re.compile(r"\b(project|initiative|programme|program|concept|platform|strategy|living lab|lab)\b", re.I)
+#: Words before a number that say an estimate, not how the number stands to the value: no ``qualifier:``.
+_NOT_QUALIFIERS = {"estimated", "an estimated"}
 
 
 @dataclass
@@ -62,6 +64,12 @@ def _first_year(sentence: str, quantities: list[Quantity], cue: str) -> Quantity
     return dated[0] if len(dated) == 1 else None
 
 
+def _qualify(c: Candidate, quantity: Quantity) -> None:
+    """The ``qualifier:`` slot of the candidate's one number, where the sentence qualifies it ("more than …")."""
+    if quantity.qualifier and quantity.qualifier.lower() not in _NOT_QUALIFIERS:
+        c.slots["qualifier"] = Slot([quantity.qualifier.lower()], f"{quantity.qualifier!r} before {quantity.text!r}")
+
+
 def candidates(sentence: Sentence, mentions: list[Mention], quantities: list[Quantity]) -> list[Candidate]:
     """The candidate items that ``sentence`` suggests, from its cue words, mentions and quantities."""
     text = sentence.text
@@ -73,6 +81,7 @@ def candidates(sentence: Sentence, mentions: list[Mention], quantities: list[Qua
         amount = money[0]
         c = Candidate("MarketEstimate", f"market estimate: {amount.text}", sentence)
         c.slots["amount"] = Slot([amount.value], f"{amount.text!r}" + (f", {amount.qualifier!r} it" if amount.qualifier else ""))
+        _qualify(c, amount)
         c.slots["currency"] = Slot([amount.currency or ""], amount.note or f"written {amount.text!r}")
         year = _first_year(text, quantities, "by|in|until|to")
         if year is not None:
@@ -95,6 +104,7 @@ def candidates(sentence: Sentence, mentions: list[Mention], quantities: list[Qua
         if money:
             c.slots["amount"] = Slot([money[0].value], repr(money[0].text))
             c.slots["currency"] = Slot([money[0].currency or ""], repr(money[0].text))
+            _qualify(c, money[0])
         out.append(c)
     goal = re.search(r"\b(?:aims?|aiming|targets?|goal is|commit\w*|plans?|strives?)\s+(?:at|to)\s+(.+?)"
                      r"(?:\s+(?:by|in|before)\s+((?:19|20)\d\d))", text, re.I)
@@ -111,6 +121,7 @@ def candidates(sentence: Sentence, mentions: list[Mention], quantities: list[Qua
         percent = [q for q in quantities if q.kind == "percent"]
         if percent:
             c.slots["percentage"] = Slot([percent[0].value], repr(percent[0].text))
+            _qualify(c, percent[0])
         out.append(c)
     if re.search(r"\b(partner\w*|agreement|collaborat\w*|alliance|joint venture|cooperat\w*)\b", text, re.I) \
             and organisations:

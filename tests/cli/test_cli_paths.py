@@ -35,7 +35,8 @@ def test_paths_to_the_lord_mayor(run: Run) -> None:
     assert result.output.startswith("2 cheapest paths from Cisco to Lord Mayor of Copenhagen, as of 2014-05:\n")
     assert "Path 1 (cost 1.5, 2 hops): Cisco → " in result.output  # evidence less than a month old
     assert "  1. " in result.output and "  2. " in result.output
-    assert ("Frank Jensen signed Cisco's 2014 partnership with the City of Copenhagen, to which Cisco is a party "
+    assert ("Frank Jensen signed Cisco's agreement of 28 May 2014 with Copenhagen, Albertslund and Frederikssund, "
+            "to which Cisco is a party "
             "(2014-05-28, less than a month old)") \
         in result.output
     assert f'source: Tre kommuner indgår partnerskab om fremtidens digitale netværk med IT-gigant — "{SIGNED}' \

@@ -60,6 +60,8 @@ def test_an_invented_guide_is_drafted_from_what_it_says(store: ox.Store) -> None
     assert "targetOf" not in types["Target"].slots  # the sentence names no organisation
     assert types["MarketEstimate"].slots["amount"].values == ["1200000000"]
     assert "'about' it" in types["MarketEstimate"].slots["amount"].why
+    assert types["MarketEstimate"].slots["qualifier"].values == ["about"]  # so the build keeps it, not an exact number
+    assert "qualifier" not in types["SectorInvestment"].slots
     assert "estimator" not in types["MarketEstimate"].slots  # Acme Analytics is in no build
     assert types["SectorInvestment"].slots["amount"].values == ["900000000"]
     assert types["SectorInvestment"].slots["investingPlace"].values == ["Porto"]

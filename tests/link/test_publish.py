@@ -140,14 +140,20 @@ def test_schema_jsonld_carries_partnerships_awards_and_amounts(schema_graph: rdf
     assert "2016-06" in {str(d) for d in schema_graph.objects(street_lab, SDO.foundingDate)}
     awards = {str(a) for a in schema_graph.objects(rdflib.URIRef(ID + "copenhagen-connecting"), SDO.award)}
     assert any(a.startswith("World Smart Cities Awards 2014") for a in awards), awards
-    amounts = [(m, schema_graph.value(m, SDO.value), str(schema_graph.value(m, SDO.currency)))
-               for m in schema_graph.subjects(RDF.type, SDO.MonetaryAmount)]
+    amounts = [(m, next(v for v in (schema_graph.value(m, k) for k in (SDO.value, SDO.minValue, SDO.maxValue)) if v),
+                str(schema_graph.value(m, SDO.currency))) for m in schema_graph.subjects(RDF.type, SDO.MonetaryAmount)]
     assert amounts and all(isinstance(v, rdflib.Literal) and v.toPython() > 0 and len(c) == 3 for _, v, c in amounts)
     linked = {m for m, _, _ in amounts if (None, SDO.amount, m) in schema_graph}
     assert linked and all(str(m).endswith("#amount") for m in linked)
     traffic = rdflib.URIRef(ID + "copenhagen-traffic-lights-investment-2014#amount")
-    assert (schema_graph.value(traffic, SDO.value).toPython(), str(schema_graph.value(traffic, SDO.currency))) == (
+    # "more than DKK 100 million": a lower bound, not the value
+    assert schema_graph.value(traffic, SDO.value) is None
+    assert (schema_graph.value(traffic, SDO.minValue).toPython(), str(schema_graph.value(traffic, SDO.currency))) == (
         100000000, "DKK")
+    assert str(schema_graph.value(traffic, SDO.description)) == "more than 100000000 DKK"
+    streetlights = rdflib.URIRef(ID + "copenhagen-streetlights-investment-2014#amount")
+    assert schema_graph.value(streetlights, SDO.value).toPython() == 34000000
+    assert schema_graph.value(streetlights, SDO.description) is None
     assert str(schema_graph.value(rdflib.URIRef(ID + "ita"), SDO.foundingDate)) == "1980-01-02"
 
 

@@ -18,7 +18,7 @@ from smartcity_kg.network.paths import Path, Profile, add_profile, find_paths
 
 ID = "https://w3id.org/smartcity-kg/id/"
 CISCO = ID + "cisco"
-AGREEMENT = ID + "cisco-copenhagen-partnership-2014"
+AGREEMENT = ID + "cisco-three-municipalities-agreement-2014"
 LIGHTING = SECTOR + "intelligent-lighting"
 ITA = ID + "ita"
 BRIGHTWAY = Profile("Brightway Lighting", COUNTRY + "US", ("intelligent-lighting",))

@@ -14,7 +14,7 @@ from smartcity_kg.network.projection import Network, Projection, load_projection
 from smartcity_kg.builder.ontology import load_ontology
 
 ID = "https://w3id.org/smartcity-kg/id/"
-AGREEMENT = ID + "cisco-copenhagen-partnership-2014"
+AGREEMENT = ID + "cisco-three-municipalities-agreement-2014"
 _SCHEMA_KINDS = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty", OWL + "Ontology"}
 
 GOOD = """\

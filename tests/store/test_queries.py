@@ -33,7 +33,7 @@ COLUMNS = {
     "awards": ["winner", "award", "year"],
     "city-targets": ["city", "target", "year"],
     "country-rankings": ["report", "country", "rank"],
-    "market-estimates": ["estimator", "scope", "amount", "currency", "year"],
+    "market-estimates": ["estimator", "scope", "qualifier", "amount", "currency", "year"],
     "investment-sectors": ["country", "sector"],
     "market-insights": ["country", "kind", "statement", "source", "edition"],
     "decision-makers": ["post", "organisation", "market", "holder", "status", "from", "to", "lastAttested", "electedOn",
@@ -111,7 +111,7 @@ def test_country_rankings(store: ox.Store, index: EntityIndex) -> None:
 
 def test_market_estimates(store: ox.Store, index: EntityIndex) -> None:
     rows = answer(store, index, "market-estimates")
-    assert {"estimator": "Arup", "scope": "global smart urban services", "amount": "400000000000",
+    assert {"estimator": "Arup", "scope": "global smart urban services", "qualifier": "", "amount": "400000000000",
             "currency": "USD", "year": "2020"} in rows
 
 
