@@ -11,13 +11,12 @@ from ..namespaces import DEFAULT_BASE, PREFIXES
 from ..outputs import XML_SIGNATURE, check_folder, claim_folder, write_csv, write_file
 from .projection import Network, Tie
 
-__all__ = ["FORMATS", "GEXF_NAMESPACE", "GEXF_VERSION", "export_network", "node_id"]
+__all__ = ["FORMATS", "GEXF_NAMESPACE", "export_network", "node_id"]
 
 FORMATS = ("graphml", "gexf", "csv")
-#: The GEXF version written, whose schema the tests validate against.
-GEXF_VERSION = "1.3"
-GEXF_NAMESPACE = "http://gexf.net/1.3"
-_GEXF_SCHEMA = "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
+#: The GEXF version written: 1.2draft, whose schema the tests validate against.
+GEXF_NAMESPACE = "http://www.gexf.net/1.2draft"
+_GEXF_SCHEMA = "http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd"
 _XSI = "http://www.w3.org/2001/XMLSchema-instance"
 #: Namespaces shortened to a prefix in node ids (the longest that matches is used).
 _ID_PREFIXES = {"id": DEFAULT_BASE + "id/", **PREFIXES}
@@ -105,7 +104,7 @@ def _graphml(network: Network) -> ET.Element:
 
 def _gexf(network: Network) -> ET.Element:
     root = ET.Element("gexf", {"xmlns": GEXF_NAMESPACE, "xmlns:xsi": _XSI, "xsi:schemaLocation": _GEXF_SCHEMA,
-                               "version": GEXF_VERSION})
+                               "version": "1.2"})
     meta = ET.SubElement(root, "meta")
     ET.SubElement(meta, "creator").text = "smartcity-kg"
     ET.SubElement(meta, "description").text = "The projected network of smartcity-kg: one directed edge per tie."
@@ -149,7 +148,7 @@ def _xml(root: ET.Element) -> str:
 def export_network(network: Network, out: Path, fmt: str) -> list[Path]:
     """Write the network to ``out`` in ``fmt`` and return the files written.
 
-    ``graphml`` (GraphML 1.0) and ``gexf`` (GEXF 1.3) write one directed graph with one edge
+    ``graphml`` (GraphML 1.0) and ``gexf`` (GEXF 1.2) write one directed graph with one edge
     per tie, from the tie's first entity to its second (two ties between the same entities
     are two parallel edges): its relation, words, cost, fact, date, number of pieces of
     evidence and the first one's source and quote. Node ids are ``NMTOKEN`` s made by

@@ -14,13 +14,13 @@ from click.testing import CliRunner
 
 from smartcity_kg import EntityIndex, open_store
 from smartcity_kg.cli.main import main
-from smartcity_kg.network.exports import FORMATS, GEXF_NAMESPACE, GEXF_VERSION, export_network, node_id
+from smartcity_kg.network.exports import FORMATS, GEXF_NAMESPACE, export_network, node_id
 from smartcity_kg.network.projection import Network, Tie, project
 from smartcity_kg.network.views import overview_view
 
 EDGE_HEADER = ["source", "target", "relation", "label", "cost", "fact", "date", "evidence_source",
                "evidence_source_label", "quote"]
-READERS = {"graphml": nx.read_graphml, "gexf": lambda path: nx.read_gexf(path, version=GEXF_VERSION)}
+READERS = {"graphml": nx.read_graphml, "gexf": nx.read_gexf}
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +30,7 @@ def network(built: Path) -> Network:
 
 
 XSD = Path(__file__).parents[1] / "data" / "xsd"
-SCHEMAS = {"graphml": XSD / "graphml.xsd", "gexf": XSD / "gexf-1.3" / "gexf.xsd"}
+SCHEMAS = {"graphml": XSD / "graphml.xsd", "gexf": XSD / "gexf.xsd"}
 
 
 def _all_ties(network: Network) -> list[Tie]:
@@ -52,13 +52,6 @@ def test_export_validates_against_its_schema(network: Network, tmp_path: Path, f
     assert schema.validate(document), schema.error_log
     assert document.getroot().tag == "{%s}%s" % (
         {"graphml": "http://graphml.graphdrawing.org/xmlns", "gexf": GEXF_NAMESPACE}[fmt], fmt)
-
-
-def test_gexf_is_version_1_3(network: Network, tmp_path: Path) -> None:
-    root = etree.parse(str(export_network(network, tmp_path / "network.gexf", "gexf")[0])).getroot()
-    assert (root.tag, root.get("version")) == ("{http://gexf.net/1.3}gexf", "1.3")
-    location = root.get("{http://www.w3.org/2001/XMLSchema-instance}schemaLocation")
-    assert location == "http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd"
 
 
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
