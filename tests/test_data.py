@@ -136,3 +136,10 @@ def test_every_source_but_the_dossier(store: ox.Store) -> None:
 def test_hitachi_is_not_a_us_firm_and_cisco_is(store: ox.Store) -> None:
     assert store.query(f"ASK {{ <{ID}cisco> a <{SCK}USFirm> }}", use_default_graph_as_union=True)
     assert not store.query(f"ASK {{ <{ID}hitachi> a <{SCK}USFirm> }}", use_default_graph_as_union=True)
+
+
+def test_us_firm_partnerships_see_cisco_in_doll(store: ox.Store) -> None:
+    """Cisco's work in DOLL and DOLL's consortium are one partnership, whose sources name its partners."""
+    found = rows(store, "us-firm-partnerships")
+    doll = {r["partner"] for r in found if r["firm"] == "Cisco" and r["source"] == "DOLL living lab to introduce LED street lights in Denmark"}
+    assert {"Albertslund Municipality", "Technical University of Denmark"} <= doll
