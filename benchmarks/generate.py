@@ -13,8 +13,8 @@ holding, partnerships with firms declared elsewhere), as sources do. Every item 
 sentence of its source's text, written beside it, so the build checks every quote.
 
 The output is a function of ``(triples, seed, markets)`` alone. ``triples`` counts the
-asserted triples the fact sheets compile to (items, their evidence and quote selectors); the
-ontology, the generated countries and the source records come on top.
+asserted triples the fact sheets compile to (items, their evidence, quote selectors and quote
+fragments); the ontology, the generated countries and the source records come on top.
 """
 
 from __future__ import annotations
@@ -114,10 +114,11 @@ class _Writer:
 
 
 def _triples(item: dict[str, object]) -> int:
-    """How many triples ``item`` compiles to: one per value, five for the evidence, three per quote."""
+    """How many triples ``item`` compiles to: one per value, five for the evidence, three per quote
+    and four for the quote's one fragment (the generated quotes leave nothing out)."""
     values = sum(len(v) if isinstance(v, list) else 1 for k, v in item.items()
                  if k not in ("id", "about", "quote", "unquoted", "confidence"))
-    return values + 5 + 1 + 3
+    return values + 5 + 1 + 3 + 4
 
 
 def _slug(label: str) -> str:

@@ -54,16 +54,17 @@ class SCK(DefinedNamespace):
     Municipality: URIRef  # The local authority that governs a city or a municipal area.
     NonProfit: URIRef  # An organisation that does not distribute profit, such as an association or a foundation.
     Organisation: URIRef  # A body of people with a purpose: a company, an authority, an institution, a cluster or a non-profit.
-    Partnership: URIRef  # A documented collaboration between organisations: its partners, date, purpose and signatories.
+    Partnership: URIRef  # A documented collaboration between organisations: its partners, date, purpose and signatories. It is the one form of a collaboration in every fact sheet: organisations that a source says work together on an initiative are the partners of a partnership that concerns it, each source adding the partners it names, never a list of the initiative's participants as well (sck:participant is an organisation taking part on its own: a site, a vendor, a user). A partnership is an activity its partners are associated with (prov:Activity), not an organisation of its own (org:OrganizationalCollaboration).
     Person: URIRef  # A human being.
     Place: URIRef  # A geographical area with a name: a country, a region or a city.
     Plan: URIRef  # A strategy or plan adopted by an authority, such as a climate plan.
     Post: URIRef  # A position in an organisation that a person can hold, such as a mayor; it exists whether or not someone holds it.
-    PostHolding: URIRef  # One tenure of a person in a post. Its start and end (sck:startDate, sck:endDate) are stated only where a source gives them, each as precise as the source (a year, a month or a day); an absent end means 'not known to have ended', never 'in office'. The dates on which a source says the person held the post are attestations (sck:attestedOn), kept apart from the tenure. Two sources giving two starts or ends are two claims, each in its source's graph. Where a source gives only the election (sck:electedOn) and the term the person was elected for (sck:termStart, sck:termEnd), the holding counts within the term; a named successor (sck:succeededBy) ends it; holdings that sources give for the same time contradict each other (sck:contradicts).
+    PostHolding: URIRef  # One tenure of a person in a post. Its start and end (sck:startDate, sck:endDate) are stated only where a source gives them, each as precise as the source (a year, a month or a day); an absent end means 'not known to have ended', never 'in office'. The dates on which a source says the person held the post are attestations (sck:attestedOn), kept apart from the tenure. Two sources giving two starts or ends are two claims, each in its source's graph. A post holding is ORG's time-qualified form of org:holds, as an org:Membership is of org:memberOf: the holder is the member (org:member); in place of org:memberDuring and a time:Interval, the tenure's start and end are dates of their own precision. Where a source gives only the election (sck:electedOn) and the term the person was elected for (sck:termStart, sck:termEnd), the holding counts within the term; a named successor (sck:succeededBy) ends it; holdings that sources give for the same time contradict each other (sck:contradicts).
     Programme: URIRef  # A long-running initiative that frames or funds other initiatives.
     Project: URIRef  # An initiative with a defined scope, such as a pilot, a platform or a concept.
     PublicAuthority: URIRef  # A government body at national, regional or local level, or one of its administrations.
-    QuoteSelector: URIRef  # A verbatim quote that selects the sentence of a source stating a fact.
+    QuoteFragment: URIRef  # A part of a quote between omissions, as the source writes it: its oa:exact occurs verbatim in the source's text. A quote that omits nothing has one fragment, the whole quote.
+    QuoteSelector: URIRef  # A verbatim quote that selects the sentence of a source stating a fact; where the quote leaves words out, it selects its fragments (sck:fragment), each of which is a Web Annotation text quote selector.
     RankingEntry: URIRef  # The rank that a report gives a country.
     Region: URIRef  # An administrative area within a country, above the level of a city.
     Report: URIRef  # A published study or report, such as one that ranks countries or cities.
@@ -117,12 +118,14 @@ class SCK(DefinedNamespace):
     exchangeRate: URIRef  # The exchange rate of a year, as the guide writes it (its unit says which currencies).
     factSheet: URIRef  # The path and line of the curated fact sheet that states the evidence.
     founded: URIRef  # When an organisation was founded.
+    fragment: URIRef  # A part of the quote between omissions, in the order of the quote (sck:fragmentIndex).
+    fragmentIndex: URIRef  # The place of a fragment in its quote: 1 for the first part, 2 for the part after the first omission, and so on.
     fundedBy: URIRef  # An organisation or programme that funds an initiative.
     geonamesId: URIRef  # The numeric identifier of a place in the GeoNames gazetteer.
     goal: URIRef  # What a target aims at, in words.
     governs: URIRef  # A public authority governs a place.
     headquarteredIn: URIRef  # Where an organisation has its headquarters.
-    heads: URIRef  # A post is the head of an organisation or administration.
+    heads: URIRef  # A post is the head of an organisation or administration; the person who holds the post is its head (org:headOf).
     holder: URIRef  # The person who holds the post.
     holds: URIRef  # A person holds a post; inferred from a dated post holding.
     implementedBy: URIRef  # The organisation in charge of implementing a plan or an initiative.
@@ -159,7 +162,7 @@ class SCK(DefinedNamespace):
     publisher: URIRef  # The organisation that published a report.
     publisherName: URIRef  # The name of the organisation that published a source, as the source gives it.
     purpose: URIRef  # What something is for, in the words of its source.
-    quote: URIRef  # The verbatim text of the source, in the source's language; an ellipsis marks an omission.
+    quote: URIRef  # The verbatim text of the source, in the source's language, as the fact sheet quotes it; an ellipsis marks an omission, so the quote as a whole need not occur in the source: its fragments (sck:fragment) do.
     rank: URIRef  # The position in the ranking; 1 is the top. Countries that share a rank each have it.
     receivedBy: URIRef  # The person or post that received the award on the winner's behalf.
     report: URIRef  # The report that gives the rank.

@@ -210,3 +210,10 @@ def test_hitachi_is_not_a_us_firm_and_cisco_is(store: ox.Store) -> None:
 def test_the_shipped_graph_states_no_qualified_number_as_exact(built: Path) -> None:
     report = json.loads((built / "report.json").read_text(encoding="utf-8"))
     assert report["validation"]["checks"]["qualifier-violation"] == 0
+
+
+def test_us_firm_partnerships_see_cisco_in_doll(store: ox.Store) -> None:
+    """Cisco's work in DOLL and DOLL's consortium are one partnership, whose sources name its partners."""
+    found = rows(store, "us-firm-partnerships")
+    doll = {r["partner"] for r in found if r["firm"] == "Cisco" and r["source"] == "DOLL living lab to introduce LED street lights in Denmark"}
+    assert {"Albertslund Municipality", "Technical University of Denmark"} <= doll

@@ -17,6 +17,7 @@ from ..store.rdfio import value_of
 from .quotes import explain_mismatch
 from .editions import edition_triples
 from .editions import copies_ending
+from .fragments import quote_fragments, selector_triples
 from .sources import Source, quote_span
 from .tables import table_triples
 from ..terms import SCK
@@ -330,11 +331,12 @@ class _Compiler:
                                                            f"{text[:80]!r}; {explain_mismatch(text, source.text)}"))
                 continue
             selector = _n(f"{ev.value}/quote-{n}")
-            out += [
-                ox.Triple(ev, _n(SCK.selector), selector),
-                ox.Triple(selector, _TYPE, _n(SCK.QuoteSelector)),
-                ox.Triple(selector, _n(SCK.quote), ox.Literal(text, language=source.language)),
-            ]
+            fragments = quote_fragments(text, source.text)
+            if fragments is None:  # the comparison found the quote, so each part is there
+                problems.append(Problem(path, scalar.line, f"the parts of the quote are not verbatim in the text of source {source.id!r}: {text[:80]!r}"))
+                continue
+            out.append(ox.Triple(ev, _n(SCK.selector), selector))
+            out += selector_triples(selector, text, fragments, source.language)
         if problems:
             raise InputError(problems)
         out += self._beyond_copy(ev, source, spans)

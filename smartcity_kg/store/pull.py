@@ -38,7 +38,7 @@ WHERE { VALUES ?node { NODES } GRAPH ?g { ?node ?p ?o } }
 _FACTS = {SCK + n for n in ("Partnership", "Agreement", "PostHolding", "AwardEvent", "Achievement", "Investment",
                             "SectorInvestment", "Estimate", "MarketEstimate", "BenefitEstimate", "MarketInsight",
                             "MarketStanding", "MarketChallenge", "MarketOpportunity", "EntryStrategy", "Target",
-                            "RankingEntry", "Merger", "Evidence", "QuoteSelector")}
+                            "RankingEntry", "Merger", "Evidence", "QuoteSelector", "QuoteFragment")}
 
 
 def _quads(graph: Any, template: str, nodes: Iterable[str]) -> list[ox.Quad]:

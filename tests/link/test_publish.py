@@ -94,7 +94,7 @@ def test_schema_jsonld_expands_with_pyld(schema_file: Path) -> None:
     (ID + "copenhagen", {"City"}),
     (COUNTRY + "DK", {"Country"}),
     (ID + "capital-region", {"AdministrativeArea"}),
-    (ID + "copenhagen-connecting", {"Project"}),
+    (ID + "copenhagen-connecting", {"Action"}),  # an initiative is an activity, not a Project (an Organization)
     (ID + "aarhus-university", {"ResearchOrganization"}),
 ])
 def test_schema_jsonld_types_each_entity(schema_graph: rdflib.Graph, entity: str, types: set[str]) -> None:

@@ -1,0 +1,80 @@
+"""The fragments of a quote: its parts between omissions, each as its source's text writes it."""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from ..namespaces import OA, RDF, XSD
+from ..terms import SCK
+from .sources import normalise_quote
+
+__all__ = ["quote_fragments", "selector_triples"]
+
+_OMISSION = re.compile(r"…|\.\.\.")
+#: The characters that quotes compare as one plain quotation mark (see sources.normalise_quote).
+_MARKS = {'"': "\"“”„«»", "'": "'‘’"}
+
+
+def _pattern(part: str) -> re.Pattern[str]:
+    """A pattern that finds ``part`` (already normalised) as a text writes it: any blanks where it
+    has a space, any kind of quotation mark where it has a plain one."""
+    pieces = []
+    for char in part:
+        if char == " ":
+            pieces.append(r"\s+")
+        elif char in _MARKS:
+            pieces.append("[" + re.escape(_MARKS[char]) + "]")
+        else:
+            pieces.append(re.escape(char))
+    return re.compile("".join(pieces))
+
+
+def quote_fragments(quote: str, text: str | None) -> list[str] | None:
+    """The parts of ``quote`` between omissions (``…`` or ``...``), each copied from ``text``.
+
+    Each part is found in ``text`` after the one before it, as the build compares quotes (blanks
+    and the kind of quotation marks aside), and is returned as ``text`` writes it, so that it
+    occurs there verbatim: a Web Annotation ``oa:exact``. Where there is no ``text``, the parts
+    are returned as quoted, blanks collapsed.
+
+    Returns ``None`` where a part is not in ``text`` in order.
+
+    Examples
+    --------
+    >>> quote_fragments("the “Smart City” … in 2025", 'It is the "Smart\\nCity" plan, done in 2025.')
+    ['the "Smart\\nCity"', 'in 2025']
+    >>> quote_fragments("Copenhagen  aims", None)
+    ['Copenhagen aims']
+    >>> quote_fragments("2025 … Copenhagen", "Copenhagen aims at 2025") is None
+    True
+    """
+    parts = [part for part in (normalise_quote(piece) for piece in _OMISSION.split(quote)) if part]
+    if text is None:
+        return parts
+    found, position = [], 0
+    for part in parts:
+        match = _pattern(part).search(text, position)
+        if match is None:
+            return None
+        found.append(match.group(0))
+        position = match.end()
+    return found
+
+
+def selector_triples(selector: ox.NamedNode, quote: str, fragments: list[str],
+                     language: str | None) -> list[ox.Triple]:
+    """The triples of a quote selector: the quote as the fact sheet writes it (``sck:quote``, in the
+    source's language) and one ``sck:QuoteFragment`` (an ``oa:TextQuoteSelector``) per fragment,
+    ``selector/fragment-N``, whose ``oa:exact`` is the fragment verbatim."""
+    kind = ox.NamedNode(RDF + "type")
+    out = [ox.Triple(selector, kind, ox.NamedNode(SCK.QuoteSelector)),
+           ox.Triple(selector, ox.NamedNode(SCK.quote), ox.Literal(quote, language=language))]
+    for n, exact in enumerate(fragments, start=1):
+        fragment = ox.NamedNode(f"{selector.value}/fragment-{n}")
+        out += [ox.Triple(selector, ox.NamedNode(SCK.fragment), fragment),
+                ox.Triple(fragment, kind, ox.NamedNode(SCK.QuoteFragment)),
+                ox.Triple(fragment, ox.NamedNode(OA + "exact"), ox.Literal(exact)),
+                ox.Triple(fragment, ox.NamedNode(SCK.fragmentIndex), ox.Literal(str(n), datatype=ox.NamedNode(XSD + "positiveInteger")))]
+    return out
