@@ -9,13 +9,36 @@ PIP_OPTIONS ?= -q
 BIN := $(abspath $(VENV))/bin
 export PATH := $(BIN):$(PATH)
 
-.PHONY: setup java run test constraints
+.PHONY: setup java standards run test constraints
 
 java:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "HermiT needs Java; installing default-jre-headless with apt-get"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq default-jre-headless; }
+
+# The standard vocabularies the ontology aligns to (PROV-O, ORG, FOAF, SKOS, Web Annotation,
+# schema.org), as the npm package $(VOCABULARIES) publishes them; npm checks the package's
+# integrity. The consistency test reads them from $(STANDARDS). Written to a temporary folder and
+# renamed into place; npm comes from Debian where there is none.
+VOCABULARIES ?= @zazuko/rdf-vocabularies@2023.1.19
+STANDARDS ?= .cache/standards
+STANDARD_FILES := prov org foaf skos oa schema
+
+$(STANDARDS)/.complete:
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "the standards come from the npm registry; installing npm with apt-get"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq npm >/dev/null; }
+	@mkdir -p "$(dir $(STANDARDS))"
+	@tmp=$$(mktemp -d "$(STANDARDS).tmp-XXXXXX") && \
+	  ( cd "$$tmp" && npm pack --silent "$(VOCABULARIES)" >/dev/null && \
+	    tar xzf *.tgz $(foreach f,$(STANDARD_FILES),package/ontologies/$(f).nq) package/LICENSE package/package.json && \
+	    mv package/ontologies/*.nq package/LICENSE package/package.json . && rm -rf package *.tgz && touch .complete ) && \
+	  { [ ! -e "$(STANDARDS)" ] || { echo "$(STANDARDS) is there but not made by 'make standards'; move it away"; false; }; } && \
+	  mv "$$tmp" "$(STANDARDS)" || { rm -rf "$$tmp"; exit 1; }
+
+standards: $(STANDARDS)/.complete
 
 # Debian's Python makes venvs only with python3-venv; install it the way `java` installs Java.
 $(BIN)/python:
@@ -36,8 +59,8 @@ run: setup
 	$(BIN)/smartcity-kg paths --from Cisco
 	$(BIN)/smartcity-kg paths --firm "Brightway Lighting" --home US --sector intelligent-lighting
 
-test: java setup
-	$(BIN)/python -m pytest
+test: java setup standards
+	SMARTCITY_KG_STANDARDS=$(abspath $(STANDARDS)) $(BIN)/python -m pytest
 
 # Re-pin the test tools: install the newest releases into a scratch venv, run the tests there,
 # and write its `pip freeze` (without the project itself) to $(CONSTRAINTS).
