@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ..exceptions import InputError
-from ..namespaces import OWL, RDFS, SCK, SKOS
+from ..namespaces import OWL, RDF, RDFS, SCK, SKOS
 from ..store.queries import load_query
 from ..store.rdfio import select, value_of
 from ..resources import shipped
@@ -65,6 +65,9 @@ SELECT ?node ?register ?id WHERE {
 _TYPES = """
 SELECT DISTINCT ?node ?type WHERE { ?node a ?type FILTER(isIRI(?node) && isIRI(?type)) }
 """
+#: The whole graph's types are read from the default graph's rdf:type triples, as ``_TYPES`` would find
+#: them, without the query's per-row cost; ``_TYPES`` asks for a neighbourhood's.
+_RDF_TYPE = ox.NamedNode(RDF + "type")
 
 
 @dataclass(frozen=True)
@@ -203,7 +206,7 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
     projections = projections if projections is not None else load_projections()
     labels = dict(labels) if labels is not None else labels_of(store)
     if around is None:
-        types = _types_of(select(store, _TYPES))
+        types = _types_of((q.subject, q.object) for q in store.quads_for_pattern(None, _RDF_TYPE, None, ox.DefaultGraph()))
         groups: Iterable[tuple[Projection, Any]] = ((p, select(store, p.query)) for p in projections)
         seen: set[str] = set()
     else:
@@ -247,9 +250,12 @@ def _neighbourhood(store: ox.Store, projections: list[Projection], around: set[s
 
 
 def _types_of(rows: Any) -> dict[str, frozenset[str]]:
-    """Each node's types, from rows of (node, type), both IRIs."""
+    """Each node's types, from rows of (node, type); only IRIs count (as in the query ``_TYPES``)."""
     found: dict[str, set[str]] = {}
+    named = ox.NamedNode
     for node, kind in rows:
+        if type(node) is not named or type(kind) is not named:
+            continue
         iri = node.value
         kinds = found.get(iri)
         if kinds is None:

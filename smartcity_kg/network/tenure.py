@@ -14,8 +14,11 @@ a tie stated only by editions superseded by then, or published after then, is le
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..exceptions import QueryError
 from ..namespaces import SCK
@@ -33,8 +36,12 @@ _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 _HOLDER_RELATION = "post-holder"
 
 
+@functools.lru_cache(maxsize=65536)
 def _bounds(value: str) -> tuple[datetime.date, datetime.date] | None:
-    """The first and last day that a year, month or day may mean; ``None`` if it is none."""
+    """The first and last day that a year, month or day may mean; ``None`` if it is none.
+
+    Remembered: a network's ties carry few distinct dates, each read again for every tie and as-of date.
+    """
     match = _DATE.match(value.strip())
     if not match:
         return None
@@ -130,7 +137,7 @@ def _aged(tie: Tie | None, as_of: AsOf, time: TimeFacts, former: dict[str, str])
         says += f" ({former[tie.fact]})"
     elif end and first_day(end) <= as_of.day:
         says += f" (ended {end})"
-    return replace(tie, cost=round(cost, 6), says=says, date=newest, age_months=age)
+    return Tie(tie.relation, tie.a, tie.b, round(cost, 6), says, tie.fact, newest, tie.evidence, tie.dates, age)
 
 
 def _in_force(tie: Tie, editions: Editions, as_of: AsOf) -> Tie | None:
@@ -157,14 +164,24 @@ def network_as_of(network: Network, as_of: AsOf) -> Network:
               if claim.status != "current"}
     graph = nx.Graph()
     graph.add_nodes_from(network.graph.nodes(data=True))
-    for u, v, data in network.graph.edges(data=True):
-        ties = [aged for tie in data["ties"]
-                if (aged := _aged(_in_force(tie, network.editions, as_of), as_of, network.time, former)) is not None]
-        if ties:
-            ties.sort(key=lambda t: (t.cost, t.relation, t.fact or ""))
-            graph.add_edge(u, v, ties=tuple(ties), weight=ties[0].cost)
+    graph.add_edges_from(_aged_edges(network, as_of, former))
     return Network(graph, network.labels, network.types, network.identifiers, network.markets, network.time,
                    editions=network.editions)
+
+
+def _aged_edges(network: Network, as_of: AsOf, former: dict[str, str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Each edge of ``network`` with its ties as of the date, cheapest first; edges left with none are left out."""
+    editions, time = network.editions, network.time
+    for u, v, data in network.graph.edges(data=True):
+        ties = [aged for tie in data["ties"] if (aged := _aged(_in_force(tie, editions, as_of), as_of, time, former)) is not None]
+        if ties:
+            if len(ties) > 1:
+                ties.sort(key=_tie_order)
+            yield u, v, {"ties": tuple(ties), "weight": ties[0].cost}
+
+
+def _tie_order(tie: Tie) -> tuple[float, str, str]:
+    return tie.cost, tie.relation, tie.fact or ""
 
 
 def _former_phrase(claim: HolderClaim) -> str:
