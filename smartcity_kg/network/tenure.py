@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime
 import functools
 import re
-from collections.abc import Iterator
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -27,7 +29,7 @@ from .editions import Editions
 from .paths import Path
 from .projection import AGEING_YEARS, UNKNOWN_AGE_YEARS, Network, Tie
 
-__all__ = ["ACCEPTED_FORMS", "AsOf", "age_in_months", "first_day", "holders_as_of", "last_day", "network_as_of",
+__all__ = ["ACCEPTED_FORMS", "AsOf", "DatedNetworks", "age_in_months", "first_day", "holders_as_of", "last_day", "network_as_of",
            "parse_as_of", "with_holders"]
 
 #: The forms an as-of date may take, as error messages name them.
@@ -167,6 +169,28 @@ def network_as_of(network: Network, as_of: AsOf) -> Network:
     graph.add_edges_from(_aged_edges(network, as_of, former))
     return Network(graph, network.labels, network.types, network.identifiers, network.markets, network.time,
                    editions=network.editions)
+
+
+class DatedNetworks:
+    """Networks as of a day, each made once and shared by whoever asks for that day (nothing changes a
+    dated network: adding a firm profile copies it); the last ``keep`` days asked for are kept."""
+
+    def __init__(self, keep: int = 4) -> None:
+        self._keep = keep
+        self._lock = threading.Lock()  # asked from threads: one making per day, the others wait for it
+        self._by_day: OrderedDict[datetime.date, Network] = OrderedDict()
+
+    def get(self, day: datetime.date, make: Callable[[], Network]) -> Network:
+        """The network of ``day``, made by ``make()`` the first time it is asked for (or after it was dropped)."""
+        with self._lock:
+            found = self._by_day.get(day)
+            if found is None:
+                found = self._by_day[day] = make()
+                while len(self._by_day) > self._keep:
+                    self._by_day.popitem(last=False)
+            else:
+                self._by_day.move_to_end(day)
+            return found
 
 
 def _aged_edges(network: Network, as_of: AsOf, former: dict[str, str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
