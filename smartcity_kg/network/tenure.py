@@ -78,6 +78,10 @@ def first_day(value: str) -> datetime.date:
     return bounds[0] if bounds else datetime.date.max
 
 
+#: :func:`first_day`, remembered: the ties of a network carry few distinct dates, each read for every tie.
+_first_day = functools.lru_cache(maxsize=65536)(first_day)
+
+
 @dataclass(frozen=True)
 class AsOf:
     """The date an answer holds for: ``text`` as given, ``day`` the last day it may mean."""
@@ -126,12 +130,13 @@ def _aged(tie: Tie | None, as_of: AsOf, time: TimeFacts, former: dict[str, str])
     if tie is None:  # stated only by editions not in force then (:func:`_in_force`)
         return None
     end = time.end_of(tie.fact)
-    past = [d for d in (*tie.dates, *([end] if end else [])) if first_day(d) <= as_of.day]
+    day, first = as_of.day, _first_day
+    past = [d for d in ((*tie.dates, end) if end else tie.dates) if first(d) <= day]
     if tie.dates and not past:
         return None
     if not tie.dates:  # an undated fact is as old as the newest source stating it by then
-        past = [d for e in tie.evidence if (d := (time.sources or {}).get(e.source)) and first_day(d) <= as_of.day]
-    newest = max(past, key=lambda d: (first_day(d), len(d))) if past else None
+        past = [d for e in tie.evidence if (d := (time.sources or {}).get(e.source)) and first(d) <= day]
+    newest = (past[0] if len(past) == 1 else max(past, key=lambda d: (first(d), len(d)))) if past else None
     age = age_in_months(newest, as_of) if newest else None
     cost = tie.cost * (1 + (UNKNOWN_AGE_YEARS if age is None else age / 12) / AGEING_YEARS)
     says = tie.says
