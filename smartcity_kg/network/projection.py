@@ -292,10 +292,8 @@ def _ties_of(groups: Iterable[tuple[Projection, Any]], schema: set[str],
     for key in sorted(found, key=_fact_order):
         name, a_iri, b_iri, fact_iri = key
         dates, evidence = found[key]
-        if len(evidence) > 1:
-            evidence = sorted(evidence, key=_evidence_order)
         pieces = []
-        for source, quote in evidence:
+        for source, quote in (sorted(evidence, key=_evidence_order) if len(evidence) > 1 else evidence):
             piece = cited.get((source, quote))
             if piece is None:
                 piece = cited[source, quote] = Evidence(source, labels.get(source, source), quote)
