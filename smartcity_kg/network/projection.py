@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from ..exceptions import InputError
-from ..namespaces import OWL, RDFS, SCK, SKOS
+from ..namespaces import OWL, RDF, RDFS, SCK, SKOS
 from ..store.queries import load_query
 from ..store.rdfio import select, value_of
 from ..resources import shipped
@@ -52,6 +53,7 @@ _SCHEMA_TYPES = {OWL + "Class", OWL + "ObjectProperty", OWL + "DatatypeProperty"
 _FACT_TYPES = {SCK + name for name in ("Partnership", "PostHolding", "AwardEvent", "Achievement", "Investment",
                                        "SectorInvestment", "Estimate", "MarketInsight", "Target", "RankingEntry",
                                        "Merger", "Evidence", "QuoteSelector")}
+_NOT_NODES = frozenset(_SCHEMA_TYPES | _FACT_TYPES)
 _IDENTIFIERS = """
 PREFIX sck: <https://w3id.org/smartcity-kg/ontology#>
 SELECT ?node ?register ?id WHERE {
@@ -63,6 +65,9 @@ SELECT ?node ?register ?id WHERE {
 _TYPES = """
 SELECT DISTINCT ?node ?type WHERE { ?node a ?type FILTER(isIRI(?node) && isIRI(?type)) }
 """
+#: The whole graph's types are read from the default graph's rdf:type triples, as ``_TYPES`` would find
+#: them, without the query's per-row cost; ``_TYPES`` asks for a neighbourhood's.
+_RDF_TYPE = ox.NamedNode(RDF + "type")
 
 
 @dataclass(frozen=True)
@@ -200,87 +205,159 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
 
     projections = projections if projections is not None else load_projections()
     labels = dict(labels) if labels is not None else labels_of(store)
-    rows: list[tuple[Projection, Any]] = []
-    seen: set[str] = set()
     if around is None:
-        for projection in projections:
-            rows += [(projection, row) for row in select(store, projection.query)]
+        types = _types_of((q.subject, q.object) for q in store.quads_for_pattern(None, _RDF_TYPE, None, ox.DefaultGraph()))
+        groups: Iterable[tuple[Projection, Any]] = ((p, select(store, p.query)) for p in projections)
+        seen: set[str] = set()
     else:
-        seen, frontier = set(around), set(around)
-        for _ in range(hops):
-            reached: set[str] = set()
-            for projection in projections:
-                for variable in ("a", "b"):
-                    for batch in _batches(frontier):
-                        for row in select(store, _restricted(projection.query, variable, batch)):
-                            rows.append((projection, row))
-                            reached.update(value_of(row[v]) for v in ("a", "b") if isinstance(row[v], ox.NamedNode))
-            frontier = reached - seen
-            seen |= reached
-            if not frontier:
-                break
-    types: dict[str, set[str]] = {}
-    if around is None:
-        for node, kind in select(store, _TYPES):  # both IRIs, by the query's filter
-            types.setdefault(node.value, set()).add(kind.value)
-    else:
-        for batch in _batches(seen):
-            for row in select(store, _restricted(_TYPES, "node", batch)):
-                types.setdefault(value_of(row["node"]), set()).add(value_of(row["type"]))
-    schema = {node for node, kinds in types.items() if kinds & (_SCHEMA_TYPES | _FACT_TYPES)}
+        groups, seen = _neighbourhood(store, projections, around, hops)
+        types = _types_of(row for batch in _batches(seen) for row in select(store, _restricted(_TYPES, "node", batch)))
+    schema = {node for node, kinds in types.items() if not kinds.isdisjoint(_NOT_NODES)}
+    nodes, pairs = _ties_of(groups, schema, labels)  # the queries run as their rows are read
     graph = nx.Graph()
-    nodes, pairs = _ties_of(rows, schema, labels)
-    graph.add_nodes_from((node, {"label": labels.get(node, node), "types": frozenset(types.get(node, ()))})
-                         for node in nodes)
-    for (a, b), ties in pairs.items():
-        ties.sort(key=lambda t: (t.cost, t.relation, t.fact or ""))
-        graph.add_edge(a, b, ties=tuple(ties), weight=ties[0].cost)
+    none: frozenset[str] = frozenset()
+    graph.add_nodes_from((node, {"label": labels.get(node, node), "types": types.get(node, none)}) for node in nodes)
+    graph.add_edges_from(_edges(pairs))
     identifiers: dict[str, set[str]] = {}
     identifier_rows = (select(store, _IDENTIFIERS) if around is None else
                        [row for batch in _batches(seen) for row in select(store, _restricted(_IDENTIFIERS, "node", batch))])
     for row in identifier_rows:
         identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
-    return Network(graph, labels, {node: frozenset(kinds) for node, kinds in types.items()},
-                   {node: tuple(sorted(ids)) for node, ids in identifiers.items()}, _markets(store, around, seen),
-                   load_time_facts(store), editions=load_editions(store))
+    return Network(graph, labels, types, {node: tuple(sorted(ids)) for node, ids in identifiers.items()},
+                   _markets(store, around, seen), load_time_facts(store), editions=load_editions(store))
 
 
-def _ties_of(rows: list[tuple[Projection, Any]], schema: set[str],
+def _neighbourhood(store: ox.Store, projections: list[Projection], around: set[str],
+                   hops: int) -> tuple[list[tuple[Projection, Any]], set[str]]:
+    """The projections' rows within ``hops`` ties of ``around``, asked hop by hop for the frontier,
+    and the nodes they reach."""
+    groups: list[tuple[Projection, Any]] = []
+    seen, frontier = set(around), set(around)
+    for _ in range(hops):
+        reached: set[str] = set()
+        for projection in projections:
+            for variable in ("a", "b"):
+                for batch in _batches(frontier):
+                    rows = list(select(store, _restricted(projection.query, variable, batch)))
+                    groups.append((projection, rows))
+                    reached.update(value_of(row[v]) for row in rows for v in ("a", "b")
+                                   if isinstance(row[v], ox.NamedNode))
+        frontier = reached - seen
+        seen |= reached
+        if not frontier:
+            break
+    return groups, seen
+
+
+def _types_of(rows: Any) -> dict[str, frozenset[str]]:
+    """Each node's types, from rows of (node, type); only IRIs count (as in the query ``_TYPES``)."""
+    found: dict[str, set[str]] = {}
+    named = ox.NamedNode
+    for node, kind in rows:
+        if type(node) is not named or type(kind) is not named:
+            continue
+        iri = node.value
+        kinds = found.get(iri)
+        if kinds is None:
+            found[iri] = {kind.value}
+        else:
+            kinds.add(kind.value)
+    return {node: frozenset(kinds) for node, kinds in found.items()}
+
+
+def _edges(pairs: dict[tuple[str, str], list[Tie]]) -> Any:
+    """The graph's edges, each with its ties cheapest first and its weight, the cost of the cheapest."""
+    for (a, b), ties in pairs.items():
+        if len(ties) > 1:
+            ties.sort(key=_tie_order)
+        yield a, b, {"ties": tuple(ties), "weight": ties[0].cost}
+
+
+def _tie_order(tie: Tie) -> tuple[float, str, str]:
+    return tie.cost, tie.relation, tie.fact or ""
+
+
+def _ties_of(groups: Iterable[tuple[Projection, Any]], schema: set[str],
              labels: dict[str, str]) -> tuple[dict[str, None], dict[tuple[str, str], list[Tie]]]:
-    """The nodes (in the order first met) and the ties of each pair of nodes, from the projections' rows.
+    """The nodes (in the order first met) and the ties of each pair of nodes, from each projection's rows.
 
     Rows of one fact (projection, ends, fact) merge into one tie with every date and piece of
     evidence; facts come in the order of their keys, so the network is the same for the same
     graph (node and neighbour order included, which settles equal-cost paths).
     """
-    found: dict[tuple[str, str, str, str | None], tuple[Projection, set[str], set[tuple[str, str | None]]]] = {}
-    named = ox.NamedNode
-    for projection, (a, b, fact, date, source, quote) in rows:
-        if type(a) is not named or type(b) is not named:
-            continue
-        a_iri, b_iri = a.value, b.value
-        if a_iri == b_iri or a_iri in schema or b_iri in schema:
-            continue
-        key = (projection.name, a_iri, b_iri, fact.value if fact is not None else None)
-        entry = found.get(key)
-        if entry is None:
-            entry = found[key] = (projection, set(), set())
-        if date is not None:
-            entry[1].add(date.value)
-        if source is not None:
-            entry[2].add((source.value, quote.value if quote is not None else None))
+    found, by_name = _facts(groups, schema)
+    cited: dict[tuple[str, str | None], Evidence] = {}  # one Evidence per (source, quote), shared by the ties
     nodes: dict[str, None] = {}
     pairs: dict[tuple[str, str], list[Tie]] = {}
-    for (name, a_iri, b_iri, fact_iri), (projection, dates, evidence) in sorted(
-            found.items(), key=lambda item: tuple(str(k) for k in item[0])):
-        cited = tuple(Evidence(source, labels.get(source, source), quote)
-                      for source, quote in sorted(evidence, key=lambda e: (e[0], e[1] or "")))
-        date = min(dates, key=lambda d: (-len(d), d)) if dates else None  # the most precise
-        tie = Tie(name, a_iri, b_iri, projection.cost, projection.says, fact_iri, date, cited, tuple(sorted(dates)))
-        nodes.setdefault(a_iri)
-        nodes.setdefault(b_iri)
-        pairs.setdefault((b_iri, a_iri) if (b_iri, a_iri) in pairs else (a_iri, b_iri), []).append(tie)
+    for key in sorted(found, key=_fact_order):
+        name, a_iri, b_iri, fact_iri = key
+        dates, evidence = found[key]
+        pieces = []
+        for source, quote in (sorted(evidence, key=_evidence_order) if len(evidence) > 1 else evidence):
+            piece = cited.get((source, quote))
+            if piece is None:
+                piece = cited[source, quote] = Evidence(source, labels.get(source, source), quote)
+            pieces.append(piece)
+        date = min(dates, key=_precision) if dates else None  # the most precise
+        projection = by_name[name]
+        tie = Tie(name, a_iri, b_iri, projection.cost, projection.says, fact_iri, date, tuple(pieces),
+                  tuple(sorted(dates)))
+        nodes[a_iri] = None
+        nodes[b_iri] = None
+        pair = (b_iri, a_iri)
+        if pair not in pairs:
+            pair = (a_iri, b_iri)
+        ties = pairs.get(pair)
+        if ties is None:
+            pairs[pair] = [tie]
+        else:
+            ties.append(tie)
     return nodes, pairs
+
+
+def _fact_order(key: tuple[str, str, str, str | None]) -> tuple[str, str, str, str]:
+    """Facts in the order of their keys as text (a fact of none reads ``None``)."""
+    return key[0], key[1], key[2], "None" if key[3] is None else key[3]
+
+
+def _evidence_order(evidence: tuple[str, str | None]) -> tuple[str, str]:
+    return evidence[0], evidence[1] or ""
+
+
+def _precision(date: str) -> tuple[int, str]:
+    return -len(date), date
+
+
+def _facts(groups: Iterable[tuple[Projection, Any]],
+           schema: set[str]) -> tuple[dict[tuple[str, str, str, str | None], tuple[set[str], set[tuple[str, str | None]]]],
+                                      dict[str, Projection]]:
+    """The rows merged by fact: (projection, ends, fact) → its dates and its (source, quote) pairs; and
+    the projections by name.
+
+    Rows whose ends are not both IRIs, are one node, or touch a term of the schema or a reified
+    fact are left out.
+    """
+    found: dict[tuple[str, str, str, str | None], tuple[set[str], set[tuple[str, str | None]]]] = {}
+    by_name: dict[str, Projection] = {}
+    named = ox.NamedNode
+    for projection, rows in groups:
+        name = projection.name
+        by_name[name] = projection
+        for a, b, fact, date, source, quote in rows:
+            if type(a) is not named or type(b) is not named:
+                continue
+            a_iri, b_iri = a.value, b.value
+            if a_iri == b_iri or a_iri in schema or b_iri in schema:
+                continue
+            key = (name, a_iri, b_iri, None if fact is None else fact.value)
+            entry = found.get(key)
+            if entry is None:
+                entry = found[key] = (set(), set())
+            if date is not None:
+                entry[0].add(date.value)
+            if source is not None:
+                entry[1].add((source.value, None if quote is None else quote.value))
+    return found, by_name
 
 
 def _markets(store: ox.Store, around: set[str] | None, seen: set[str]) -> dict[str, frozenset[str]]:

@@ -14,8 +14,13 @@ a tie stated only by editions superseded by then, or published after then, is le
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ..exceptions import QueryError
 from ..namespaces import SCK
@@ -24,7 +29,7 @@ from .editions import Editions
 from .paths import Path
 from .projection import AGEING_YEARS, UNKNOWN_AGE_YEARS, Network, Tie
 
-__all__ = ["ACCEPTED_FORMS", "AsOf", "age_in_months", "first_day", "holders_as_of", "last_day", "network_as_of",
+__all__ = ["ACCEPTED_FORMS", "AsOf", "DatedNetworks", "age_in_months", "first_day", "holders_as_of", "last_day", "network_as_of",
            "parse_as_of", "with_holders"]
 
 #: The forms an as-of date may take, as error messages name them.
@@ -33,8 +38,12 @@ _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?$")
 _HOLDER_RELATION = "post-holder"
 
 
+@functools.lru_cache(maxsize=65536)
 def _bounds(value: str) -> tuple[datetime.date, datetime.date] | None:
-    """The first and last day that a year, month or day may mean; ``None`` if it is none."""
+    """The first and last day that a year, month or day may mean; ``None`` if it is none.
+
+    Remembered: a network's ties carry few distinct dates, each read again for every tie and as-of date.
+    """
     match = _DATE.match(value.strip())
     if not match:
         return None
@@ -67,6 +76,10 @@ def first_day(value: str) -> datetime.date:
     """
     bounds = _bounds(value)
     return bounds[0] if bounds else datetime.date.max
+
+
+#: :func:`first_day`, remembered: the ties of a network carry few distinct dates, each read for every tie.
+_first_day = functools.lru_cache(maxsize=65536)(first_day)
 
 
 @dataclass(frozen=True)
@@ -117,12 +130,13 @@ def _aged(tie: Tie | None, as_of: AsOf, time: TimeFacts, former: dict[str, str])
     if tie is None:  # stated only by editions not in force then (:func:`_in_force`)
         return None
     end = time.end_of(tie.fact)
-    past = [d for d in (*tie.dates, *([end] if end else [])) if first_day(d) <= as_of.day]
+    day, first = as_of.day, _first_day
+    past = [d for d in ((*tie.dates, end) if end else tie.dates) if first(d) <= day]
     if tie.dates and not past:
         return None
     if not tie.dates:  # an undated fact is as old as the newest source stating it by then
-        past = [d for e in tie.evidence if (d := (time.sources or {}).get(e.source)) and first_day(d) <= as_of.day]
-    newest = max(past, key=lambda d: (first_day(d), len(d))) if past else None
+        past = [d for e in tie.evidence if (d := (time.sources or {}).get(e.source)) and first(d) <= day]
+    newest = (past[0] if len(past) == 1 else max(past, key=lambda d: (first(d), len(d)))) if past else None
     age = age_in_months(newest, as_of) if newest else None
     cost = tie.cost * (1 + (UNKNOWN_AGE_YEARS if age is None else age / 12) / AGEING_YEARS)
     says = tie.says
@@ -130,7 +144,7 @@ def _aged(tie: Tie | None, as_of: AsOf, time: TimeFacts, former: dict[str, str])
         says += f" ({former[tie.fact]})"
     elif end and first_day(end) <= as_of.day:
         says += f" (ended {end})"
-    return replace(tie, cost=round(cost, 6), says=says, date=newest, age_months=age)
+    return Tie(tie.relation, tie.a, tie.b, round(cost, 6), says, tie.fact, newest, tie.evidence, tie.dates, age)
 
 
 def _in_force(tie: Tie, editions: Editions, as_of: AsOf) -> Tie | None:
@@ -157,14 +171,46 @@ def network_as_of(network: Network, as_of: AsOf) -> Network:
               if claim.status != "current"}
     graph = nx.Graph()
     graph.add_nodes_from(network.graph.nodes(data=True))
-    for u, v, data in network.graph.edges(data=True):
-        ties = [aged for tie in data["ties"]
-                if (aged := _aged(_in_force(tie, network.editions, as_of), as_of, network.time, former)) is not None]
-        if ties:
-            ties.sort(key=lambda t: (t.cost, t.relation, t.fact or ""))
-            graph.add_edge(u, v, ties=tuple(ties), weight=ties[0].cost)
+    graph.add_edges_from(_aged_edges(network, as_of, former))
     return Network(graph, network.labels, network.types, network.identifiers, network.markets, network.time,
                    editions=network.editions)
+
+
+class DatedNetworks:
+    """Networks as of a day, each made once and shared by whoever asks for that day (nothing changes a
+    dated network: adding a firm profile copies it); the last ``keep`` days asked for are kept."""
+
+    def __init__(self, keep: int = 4) -> None:
+        self._keep = keep
+        self._lock = threading.Lock()  # asked from threads: one making per day, the others wait for it
+        self._by_day: OrderedDict[datetime.date, Network] = OrderedDict()
+
+    def get(self, day: datetime.date, make: Callable[[], Network]) -> Network:
+        """The network of ``day``, made by ``make()`` the first time it is asked for (or after it was dropped)."""
+        with self._lock:
+            found = self._by_day.get(day)
+            if found is None:
+                found = self._by_day[day] = make()
+                while len(self._by_day) > self._keep:
+                    self._by_day.popitem(last=False)
+            else:
+                self._by_day.move_to_end(day)
+            return found
+
+
+def _aged_edges(network: Network, as_of: AsOf, former: dict[str, str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """Each edge of ``network`` with its ties as of the date, cheapest first; edges left with none are left out."""
+    editions, time = network.editions, network.time
+    for u, v, data in network.graph.edges(data=True):
+        ties = [aged for tie in data["ties"] if (aged := _aged(_in_force(tie, editions, as_of), as_of, time, former)) is not None]
+        if ties:
+            if len(ties) > 1:
+                ties.sort(key=_tie_order)
+            yield u, v, {"ties": tuple(ties), "weight": ties[0].cost}
+
+
+def _tie_order(tie: Tie) -> tuple[float, str, str]:
+    return tie.cost, tie.relation, tie.fact or ""
 
 
 def _former_phrase(claim: HolderClaim) -> str:

@@ -190,7 +190,7 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
     from ..network.markets import ADDING_A_MARKET, DEFAULT_HOME, DEFAULT_MARKET, decision_posts, resolve_market
     from ..network.paths import Profile, add_profile, find_paths
     from ..network.render import holder_lines, hop_date
-    from ..network.tenure import network_as_of, parse_as_of, with_holders
+    from ..network.tenure import parse_as_of, with_holders
     from ..network.views import paths_view
 
     source, firm, sector = params.get("from", ""), params.get("firm", ""), params.get("sector", "")
@@ -210,11 +210,11 @@ def paths_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
             named = tuple(state.index.resolve(s).value for s in sectors)  # notation, label or synonym
             seeds = {home} | set(named)
             profile = Profile(firm, home, named)
-            network = add_profile(network_as_of(state.network_around(seeds, hops - 1), when), profile)
+            network = add_profile(state.network_as_of(seeds, hops - 1, when), profile)
             start = profile.iri
         elif source:
             start = state.index.resolve(source).value
-            network = network_as_of(state.network_around({start}, hops), when)
+            network = state.network_as_of({start}, hops, when)
         else:
             return _environment().get_template("paths.html").render(**context), None
         # A path ends at the post, which names its holders as of the date.
@@ -246,7 +246,7 @@ def brief_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
     from ..network.briefing import Question, make_briefing
     from ..network.markets import DEFAULT_HOME, DEFAULT_MARKET, resolve_market
     from ..network.paths import Profile, add_profile, resolve_sector
-    from ..network.tenure import network_as_of, parse_as_of
+    from ..network.tenure import parse_as_of
 
     source, firm = params.get("from", ""), params.get("firm", "")
     sectors = tuple(s.strip() for s in params.get("sector", "").split(",") if s.strip())
@@ -261,11 +261,11 @@ def brief_html(state: Any, params: dict[str, str]) -> tuple[str, str | None]:
         named = tuple(state.index.resolve(s).value for s in sectors)  # notation, label or synonym
         if firm:
             profile = Profile(firm, home.iri, named)
-            network = add_profile(network_as_of(state.network_around({home.iri, *named}, hops - 1), when), profile)
+            network = add_profile(state.network_as_of({home.iri, *named}, hops - 1, when), profile)
             start = profile.iri
         elif source:
             start = state.index.resolve(source).value
-            network = network_as_of(state.network_around({start, *named}, hops), when)
+            network = state.network_as_of({start, *named}, hops, when)
         else:
             return _environment().get_template("paths.html").render(**context), None
         named = tuple(resolve_sector(network, s) for s in named)

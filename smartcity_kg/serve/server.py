@@ -102,6 +102,9 @@ class _State:
         count = self.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
         self.triples = int(next(iter(count))["n"].value)
         self._network: Any = None
+        from ..network.tenure import DatedNetworks
+
+        self._dated = DatedNetworks()
         self._ox = ox
         from ..store.queries import load_catalogue
         from ..resources import shipped
@@ -138,6 +141,16 @@ class _State:
 
         local = pull_neighbourhood(self.graph, seeds, hops)
         return project(local, labels=self.index.labels, around=seeds, hops=hops)
+
+    def network_as_of(self, seeds: set[str], hops: int, when: Any) -> Any:
+        """The network that a path or briefing from ``seeds`` needs, as of ``when`` (an ``AsOf``): for the
+        embedded store, the whole network re-dated once per as-of day; from a remote endpoint, the
+        neighbourhood pulled for the request, re-dated."""
+        from ..network.tenure import network_as_of
+
+        if self.config.endpoint:
+            return network_as_of(self.network_around(seeds, hops), when)
+        return self._dated.get(when.day, lambda: network_as_of(self.network, when))
 
     def close(self) -> None:
         self.runner.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import pathlib
+from collections.abc import Callable
 
 import pytest
 
@@ -12,7 +13,8 @@ from smartcity_kg.namespaces import SCK
 from smartcity_kg.network.paths import Path, find_paths
 from smartcity_kg.network.projection import Network, project
 from smartcity_kg.network.render import paths_text
-from smartcity_kg.network.tenure import age_in_months, holders_as_of, network_as_of, parse_as_of, with_holders
+from smartcity_kg.network.tenure import (AsOf, DatedNetworks, age_in_months, holders_as_of, network_as_of, parse_as_of,
+                                         with_holders)
 
 ID = "https://w3id.org/smartcity-kg/id/"
 CISCO = ID + "cisco"
@@ -144,3 +146,29 @@ def test_json_carries_as_of_hop_dates_and_ages_and_holder_claims(network: Networ
     holders = data["holders"]
     assert isinstance(holders, list) and holders[0]["holder_label"] == "Frank Jensen"
     assert all(claim["source"] and claim["source_label"] for claim in holders[0]["attested"])
+
+
+def test_a_dated_network_is_made_once_per_day_and_the_last_days_are_kept(network: Network) -> None:
+    made: list[datetime.date] = []
+
+    def maker(day: datetime.date) -> Callable[[], Network]:
+        def make() -> Network:
+            made.append(day)
+            return network_as_of(network, AsOf(day.isoformat(), day))
+        return make
+
+    dated = DatedNetworks(keep=2)
+    days = [datetime.date(2015, 6, 30), datetime.date(2020, 1, 1), datetime.date(2024, 12, 31)]
+    first = dated.get(days[0], maker(days[0]))
+    assert dated.get(days[0], maker(days[0])) is first  # the same day: not made again
+    dated.get(days[1], maker(days[1]))
+    dated.get(days[0], maker(days[0]))  # the first day asked again: now the most recent
+    dated.get(days[2], maker(days[2]))  # a third day: the least recent (days[1]) is dropped
+    assert dated.get(days[0], maker(days[0])) is first
+    dated.get(days[1], maker(days[1]))
+    assert made == [days[0], days[1], days[2], days[1]]
+    assert _graph_data(first) == _graph_data(network_as_of(network, AsOf("2015-06-30", days[0])))
+
+
+def _graph_data(network: Network) -> list[tuple[str, str, object]]:
+    return [(u, v, data["ties"]) for u, v, data in network.graph.edges(data=True)]
