@@ -71,11 +71,12 @@ class SCK(DefinedNamespace):
     SectorInvestment: URIRef  # A country's or a city's investment in a market sector, as a source reports it.
     Source: URIRef  # A document that states facts: a guide, an article, a press release, a register.
     Target: URIRef  # A goal that a city or organisation has set itself, with the year it aims at.
-    TemporalValue: URIRef  # A day (xsd:date), a month (xsd:gYearMonth) or a year (xsd:gYear): as precise as the source is.
+    TemporalValue: URIRef  # A day (xsd:date), a month (xsd:gYearMonth) or a year (xsd:gYear): as precise as the source is. The data keep these XML Schema types. They are not in the OWL 2 datatype map, so for an OWL 2 DL reasoner this is a datatype of its own with no definition: it does not compare, order or check the values (HermiT runs with unsupported datatypes ignored), and nothing is inferred from them.
     TradeObservation: URIRef  # One cell of a trade table: a measure of a market and sector in a year, with its unit and status.
     TradePromotionAgency: URIRef  # An agency that promotes trade or investment: it helps firms sell abroad or brings investors in.
     TradeTable: URIRef  # The trade-data block of a guide for one market and sector: its observations, by measure and year.
     USFirm: URIRef  # A company based in the United States: the firms whose home country is the United States, a named instance of 'a firm based in its home country'. Inferred, never asserted.
+    Year: URIRef  # A year, written as xsd:gYear in the data. xsd:gYear is not in the OWL 2 datatype map, so for an OWL 2 DL reasoner this is a datatype of its own with no definition, whose values it does not interpret.
     achievedBy: URIRef  # The city or organisation that reached the result.
     adoptedBy: URIRef  # The body that adopted a plan.
     adoptionDate: URIRef  # When a plan was adopted.
@@ -132,6 +133,7 @@ class SCK(DefinedNamespace):
     isoCode: URIRef  # A code of ISO 3166: alpha-2, alpha-3 or numeric for a country (ISO 3166-1), or a subdivision code (ISO 3166-2).
     launchDate: URIRef  # When an initiative was officially launched or opened.
     ledBy: URIRef  # The organisation that leads or carries out an initiative.
+    linkTemplate: URIRef  # How a value of an identifier property becomes the IRI of the same thing in its register: {id} stands for the identifier (percent-encoded), {iri} for a value that is already an IRI. The build adds schema:sameAs from the entity to that IRI, beside the identifier.
     locatedIn: URIRef  # A place lies within another place: a city in a region, a region in a country.
     location: URIRef  # The place where an initiative, event or fact is situated.
     market: URIRef  # The country whose market a trade table or observation describes.
@@ -185,6 +187,7 @@ class SCK(DefinedNamespace):
     unit: URIRef  # The unit of a trade table's values: an ISO 4217 currency code, or the exchange rate's currencies.
     unitMultiplier: URIRef  # The power of ten that a value is in: 6 for millions, 3 for thousands.
     unquotedReason: URIRef  # Why a piece of evidence names its source but quotes none of it.
+    valueDatatype: URIRef  # An XML Schema datatype in which the values of a datatype of this ontology are written in the data. The build types each value with the first of them that fits; SPARQL sees that type (compare with DATATYPE(?v) = xsd:gYear); SHACL checks it.
     wikidataId: URIRef  # The identifier (Q followed by digits) of the Wikidata item for the same thing.
     winner: URIRef  # Who or what won the award.
     year: URIRef  # The year a fact refers to: the year of an award, a target or an estimate.
