@@ -55,7 +55,7 @@ def generate(ontology_dir: Path | None = None) -> str:
             definitions[subject[len(SCK):]] = getattr(triple.object, "value", "")
     kinds = {OWL + "AnnotationProperty", RDFS + "Datatype"}
     others = {t.subject.value[len(SCK):] for t in onto.triples if isinstance(t.subject, ox.NamedNode)
-              and t.subject.value.startswith(SCK) and t.predicate.value == RDF + "type" and t.object.value in kinds}
+              and t.subject.value.startswith(SCK) and t.predicate.value == RDF + "type" and getattr(t.object, "value", "") in kinds}
     names = sorted(set(onto.classes) | set(onto.properties) | others)
     lines = [_HEADER.replace("{namespace}", SCK)]
     for name in names:
