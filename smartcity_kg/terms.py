@@ -120,9 +120,16 @@ class SCK(DefinedNamespace):
     fundedBy: URIRef  # An organisation or programme that funds an initiative.
     geonamesId: URIRef  # The numeric identifier of a place in the GeoNames gazetteer.
     goal: URIRef  # What a target aims at, in words.
+    governedBy: URIRef  # The public authority that governs this place: the inverse of sck:governs.
     governs: URIRef  # A public authority governs a place.
+    hasMember: URIRef  # An organisation that is a member of this cluster or network: the inverse of sck:memberOf.
+    hasPart: URIRef  # A smaller initiative that is part of this one: the inverse of sck:partOf.
+    hasPost: URIRef  # A post that exists in this organisation: the inverse of sck:postIn.
+    hasSubOrganisation: URIRef  # An organisation of which the other is a part, such as an administration of a municipality: the inverse of sck:subOrganisationOf.
+    headedBy: URIRef  # The post that heads this organisation or administration: the inverse of sck:heads.
     headquarteredIn: URIRef  # Where an organisation has its headquarters.
     heads: URIRef  # A post is the head of an organisation or administration.
+    heldBy: URIRef  # A person who holds this post, as a dated post holding says: the inverse of sck:holds.
     holder: URIRef  # The person who holds the post.
     holds: URIRef  # A person holds a post; inferred from a dated post holding.
     implementedBy: URIRef  # The organisation in charge of implementing a plan or an initiative.
@@ -132,6 +139,7 @@ class SCK(DefinedNamespace):
     investor: URIRef  # Who invested the money.
     isoCode: URIRef  # A code of ISO 3166: alpha-2, alpha-3 or numeric for a country (ISO 3166-1), or a subdivision code (ISO 3166-2).
     launchDate: URIRef  # When an initiative was officially launched or opened.
+    leads: URIRef  # An initiative that this organisation or person leads or carries out: the inverse of sck:ledBy.
     ledBy: URIRef  # The organisation that leads or carries out an initiative.
     linkTemplate: URIRef  # How a value of an identifier property becomes the IRI of the same thing in its register: {id} stands for the identifier (percent-encoded), {iri} for a value that is already an IRI. The build adds schema:sameAs from the entity to that IRI, beside the identifier.
     locatedIn: URIRef  # A place lies within another place: a city in a region, a region in a country.
@@ -148,6 +156,7 @@ class SCK(DefinedNamespace):
     outcomeOf: URIRef  # An initiative or concept emerged from another initiative, meeting or partnership.
     partOf: URIRef  # An initiative is part of a larger one.
     participant: URIRef  # An organisation that takes part in an initiative.
+    participatesIn: URIRef  # An initiative that this organisation or person takes part in: the inverse of sck:participant.
     partner: URIRef  # An organisation that is a party to the partnership.
     partnerCountry: URIRef  # The country that imports come from, for the measure imports from a partner.
     percentage: URIRef  # A change in per cent: negative for a reduction.
@@ -177,7 +186,7 @@ class SCK(DefinedNamespace):
     sourceKind: URIRef  # What kind of document a source is: guide, study, article, press release, web page or register.
     startDate: URIRef  # When something began or was launched: a day, a month or a year.
     statement: URIRef  # The fact that a piece of evidence supports, or that a market insight makes, in words.
-    subOrganizationOf: URIRef  # An organisation is part of a larger one, such as an administration of a municipality.
+    subOrganisationOf: URIRef  # An organisation is part of a larger one, such as an administration of a municipality.
     succeededBy: URIRef  # The holding of the person whom a source names as the next holder of the same post: this tenure ended when that one began (its start, its first attestation or the start of its term), even where no source dates the end.
     targetOf: URIRef  # The city or organisation that set the target.
     termEnd: URIRef  # The last year (or day) of the term a source says the person was elected or appointed for: the term's end, not the tenure's (sck:endDate); after it the person is not known to hold the post still.
