@@ -7,9 +7,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from ..namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS, SCK, SKOS
+from ..namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, SCK, SKOS
 
-__all__ = ["KINDS", "OntologyDocs", "module_triples", "ontology_docs", "ontology_triples"]
+__all__ = ["KINDS", "OntologyDocs", "module_triples", "ontology_docs", "ontology_triples", "short"]
 
 _ONTOLOGY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <" + ONTOLOGY_IRI + "> { ?s ?p ?o } }"
 
@@ -52,8 +52,17 @@ def _index(triples: list[ox.Triple]) -> dict[str, dict[str, list[str]]]:
 
 
 def short(iri: str) -> str:
-    """``sck:Name`` for a term of the ontology, the IRI otherwise."""
-    return "sck:" + iri[len(SCK):] if iri.startswith(SCK) else iri
+    """The prefixed name of ``iri`` with the prefixes of the project's Turtle, or the IRI itself.
+
+    Examples
+    --------
+    >>> short("http://www.w3.org/2001/XMLSchema#gYear"), short("http://example.org/x")
+    ('xsd:gYear', 'http://example.org/x')
+    """
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda item: -len(item[1])):
+        if iri.startswith(namespace) and iri != namespace:
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
 
 
 def _named(values: list[str]) -> list[str]:
