@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
 from ..namespaces import ONTOLOGY_IRI, OWL, PREFIXES, RDF, RDFS, SCK, SKOS
+from ..resources import shipped
+from ..store.queries import load_query
 
-__all__ = ["KINDS", "OntologyDocs", "module_triples", "ontology_docs", "ontology_triples", "short"]
+__all__ = ["KINDS", "OntologyDocs", "document_query", "module_triples", "ontology_docs", "ontology_triples", "short"]
 
-_ONTOLOGY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <" + ONTOLOGY_IRI + "> { ?s ?p ?o } }"
 
 #: The kinds of term the documentation lists, in its order, with their section titles.
 KINDS = {OWL + "Class": "Classes", OWL + "ObjectProperty": "Object properties",
@@ -36,9 +38,15 @@ class OntologyDocs:
     external: list[dict[str, str]] = field(default_factory=list)
 
 
+@functools.lru_cache(maxsize=None)
+def document_query(name: str) -> str:
+    """The text of the shipped query ``queries/documents/<name>.rq`` (read once per process)."""
+    return load_query(shipped("queries") / "documents" / f"{name}.rq").text
+
+
 def ontology_triples(graph: Any) -> list[ox.Triple]:
-    """The ontology's triples, from its named graph."""
-    return sorted({ox.Triple(t.subject, t.predicate, t.object) for t in graph.query(_ONTOLOGY)}, key=str)
+    """The ontology's triples, from its named graph (``queries/documents/ontology.rq``)."""
+    return sorted({ox.Triple(t.subject, t.predicate, t.object) for t in graph.query(document_query("ontology"))}, key=str)
 
 
 def _index(triples: list[ox.Triple]) -> dict[str, dict[str, list[str]]]:

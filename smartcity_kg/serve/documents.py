@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 
 from ..namespaces import ONTOLOGY_IRI, OWL, PREFIXES
-from .docs import module_triples, ontology_docs, ontology_triples
+from .docs import document_query, module_triples, ontology_docs, ontology_triples
 from .negotiate import GRAPH_TYPES, choose
 from .protocol import error
 
@@ -31,7 +31,6 @@ _FORMATS = {"turtle": "text/turtle", "trig": "application/trig", "ntriples": "ap
             "nquads": "application/n-quads", "jsonld": "application/ld+json", "rdfxml": "application/rdf+xml"}
 _NAMES = {media: name for name, media in _FORMATS.items()}
 _VARY = {"Vary": "Accept"}
-_GRAPH = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
 def _media(request: Request, offered: list[str]) -> str | None:
@@ -96,8 +95,16 @@ async def ontology_document(request: Request) -> Response:
 
 
 def _graph_triples(graph: Any, iri: str) -> list[ox.Triple]:
-    rows = graph.query(_GRAPH, substitutions={ox.Variable("g"): ox.NamedNode(iri)})
+    rows = graph.query(document_query("graph"), substitutions={ox.Variable("graph"): ox.NamedNode(iri)})
     return sorted({ox.Triple(t.subject, t.predicate, t.object) for t in rows}, key=str)
+
+
+def _graph_size(graph: Any, iri: str) -> tuple[int, int]:
+    """The triples and subjects of the named graph ``iri``, counted in the store."""
+    rows = graph.query(document_query("graph-size"), substitutions={ox.Variable("graph"): ox.NamedNode(iri)})
+    for row in rows:
+        return int(row["triples"].value), int(row["subjects"].value)
+    return 0, 0
 
 
 async def graph_document(request: Request) -> Response:
@@ -113,15 +120,15 @@ async def graph_document(request: Request) -> Response:
     media = _media(request, offered)
     if media is None:
         return _not_acceptable(offered)
-    triples = await run_in_threadpool(_graph_triples, state.graph, iri)
     if media != "text/html":
-        return _rdf(triples, iri, media)
+        return _rdf(await run_in_threadpool(_graph_triples, state.graph, iri), iri, media)
+    triples, subjects = await run_in_threadpool(_graph_size, state.graph, iri)
     name = iri.rsplit("/", 1)[-1]
     source = state.config.base + "source/" + name
-    page = render("document.html", title=f"Named graph {name}", iri=iri, triples=len(triples),
+    page = render("document.html", title=f"Named graph {name}", iri=iri, triples=triples,
                   source={"label": state.index.labels.get(source), "path": "/source/" + quote(name)}
                   if source in state.index.labels else None,
-                  subjects=len({t.subject for t in triples}), alternates=_alternates(request.url.path, offered))
+                  subjects=subjects, alternates=_alternates(request.url.path, offered))
     return HTMLResponse(page, headers=_VARY)
 
 

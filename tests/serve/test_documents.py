@@ -148,6 +148,8 @@ def test_a_named_graph_in_trig_is_that_graph(client: httpx.Client, store: ox.Sto
     quads = list(ox.parse(input=answer.content, format=ox.RdfFormat.TRIG))
     assert {q.graph_name for q in quads} == {ox.NamedNode(BASE + "graph/sources")}
     assert len(quads) == len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(BASE + "graph/sources"))))
+    page = client.get("/graph/sources", headers={"Accept": "text/html"}).text
+    assert f"{len(quads)} triples about {len({q.subject for q in quads})} subjects" in page
 
 
 @pytest.mark.parametrize("path", ["/ontology/0.0.9", "/ontology/nowhere", "/graph/nowhere", "/graph/sources/extra"])
