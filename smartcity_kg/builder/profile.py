@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -33,9 +34,11 @@ class ProfileViolation:
     kind: str
     message: str
     axiom: str
+    origin: str = ""  # "file:line" where the offending term is first written, if found
 
     def __str__(self) -> str:
-        return f"{self.kind}: {self.message}" + (f" in {self.axiom}" if self.axiom and self.axiom not in self.message else "")
+        where = f"{self.origin}: " if self.origin else ""
+        return f"{where}{self.kind}: {self.message}" + (f" in {self.axiom}" if self.axiom and self.axiom not in self.message else "")
 
 
 def owlapi_jars() -> Path:
@@ -58,7 +61,8 @@ def dl_violations(ontology_dir: Path, *, timeout: float = 180.0) -> list[Profile
 
     The imports resolve to the folder's files (as :func:`~.ontology.load_ontology` finds them);
     nothing is fetched. The countries that the build generates are not part of the check: they
-    are individuals of one declared class.
+    are individuals of one declared class. Each violation names the file and line that write
+    its term (``origin``), where one does.
 
     Raises
     ------
@@ -82,5 +86,48 @@ def dl_violations(ontology_dir: Path, *, timeout: float = 180.0) -> list[Profile
         tail = [line for line in done.stderr.decode("utf-8", "replace").splitlines() if not line.startswith("\tat ")][-8:]
         raise ReasoningError("the OWL 2 DL profile check failed:\n" + "\n".join(tail))
     rows = [json.loads(line) for line in done.stdout.decode("utf-8").splitlines() if line.strip()]
-    found = {ProfileViolation(row["kind"], row["message"], row["axiom"]) for row in rows}
+    found = {ProfileViolation(row["kind"], row["message"], row["axiom"], _origin(row["message"], modules))
+             for row in rows}
     return sorted(found, key=lambda v: (v.kind, v.message, v.axiom))
+
+
+_IRI = re.compile(r"<([^<>\s]+)>|\b(xsd|rdf|rdfs|owl):(\w+)")
+_PREFIX = re.compile(r"^@prefix\s+([\w-]*):\s*<([^>]*)>", re.MULTILINE)
+_XSD_ETC = {"xsd": "http://www.w3.org/2001/XMLSchema#", "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+            "rdfs": "http://www.w3.org/2000/01/rdf-schema#", "owl": "http://www.w3.org/2002/07/owl#"}
+
+
+def _forms(term: str, text: str) -> list[str]:
+    """How ``term`` may be written in the Turtle ``text``: in full, or with one of its prefixes."""
+    return [f"<{term}>"] + [f"{prefix}:{term[len(ns):]}" for prefix, ns in _PREFIX.findall(text)
+                            if term.startswith(ns) and term != ns]
+
+
+def _written(line: str, forms: list[str]) -> bool:
+    """Whether one of ``forms`` is in ``line`` as a term, not inside a string."""
+    for form in forms:
+        for found in re.finditer(re.escape(form) + r"(?![\w-])", line):
+            if line.count('"', 0, found.start()) % 2 == 0:
+                return True
+    return False
+
+
+def _origin(message: str, modules: dict[str, Path]) -> str:
+    """Where the term that ``message`` names first is written: a line that also writes the next
+    term it names (the axiom's other side), else the first line that writes it; in the file of the
+    module the message names, if it names one, else in the first module file that does."""
+    terms = [m.group(1) or _XSD_ETC[m.group(2)] + m.group(3) for m in _IRI.finditer(message)]
+    terms = [t for t in terms if t not in modules]
+    if not terms:
+        return ""
+    named = [path for iri, path in modules.items() if f"<{iri}>" in message]
+    files = named + sorted(modules.values())
+    for wanted in ([terms[0], terms[1]] if len(terms) > 1 and terms[1] != terms[0] else [], [terms[0]]):
+        if not wanted:
+            continue
+        for path in files:
+            text = path.read_text(encoding="utf-8")
+            for number, line in enumerate(text.splitlines(), start=1):
+                if not line.lstrip().startswith(("#", "@prefix")) and all(_written(line, _forms(t, text)) for t in wanted):
+                    return f"{path}:{number}"
+    return ""

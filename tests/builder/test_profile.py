@@ -47,8 +47,14 @@ def _append(folder: Path, module: str, turtle: str) -> None:
 def test_each_kind_of_violation_is_reported_with_its_term(ontology_copy: Path, module: str, turtle: str, kind: str,
                                                           term: str) -> None:
     _append(ontology_copy, module, turtle)
-    found = [v for v in dl_violations(ontology_copy) if v.kind == kind]
-    assert found and any(term in v.message for v in found), [str(v) for v in dl_violations(ontology_copy)]
+    lines = (ontology_copy / module).read_text(encoding="utf-8").splitlines()
+    found = [v for v in dl_violations(ontology_copy) if v.kind == kind and term in v.message]
+    assert found, [str(v) for v in dl_violations(ontology_copy)]
+    # Each names the file and line that write the term: the new line, or the term's declaration.
+    origins = [v.origin.rsplit(":", 1) for v in found]
+    assert any(Path(path) == ontology_copy / module and term.strip("#") in lines[int(line) - 1]
+               for path, line in origins), [str(v) for v in found]
+    assert all(str(v).startswith(v.origin + ": ") for v in found)
 
 
 def test_a_module_that_uses_another_s_terms_must_import_it(ontology_copy: Path) -> None:
@@ -62,6 +68,8 @@ def test_a_module_that_uses_another_s_terms_must_import_it(ontology_copy: Path) 
     assert any("TemporalValue" in v.message for v in violations), [str(v) for v in violations]
 
 
-def test_a_violation_reads_as_its_kind_message_and_axiom() -> None:
-    violation = ProfileViolation("UseOfUndeclaredClass", "Use of undeclared class: <http://x/C>", "SubClassOf(<http://x/D> <http://x/C>)")
-    assert str(violation) == "UseOfUndeclaredClass: Use of undeclared class: <http://x/C> in SubClassOf(<http://x/D> <http://x/C>)"
+def test_a_violation_reads_as_its_place_kind_message_and_axiom() -> None:
+    violation = ProfileViolation("UseOfUndeclaredClass", "Use of undeclared class: <http://x/C>",
+                                 "SubClassOf(<http://x/D> <http://x/C>)", "ontology/places.ttl:12")
+    assert str(violation) == ("ontology/places.ttl:12: UseOfUndeclaredClass: Use of undeclared class: <http://x/C> "
+                              "in SubClassOf(<http://x/D> <http://x/C>)")
