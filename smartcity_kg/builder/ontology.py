@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ..exceptions import InputError
 from ..limits import MAX_BLANK_NODE_DEPTH, MAX_BLANK_NODE_WORK
-from ..namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS, SCK, SKOS
+from ..namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS, SCK, SKOS, XSD
 from ..store.rdfio import read_rdf, value_of
 from .countries import country_triples
 
@@ -140,6 +140,15 @@ def _check_blank_nodes(path: Path, found: list[ox.Triple], work: int) -> int:
     return work
 
 
+#: The order in which a value is tried against the XML Schema datatypes that ``sck:valueDatatype``
+#: names (the most precise first); annotations have no order of their own.
+_PRECISION = [XSD + name for name in ("dateTime", "date", "gYearMonth", "gYear", "decimal", "string")]
+
+
+def _precision(datatype: str) -> tuple[int, str]:
+    return (_PRECISION.index(datatype) if datatype in _PRECISION else len(_PRECISION), datatype)
+
+
 def _local(iri: str) -> str | None:
     return iri[len(SCK):] if iri.startswith(SCK) else None
 
@@ -151,6 +160,7 @@ def _index(onto: Ontology) -> None:
     firsts: dict[str, str] = {}
     rests: dict[str, str] = {}
     equivalents: dict[str, str] = {}
+    value_types: dict[str, list[str]] = {}
     for t in onto.triples:
         s, p, o = value_of(t.subject), t.predicate.value, t.object
         if p == RDF + "type":
@@ -167,6 +177,8 @@ def _index(onto: Ontology) -> None:
             rests[s] = value_of(o)
         elif p == OWL + "equivalentClass":
             equivalents[s] = value_of(o)
+        elif p == SCK + "valueDatatype":
+            value_types.setdefault(s, []).append(value_of(o))
         elif p == SKOS + "notation" and isinstance(o, ox.Literal):
             onto.references[o.value] = ox.NamedNode(s)
 
@@ -192,6 +204,8 @@ def _index(onto: Ontology) -> None:
         elif OWL + "DatatypeProperty" in kinds:
             rng = ranges.get(iri, "http://www.w3.org/2001/XMLSchema#string")
             datatypes: tuple[str, ...] = (rng,)
-            if rng in equivalents and equivalents[rng] in unions:
+            if rng in value_types:  # a datatype of the ontology, written in XML Schema datatypes
+                datatypes = tuple(sorted(value_types[rng], key=_precision))
+            elif rng in equivalents and equivalents[rng] in unions:
                 datatypes = tuple(members(unions[equivalents[rng]][0]))
             onto.properties[name] = Property(ox.NamedNode(iri), name, label, "datatype", datatypes)

@@ -9,7 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..namespaces import SCK
+import pyoxigraph as ox
+
+from ..namespaces import OWL, RDF, RDFS, SCK
 from .ontology import load_ontology
 from ..resources import shipped
 
@@ -51,7 +53,10 @@ def generate(ontology_dir: Path | None = None) -> str:
         subject = getattr(triple.subject, "value", "")
         if subject.startswith(SCK) and triple.predicate.value.endswith("core#definition"):
             definitions[subject[len(SCK):]] = getattr(triple.object, "value", "")
-    names = sorted(set(onto.classes) | set(onto.properties) | {"TemporalValue"})
+    kinds = {OWL + "AnnotationProperty", RDFS + "Datatype"}
+    others = {t.subject.value[len(SCK):] for t in onto.triples if isinstance(t.subject, ox.NamedNode)
+              and t.subject.value.startswith(SCK) and t.predicate.value == RDF + "type" and getattr(t.object, "value", "") in kinds}
+    names = sorted(set(onto.classes) | set(onto.properties) | others)
     lines = [_HEADER.replace("{namespace}", SCK)]
     for name in names:
         comment = " ".join(definitions.get(name, "").split())

@@ -5,7 +5,8 @@ SPARQL Protocol request (query and dataset); ``endpoint`` shares bounded worker 
 fairly among clients, and ``worker`` is what each runs (no network, a memory limit); ``clients``
 cuts off clients that send too slowly; ``guard`` refuses what a query must not do before it is
 parsed, reading it with ``lexer`` as the grammar does; ``negotiate`` picks formats by ``Accept``; ``pages`` renders
-entity, ontology and path pages; ``headers`` gives every response its hardening headers and
+entity and path pages; ``docs`` documents the ontology from its triples, and ``documents`` serves it,
+its version and modules, each named graph and the dumps at the paths of their IRIs; ``headers`` gives every response its hardening headers and
 each page its Content-Security-Policy. It may import the foundations, :mod:`smartcity_kg.store` and
 :mod:`smartcity_kg.network`; never ``builder``, ``link`` or ``cli``.
 """

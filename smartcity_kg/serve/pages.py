@@ -9,11 +9,10 @@ from typing import Any
 import pyoxigraph as ox
 
 from ..identifiers import link_iri
-from ..namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS, SCK, SKOS
+from ..namespaces import RDF, SCK
 from ..store.rdfio import value_of
 
-__all__ = ["OPENAPI", "brief_html", "entity_html", "entity_triples", "landing_html", "ontology_html",
-           "ontology_triples", "paths_html"]
+__all__ = ["OPENAPI", "brief_html", "entity_html", "entity_triples", "landing_html", "paths_html", "render"]
 
 _ENTITY = """
 CONSTRUCT { ?entity ?p ?o . ?evidence ?ep ?eo . ?selector ?sp ?so . }
@@ -25,7 +24,6 @@ WHERE {
 }
 """
 _TEMPLATES = "SELECT ?property ?template WHERE { ?property <" + SCK + "linkTemplate> ?template }"
-_ONTOLOGY = "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH <" + ONTOLOGY_IRI + "> { ?s ?p ?o } }"
 
 
 def _environment():  # type: ignore[no-untyped-def]
@@ -130,40 +128,9 @@ def _page(graph: Any, source: str) -> str | None:
     return pages[0] if pages else None
 
 
-def ontology_triples(graph: Any) -> list[ox.Triple]:
-    """The ontology's triples, from its named graph."""
-    return _construct(graph, _ONTOLOGY)
-
-
-def ontology_html(triples: list[ox.Triple]) -> str:
-    """Documentation of the ontology's classes and properties, generated from its triples."""
-    by_subject: dict[str, dict[str, list[str]]] = {}
-    for t in triples:
-        by_subject.setdefault(getattr(t.subject, "value", ""), {}).setdefault(t.predicate.value, []).append(
-            getattr(t.object, "value", str(t.object)))
-
-    def first(iri: str, prop: str) -> str:
-        return (by_subject.get(iri, {}).get(prop) or [""])[0]
-
-    def short(iri: str) -> str:
-        return "sck:" + iri[len(SCK):] if iri.startswith(SCK) else iri
-
-    classes, properties = [], []
-    for iri, props in sorted(by_subject.items()):
-        if not iri.startswith(SCK):
-            continue
-        kinds = props.get(RDF + "type", [])
-        entry: dict[str, Any] = {"name": iri[len(SCK):], "label": first(iri, RDFS + "label"), "definition": first(iri, SKOS + "definition")}
-        if OWL + "Class" in kinds:
-            entry["parents"] = [short(p) for p in props.get(RDFS + "subClassOf", []) if not p.startswith("_:") and ":" in p]
-            classes.append(entry)
-        elif OWL + "ObjectProperty" in kinds or OWL + "DatatypeProperty" in kinds:
-            entry["domain"] = short(first(iri, RDFS + "domain")) or "any"
-            entry["range"] = short(first(iri, RDFS + "range")) or "any"
-            properties.append(entry)
-    return _environment().get_template("ontology.html").render(
-        title="smartcity-kg ontology", iri=ONTOLOGY_IRI, version=first(ONTOLOGY_IRI, OWL + "versionInfo"),
-        classes=classes, properties=properties)
+def render(template: str, **context: Any) -> str:
+    """The page ``template`` (of the package's templates) rendered with ``context``, every value escaped."""
+    return _environment().get_template(template).render(**context)
 
 
 def landing_html(state: Any, catalogue: list[Any], nonce: str) -> str:
@@ -290,7 +257,18 @@ OPENAPI: dict[str, Any] = {
             "responses": {"200": {"description": "SPARQL results in the negotiated format"},
                           "400": {"description": "unknown parameter"}, "404": {"description": "unknown query or entity"},
                           "406": {"description": "no acceptable format"}}}},
-        "/ontology": {"get": {"summary": "The ontology as HTML or Turtle", "responses": {"200": {"description": "ok"}}}},
+        "/ontology": {"get": {"summary": "The ontology: its documentation (HTML) or its triples (Turtle, TriG, ...)",
+                              "responses": {"200": {"description": "ok"}, "406": {"description": "no acceptable format"}}}},
+        "/ontology/{name}": {"get": {
+            "summary": "The ontology's version IRI (the whole ontology) or one of its modules, as HTML or RDF",
+            "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok"}, "404": {"description": "no such version or module"}}}},
+        "/graph/{name}": {"get": {
+            "summary": "A named graph of the dataset: a page, or its triples or quads (TriG, N-Quads, Turtle, ...)",
+            "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": {"description": "ok"}, "404": {"description": "no such graph"}}}},
+        "/graph.trig": {"get": {"summary": "The dump of the whole dataset (also /graph.nt, /graph.ttl, /graph.jsonld)",
+                                "responses": {"200": {"description": "the file, or a page that links to each"}}}},
         "/context.jsonld": {"get": {"summary": "The JSON-LD context of the dump graph.jsonld",
                                     "responses": {"200": {"description": "application/ld+json"}}}},
         "/paths": {"get": {"summary": "Explained paths from an entity or a firm profile",

@@ -30,6 +30,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from .clients import ReadDeadline
+from .documents import DUMPS, dump_document, graph_document, ontology_document
 from .endpoint import Dataset
 from .guard import Limits, QueryRefused, check_query, query_form
 from .headers import SecurityHeaders, page_policy, script_hashes
@@ -264,21 +265,6 @@ async def entity_page(request: Request) -> Response:
     return Response(body, media_type=media, headers=_VARY)
 
 
-async def ontology_page(request: Request) -> Response:
-    """The ontology: HTML documentation generated from the Turtle, or the Turtle itself."""
-    from .pages import ontology_html, ontology_triples
-
-    state: _State = request.app.state.smartcity
-    media = _wants_html(request)
-    if media is None:
-        return _error(406, "offered: text/html, " + ", ".join(_GRAPH_TYPES), _VARY)
-    triples = await run_in_threadpool(ontology_triples, state.graph)
-    if media == "text/html":
-        return HTMLResponse(await run_in_threadpool(ontology_html, triples), headers=_VARY)
-    return Response(state._ox.serialize(triples, format=getattr(state._ox.RdfFormat, GRAPH_TYPES[media])),
-                    media_type=media, headers=_VARY)
-
-
 async def landing(request: Request) -> HTMLResponse:
     """The landing page: a query editor that works offline, with the catalogue's examples."""
     from .pages import landing_html
@@ -386,7 +372,9 @@ def create_app(config: ServerConfig | None = None) -> Starlette:
     routes = [
         Route("/", landing), Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/queries", queries_list), Route("/queries/{name}", query_named),
-        Route("/ontology", ontology_page), Route("/paths", paths_page), Route("/brief", brief_page),
+        Route("/ontology", ontology_document), Route("/ontology/{name}", ontology_document),
+        Route("/graph/{name:path}", graph_document), *[Route("/" + name, dump_document) for name in DUMPS],
+        Route("/paths", paths_page), Route("/brief", brief_page),
         Route("/view/{kind}", view_page),
         Route("/openapi.json", openapi), Route(CONTEXT_PATH, jsonld_context),
         Route("/{kind:str}/{slug:path}", entity_page),

@@ -206,3 +206,51 @@ def test_a_module_that_is_not_a_small_file_is_refused(ontology_copy: Path, make:
     make(module)
     with pytest.raises(InputError, match="^" + re.escape(f"{module}: ") + message):
         load_ontology(ontology_copy)
+
+
+def _ontology_terms(onto: Ontology) -> dict[str, list[str]]:
+    """Each term of the ontology's namespace with its labels."""
+    sck = "https://w3id.org/smartcity-kg/ontology#"
+    labels: dict[str, list[str]] = {}
+    for t in onto.triples:
+        if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(sck):
+            entry = labels.setdefault(t.subject.value[len(sck):], [])
+            if t.predicate.value == "http://www.w3.org/2000/01/rdf-schema#label" and isinstance(t.object, ox.Literal):
+                entry.append(t.object.value)
+    return labels
+
+
+#: The module whose labels the check leaves out for now: its evidence and quote modelling is being
+#: rewritten apart (PROV-O and ORG), and sck:Evidence/sck:evidence and sck:Source/sck:source share labels there.
+_REMODELLED = "https://w3id.org/smartcity-kg/ontology/provenance"
+
+
+def test_every_term_has_a_label_of_its_own(onto: Ontology) -> None:
+    remodelled = {t.subject.value.rsplit("#", 1)[-1] for t in onto.triples if t.object == ox.NamedNode(_REMODELLED)
+                  and t.predicate.value == "http://www.w3.org/2000/01/rdf-schema#isDefinedBy"}
+    owners: dict[str, list[str]] = {}
+    for name, labels in _ontology_terms(onto).items():
+        if name in remodelled:
+            continue
+        for label in labels:
+            owners.setdefault(label.casefold(), []).append(name)
+    assert {label: names for label, names in owners.items() if len(names) > 1} == {}
+
+
+def test_organisation_has_one_spelling_in_names_and_labels(onto: Ontology) -> None:
+    found = {name: labels for name, labels in _ontology_terms(onto).items()
+             if "organiz" in name.casefold() or any("organiz" in label.casefold() for label in labels)}
+    assert found == {}
+
+
+def test_inverse_properties_swap_domain_and_range(onto: Ontology) -> None:
+    def objects(subject: ox.NamedNode, predicate: str) -> set[ox.Term]:
+        return {t.object for t in onto.triples if t.subject == subject and t.predicate.value == predicate}
+
+    rdfs = "http://www.w3.org/2000/01/rdf-schema#"
+    pairs = [(t.subject, t.object) for t in onto.triples if t.predicate.value == OWL + "inverseOf"
+             and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode)]
+    assert len(pairs) >= 9
+    for one, other in pairs:
+        assert objects(one, rdfs + "domain") == objects(other, rdfs + "range"), (one, other)
+        assert objects(one, rdfs + "range") == objects(other, rdfs + "domain"), (one, other)

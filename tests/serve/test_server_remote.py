@@ -185,3 +185,16 @@ def test_remote_row_limit_cuts_and_flags(remote: httpx.Client) -> None:
     assert response.status_code == 200
     assert len(response.json()["results"]["bindings"]) == MAX_ROWS
     assert response.headers.get("x-sparql-truncated") == f"max-rows={MAX_ROWS}"
+
+
+def test_remote_named_graphs_and_modules_dereference(remote: httpx.Client, expected: dict[str, int]) -> None:
+    sources = "https://w3id.org/smartcity-kg/graph/sources"
+    answer = remote.get("/graph/sources", headers={"Accept": "application/trig"})
+    assert answer.status_code == 200, answer.text
+    quads = list(ox.parse(input=answer.content, format=ox.RdfFormat.TRIG))
+    assert {q.graph_name for q in quads} == {ox.NamedNode(sources)} and len(quads) == expected[sources]
+    assert f"{expected[sources]} triples" in remote.get("/graph/sources", headers={"Accept": "text/html"}).text
+    module = remote.get("/ontology/places", headers={"Accept": "text/turtle"})
+    assert module.status_code == 200 and "locatedIn" in module.text
+    # The dumps are the files of an embedded build: a remote store has none to give.
+    assert remote.get("/graph.trig", headers={"Accept": "application/trig"}).status_code == 404
