@@ -135,7 +135,7 @@ class RemoteStore:
         return response
 
     def named_graphs(self) -> Iterator[ox.NamedNode]:
-        """The named graphs of the endpoint's dataset."""
+        """The named graphs of the endpoint's dataset, as ``Store.named_graphs`` gives them."""
         for row in self.query(_named_graphs_query()):
             if isinstance(row["g"], ox.NamedNode):
                 yield row["g"]
