@@ -55,8 +55,7 @@ def _check_endpoint(ctx: click.Context, param: click.Parameter, value: str | Non
 
 ENDPOINT = click.option("--endpoint", "endpoint", metavar="URL", callback=_check_endpoint,
                         help="Read the graph from this SPARQL 1.1 query endpoint (such as Oxigraph's "
-                             "http://HOST:7878/query, after 'push') instead of --build-dir; the command then reaches "
-                             "that endpoint only.")
+                             "http://HOST:7878/query, after 'push') instead of --build-dir.")
 
 
 def output_option(what: str, *, folder: bool = False, default: Path | None = None,

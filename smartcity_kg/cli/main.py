@@ -210,7 +210,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path,
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @BUILD_DIR
 @STORE
-@click.option("--endpoint", metavar="URL", help="Serve a remote SPARQL 1.1 endpoint (its default graph the union) instead of the build.")
+@ENDPOINT
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes.")
 @click.option("--fast-workers", type=click.IntRange(0, 16), default=1, show_default=True,
               help="More workers kept for light queries (ASK, a final LIMIT of at most 100).")

@@ -115,6 +115,7 @@ def test_paths_answer_alike(graph: Graph) -> None:
     ("links", "--format", "csv"),
     ("ids", "Copenhagen", "--format", "csv"),
     ("trade-data",),
+    ("editions", "ita-denmark-smart-cities", "ita-denmark-smart-cities-2021", "--format", "csv"),
 ], ids=lambda args: " ".join(args[:2]))
 def test_commands_over_the_shipped_graph_answer_alike(shipped_pushed: Graph, args: tuple[str, ...]) -> None:
     local, remote = _both(shipped_pushed, *args)
@@ -132,6 +133,18 @@ def test_views_and_briefings_are_alike(shipped_pushed: Graph, tmp_path: Path) ->
             assert result.exit_code == 0, result.output
             written.append(result.output.replace(str(out), "OUT"))
         assert written[0] == written[1], kind
+
+
+def test_exports_are_alike(shipped_pushed: Graph, tmp_path: Path) -> None:
+    for fmt, name in (("graphml", "graph.graphml"), ("schema-jsonld", "schema.jsonld")):
+        files = []
+        for side, where in (("local", ["--build-dir", str(shipped_pushed.build_dir)]),
+                            ("remote", ["--endpoint", shipped_pushed.endpoint])):
+            out = tmp_path / f"{side}-{name}"
+            result = CliRunner().invoke(main, ["export", "--format", fmt, "-o", str(out), *where])
+            assert result.exit_code == 0, result.output
+            files.append(out.read_bytes())
+        assert files[0] == files[1] and len(files[0]) > 1000, fmt
 
 
 def test_the_endpoint_is_reached_from_the_isolated_program(shipped_pushed: Graph) -> None:
@@ -208,5 +221,5 @@ def test_every_reading_command_takes_endpoint() -> None:
     takes = {name for name, command in main.commands.items() if any(p.name == "endpoint" for p in command.params)}
     assert readers - takes == {"build", "link"}  # build writes; link reaches open-data registers
     help_texts = {main.commands[name].params[[p.name for p in main.commands[name].params].index("endpoint")].help
-                  for name in takes - {"serve", "push"}}  # serve forwards to the endpoint; push writes to a store
+                  for name in takes - {"push"}}  # push writes to a Graph Store, not a query endpoint
     assert len(help_texts) == 1
