@@ -279,6 +279,7 @@ class RemoteEndpoint:
 
         from .guard import query_form
         from .negotiate import GRAPH_TYPES
+        from ..store.queries import joins_of, sort_joined
         from ..store.results import RESULT_TYPES, write_boolean, write_solutions
 
         text = bind_values(text, bindings or {})
@@ -310,10 +311,11 @@ class RemoteEndpoint:
                 return Answer(200, media, write_boolean(bool(results), RESULT_TYPES[media]))
             variables = [v.value for v in results.variables]
             rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]] = []
+            joins = joins_of(text)  # GROUP_CONCAT's parts sorted, as the embedded store's workers answer
             for solution in results:
                 if len(rows) == self.max_rows:
                     return Answer(200, media, write_solutions(variables, rows, RESULT_TYPES[media], truncated=True), True)
-                rows.append([solution[v] for v in variables])
+                rows.append(sort_joined(variables, [solution[v] for v in variables], joins))
             return Answer(200, media, write_solutions(variables, rows, RESULT_TYPES[media]))
         except (SyntaxError, ValueError):
             return _error(502, "the remote endpoint answered with results that could not be read")

@@ -18,8 +18,8 @@ from ..exceptions import InputError, QueryError
 if TYPE_CHECKING:
     from .entities import EntityIndex
 
-__all__ = ["NamedQuery", "Param", "Result", "bind_params", "is_reasoned", "load_catalogue", "load_query", "on_closed_types",
-           "run_query"]
+__all__ = ["NamedQuery", "Param", "Result", "bind_params", "is_reasoned", "joins_of", "load_catalogue", "load_query",
+           "on_closed_types", "run_query", "sort_joined"]
 
 _HEADER_KEYS = ("summary", "description", "params", "columns")
 _PARAM_KEYS = ("name", "description", "kind", "default", "required")
@@ -247,14 +247,10 @@ def run_query(store: ox.Store, query: NamedQuery,
         raise QueryError(f"{query.path}: 'columns' names {', '.join(missing)}, which the query does not project")
     columns = list(query.columns) or projected
     result = Result(columns)
-    joined = [(i, separator) for i, separator in ((i, joins_of(query.text).get(c)) for i, c in enumerate(columns))
-              if separator]
+    joins = joins_of(query.text)
     try:
         for solution in solutions:
-            row = [solution[c] for c in columns]
-            for i, separator in joined:
-                row[i] = _sorted_parts(row[i], separator)
-            result.rows.append(row)
+            result.rows.append(sort_joined(columns, [solution[c] for c in columns], joins))
     except OSError as exc:  # SERVICE of a federated query: the remote endpoint is out of reach
         raise QueryError(f"{query.path}: a remote endpoint could not be reached: {exc}") from None
     return result
@@ -275,10 +271,20 @@ def joins_of(text: str) -> dict[str, str]:
     return {name: separator for separator, name in _GROUP_CONCAT.findall(text)}
 
 
-def _sorted_parts(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None,
-                  separator: str) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None:
-    """A joined literal with its parts sorted: SPARQL leaves the order of GROUP_CONCAT to the store, and
-    every store (the embedded one, a remote endpoint) should give the same answer."""
+def sort_joined(columns: list[str], row: list[_Term], joins: dict[str, str]) -> list[_Term]:
+    """``row`` (over ``columns``) with the parts of each column of ``joins`` (:func:`joins_of`) sorted:
+    SPARQL leaves the order of GROUP_CONCAT to the store, and every store (the embedded one, a remote
+    endpoint, the server's workers) should give the same answer."""
+    if not joins:
+        return row
+    return [_sorted_parts(term, joins[column]) if column in joins else term for column, term in zip(columns, row)]
+
+
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
+
+
+def _sorted_parts(term: _Term, separator: str) -> _Term:
+    """A joined literal with its parts sorted."""
     if not isinstance(term, ox.Literal) or separator not in term.value:
         return term
     text = separator.join(sorted(term.value.split(separator)))
