@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -271,7 +271,7 @@ def joins_of(text: str) -> dict[str, str]:
     return {name: separator for separator, name in _GROUP_CONCAT.findall(text)}
 
 
-def sort_joined(columns: list[str], row: list[_Term], joins: dict[str, str]) -> list[_Term]:
+def sort_joined(columns: list[str], row: list[Any], joins: dict[str, str]) -> list[Any]:
     """``row`` (over ``columns``) with the parts of each column of ``joins`` (:func:`joins_of`) sorted:
     SPARQL leaves the order of GROUP_CONCAT to the store, and every store (the embedded one, a remote
     endpoint, the server's workers) should give the same answer."""
