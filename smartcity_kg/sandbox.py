@@ -21,6 +21,13 @@ with the user and group mapped to themselves. A namespace belongs to a thread, a
 thread inherits its creator's: the call refuses a process that already runs several threads,
 so that no thread is left outside.
 
+A command that reads a remote SPARQL endpoint (``--endpoint URL``) needs one way out, to that
+endpoint only: :func:`isolate_except` first forks a relay that stays in the old namespace and
+listens on a Unix socket in a private folder (a path-bound socket crosses namespaces; an address
+does not), then isolates the caller. Each connection to the socket becomes one TCP connection to
+the endpoint's host and port, and to nothing else; the caller's HTTP client speaks through the
+socket (TLS, when the URL is https, goes end to end through it).
+
 Where no namespace can be made (macOS, Windows, a container that forbids ``unshare``):
 
 - ``strict=True`` (the server's workers) refuses with :class:`IsolationError`: a server does
@@ -36,11 +43,14 @@ import ctypes
 import ctypes.util
 import logging
 import os
+import signal
+import socket
 import sys
+import tempfile
 
 from .exceptions import IsolationError
 
-__all__ = ["OPT_OUT", "isolate_network", "isolation_problem"]
+__all__ = ["OPT_OUT", "isolate_except", "isolate_network", "isolation_problem"]
 
 LOG = logging.getLogger("smartcity_kg.sandbox")
 #: The environment variable that lets SPARQL run with a network where no namespace can be made.
@@ -48,6 +58,7 @@ OPT_OUT = "SMARTCITY_KG_UNSAFE_NETWORK"
 _CLONE_NEWUSER = 0x10000000
 _CLONE_NEWNET = 0x40000000
 _PR_SET_DUMPABLE = 4
+_PR_SET_PDEATHSIG = 1
 
 
 def _libc(call: str, *args: int) -> None:
@@ -92,7 +103,14 @@ def isolate_network(*, strict: bool = True) -> bool:
     Parameters
     ----------
     strict
-        Where no namespace can be made: refuse (``True``) unless the environment variable
+        A command that reads a remote SPARQL endpoint (``--endpoint URL``) needs one way out, to that
+endpoint only: :func:`isolate_except` first forks a relay that stays in the old namespace and
+listens on a Unix socket in a private folder (a path-bound socket crosses namespaces; an address
+does not), then isolates the caller. Each connection to the socket becomes one TCP connection to
+the endpoint's host and port, and to nothing else; the caller's HTTP client speaks through the
+socket (TLS, when the URL is https, goes end to end through it).
+
+Where no namespace can be made: refuse (``True``) unless the environment variable
         ``SMARTCITY_KG_UNSAFE_NETWORK`` is ``1``, or warn and go on (``False``).
 
     Returns
@@ -146,3 +164,77 @@ def isolation_problem() -> str | None:
         answer = pipe.read().decode("utf-8")
     os.waitpid(pid, 0)
     return answer or None
+
+
+def isolate_except(host: str, port: int) -> str | None:
+    """Isolate the calling process as :func:`isolate_network` (``strict=False``) does, save a way to ``host:port``.
+
+    Returns the path of the Unix socket that relays to ``host:port`` and nowhere else; ``None``
+    where no namespace could be made (a warning is logged, and the process keeps its network).
+    The relay is a child process that ends with the caller.
+    """
+    folder = tempfile.mkdtemp(prefix="smartcity-kg-relay-")
+    path = os.path.join(folder, "endpoint.sock")
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(16)
+    parent = os.getpid()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the relay, outside the namespace
+        try:
+            _libc("prctl", _PR_SET_PDEATHSIG, signal.SIGTERM)
+            quiet = os.open(os.devnull, os.O_RDWR)
+            for stream in (0, 1, 2):  # the caller's pipes close when the caller ends, not when the relay does
+                os.dup2(quiet, stream)
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            if os.getppid() == parent:
+                _relay(listener, host, port)
+        finally:
+            for name in (path, folder):
+                try:
+                    (os.rmdir if name == folder else os.unlink)(name)
+                except OSError:
+                    pass
+            os._exit(0)
+    listener.close()
+    if isolate_network(strict=False):
+        return path
+    os.kill(child, signal.SIGTERM)
+    os.waitpid(child, 0)
+    return None
+
+
+def _relay(listener: socket.socket, host: str, port: int) -> None:  # pragma: no cover - runs in the relay
+    """Serve ``listener``: each connection is piped both ways to a new TCP connection to ``host:port``."""
+    import threading
+
+    def pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for end, how in ((sink, socket.SHUT_WR), (source, socket.SHUT_RD)):
+                try:
+                    end.shutdown(how)
+                except OSError:
+                    pass
+
+    def serve(inner: socket.socket) -> None:
+        try:
+            outer = socket.create_connection((host, port), timeout=60)
+        except OSError:
+            inner.close()
+            return
+        outer.settimeout(None)
+        back = threading.Thread(target=pipe, args=(outer, inner), daemon=True)
+        back.start()
+        pipe(inner, outer)
+        back.join()
+        inner.close()
+        outer.close()
+
+    while True:
+        inner, _ = listener.accept()
+        threading.Thread(target=serve, args=(inner,), daemon=True).start()

@@ -196,6 +196,34 @@ def background() -> Callable[..., contextlib.AbstractContextManager[subprocess.P
     return _running
 
 
+def oxigraph_binary() -> str | None:
+    """The ``oxigraph`` server of the Python environment running the tests (the PyPI package), or on PATH."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    return str(beside) if beside.is_file() else shutil.which("oxigraph")
+
+
+@pytest.fixture(scope="session")
+def oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., contextlib.AbstractContextManager[str]]:
+    """``oxigraph(build_dir)``: a context manager running a real ``oxigraph serve`` (no union default graph)
+    that the build was pushed to with ``smartcity_kg.store.push``; gives the server's base URL."""
+    from smartcity_kg.store.push import push
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("no 'oxigraph' server binary beside the Python running the tests, nor on PATH")
+
+    @contextlib.contextmanager
+    def start(build_dir: Path) -> Iterator[str]:
+        folder = tmp_path_factory.mktemp("oxigraph")
+        url = f"http://127.0.0.1:{_free_port()}"
+        command = [str(binary), "serve", "--location", str(folder / "store"), "--bind", url.removeprefix("http://")]
+        with _running(command, url + "/query?query=ASK%7B%7D", folder / "oxigraph.log"):
+            push(build_dir, url + "/store")
+            yield url
+
+    return start
+
+
 @pytest.fixture(scope="session")
 def free_port() -> Callable[[], int]:
     """A function giving a TCP port of 127.0.0.1 that nothing listens on (at the time of asking)."""

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ from typing import Any
 import pytest
 
 from smartcity_kg.exceptions import IsolationError
-from smartcity_kg.sandbox import OPT_OUT, isolate_network, isolation_problem
+from smartcity_kg.sandbox import OPT_OUT, isolate_except, isolate_network, isolation_problem
 
 QUERIES = Path(__file__).resolve().parents[1] / "queries"
 JSON_RESULTS = "application/sparql-results+json"
@@ -227,3 +228,31 @@ def test_serve_refuses_to_start_where_no_namespace_can_be_made(built: Path, monk
     assert result.exit_code == 1
     assert "queries cannot run without a network here: network namespaces are a Linux feature" in result.output
     assert "--unsafe-allow-network" in result.output
+
+
+def _reach(allowed: int, other: int) -> tuple[bool, list[str]]:
+    """After :func:`isolate_except` to ``allowed``: whether its socket connects, and how direct connections end."""
+    relay = isolate_except("127.0.0.1", allowed)
+    assert relay is not None
+    with socket.socket(socket.AF_UNIX) as through:
+        through.connect(relay)
+        through.recv(1)  # the listener closes at once; the relay passes that on
+    ends = []
+    for port in (allowed, other):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=5).close()
+            ends.append("connected")
+        except OSError as exc:
+            ends.append(type(exc).__name__)
+    return True, ends
+
+
+def test_isolate_except_reaches_that_endpoint_only(listener: Listener) -> None:
+    other = Listener()
+    try:
+        reached, ends = _in_child(_reach, listener.port, other.port)
+        time.sleep(0.2)
+        assert reached and "connected" not in ends  # no direct way out, not even to the endpoint
+        assert listener.contacts == 1 and other.contacts == 0  # the relay went to the endpoint, and only there
+    finally:
+        other.socket.close()

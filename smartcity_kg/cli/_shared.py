@@ -1,7 +1,7 @@
 """What the command-line modules share: the common options, error reporting, opening the graph.
 
 One vocabulary everywhere: ``--build-dir`` is the folder of the built graph (the output of
-``build``, the input of every other command), ``-o/--output`` is every file or folder a
+``build``, the input of every other command), ``--endpoint`` a SPARQL endpoint read instead of it, ``-o/--output`` is every file or folder a
 command writes, ``--from`` the entity a path starts from, ``--home`` a firm profile's home
 country, ``--market`` the market entered, ``--format`` how results are printed.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import click
 
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from ..network.projection import Network
     from ..store.entities import EntityIndex
 
-__all__ = ["BUILD_DIR", "EXIT_CODES", "STORE", "UsageFailure", "build_options", "fail", "format_option",
-           "network_of", "open_graph", "output_option", "resolve_class", "run_build"]
+__all__ = ["BUILD_DIR", "ENDPOINT", "EXIT_CODES", "STORE", "UsageFailure", "build_options", "fail", "format_option",
+           "Read", "leave_network", "network_of", "open_graph", "output_option", "resolve_class", "run_build"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +38,24 @@ BUILD_DIR = click.option("--build-dir", "build_dir", type=click.Path(file_okay=F
 
 STORE = click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path),
                      help="Keep the loaded graph in an on-disk store in this folder and reuse it.")
+
+
+def _check_endpoint(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse, before any work, a URL that is not http(s) with a host, and --store beside --endpoint."""
+    if value is None:
+        return value
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageFailure(f"--endpoint: {value!r} is not an http(s) URL of a SPARQL endpoint, "
+                           "such as http://127.0.0.1:7878/query")
+    return value
+
+
+ENDPOINT = click.option("--endpoint", "endpoint", metavar="URL", callback=_check_endpoint,
+                        help="Read the graph from this SPARQL 1.1 query endpoint (such as Oxigraph's "
+                             "http://HOST:7878/query, after 'push') instead of --build-dir.")
 
 
 def output_option(what: str, *, folder: bool = False, default: Path | None = None,
@@ -128,21 +146,94 @@ def ensure_build(build_dir: Path) -> None:
     run_build(build_dir, build_options(), quiet=False)
 
 
-def open_graph(build_dir: Path, store_dir: Path | None) -> tuple[ox.Store, EntityIndex]:
-    """The store of the build in ``build_dir`` (building it first if there is none) and its index."""
+#: ``ctx.meta`` keys: the process has left the network; the command leaves it itself when it opens the graph.
+ISOLATED, DEFERRED = "smartcity_kg.isolated", "smartcity_kg.isolate_on_open"
+
+
+def leave_network(endpoint: str | None) -> str | None:
+    """Run as a program (not called by a test) and not yet isolated: leave the network, keeping a way
+    to ``endpoint`` only, if one is given (see :func:`smartcity_kg.sandbox.isolate_except`).
+
+    Returns the Unix socket that reaches ``endpoint``, or ``None`` (connect directly).
+    """
+    from urllib.parse import urlsplit
+
+    from ..sandbox import isolate_except, isolate_network
+
+    ctx = click.get_current_context(silent=True)
+    if ctx is None or ctx.find_root().obj != "isolate" or ctx.meta.get(ISOLATED):
+        return None
+    ctx.meta[ISOLATED] = True
+    if endpoint is None:
+        isolate_network(strict=False)
+        return None
+    parts = urlsplit(endpoint)
+    return isolate_except(parts.hostname or "", parts.port or (443 if parts.scheme == "https" else 80))
+
+
+def remote_store(endpoint: str, store_dir: Path | None = None) -> Any:
+    """The endpoint as a store; run as a program, the process keeps a way to it and to nothing else.
+
+    Raises
+    ------
+    UsageFailure
+        If ``--store`` is given too (a remote dataset is not copied to disk).
+    """
+    from ..store.remote import RemoteStore
+
+    if store_dir is not None:
+        raise UsageFailure("--store keeps a build on disk; it cannot be given with --endpoint")
+    return RemoteStore(endpoint, uds=leave_network(endpoint))
+
+
+class Read(NamedTuple):
+    """Where a command reads the graph: a build folder, or an endpoint (``endpoint`` not ``None``)."""
+
+    build_dir: Path
+    endpoint: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How messages name it."""
+        return f"the endpoint {self.endpoint}" if self.endpoint else f"the build in {self.build_dir}/"
+
+    def reasoned(self, store: Any) -> bool:
+        """Whether the graph has inferred classes: the build's report says so; an endpoint holds the inferred graph."""
+        import json
+
+        from ..store.queries import is_reasoned
+
+        if self.endpoint:
+            return is_reasoned(store)
+        report = self.build_dir / "report.json"
+        reasoning = json.loads(report.read_text(encoding="utf-8")).get("reasoning", {}) if report.is_file() else {}
+        return bool(reasoning.get("reasoner"))
+
+
+def open_graph(build_dir: Path, store_dir: Path | None, endpoint: str | None = None) -> tuple[ox.Store, EntityIndex]:
+    """The store of the build in ``build_dir`` (building it first if there is none), or the remote
+    ``endpoint`` read as a store (the build folder is then not read), and its index."""
     from ..store.dataset import open_store
     from ..store.entities import EntityIndex
 
-    ensure_build(build_dir)
-    store = open_store(build_dir, store_dir)
+    if endpoint is not None:
+        store = remote_store(endpoint, store_dir)
+    else:
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None and ctx.meta.get(DEFERRED):
+            leave_network(None)
+        ensure_build(build_dir)
+        store = open_store(build_dir, store_dir)
     return store, EntityIndex.from_store(store)
 
 
-def network_of(build_dir: Path, store_dir: Path | None) -> tuple[Network, EntityIndex, ox.Store]:
-    """The projected network of the build in ``build_dir``, its entity index and its store."""
+def network_of(build_dir: Path, store_dir: Path | None,
+               endpoint: str | None = None) -> tuple[Network, EntityIndex, ox.Store]:
+    """The projected network of the build in ``build_dir`` (or of ``endpoint``, by the projection
+    queries run there), its entity index and its store."""
     from ..network.projection import project
 
-    store, index = open_graph(build_dir, store_dir)
+    store, index = open_graph(build_dir, store_dir, endpoint)
     return project(store, labels=index.labels), index, store
 
 

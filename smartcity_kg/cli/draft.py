@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..exceptions import SmartCityKGError
-from ._shared import BUILD_DIR, EXIT_CODES, STORE, UsageFailure, fail, format_option, open_graph, output_option
+from ._shared import BUILD_DIR, ENDPOINT, EXIT_CODES, STORE, UsageFailure, fail, format_option, open_graph, output_option
 from ._tables import plural, print_records
 
 __all__ = ["draft_command", "ids_command"]
@@ -23,8 +23,9 @@ __all__ = ["draft_command", "ids_command"]
                    "market of a trade-data block.")
 @BUILD_DIR
 @STORE
+@ENDPOINT
 def draft_command(text: Path, source: str, output: Path | None, market: str | None, build_dir: Path,
-                  store_dir: Path | None) -> None:
+                  store_dir: Path | None, endpoint: str | None) -> None:
     """Draft a fact sheet from a guide's TEXT: sentences, mentions of the build's entities, countries,
     places and sectors, money, percentages, years and dates, and candidate items typed from the
     ontology, each quoting its sentence verbatim, with a comment saying what was found and how sure.
@@ -45,7 +46,7 @@ def draft_command(text: Path, source: str, output: Path | None, market: str | No
                            "fact sheet): choose another name")
     try:
         guide = read_text(text)
-        store, _ = open_graph(build_dir, store_dir)
+        store, _ = open_graph(build_dir, store_dir, endpoint)
         sheet, found = draft_sheet(store, guide, source, origin=text.name, market=market.upper() if market else None)
         if output is not None:
             write_file(output, sheet, signature=())
@@ -66,13 +67,14 @@ def draft_command(text: Path, source: str, output: Path | None, market: str | No
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
-def ids_command(query: str, limit: int, fmt: str, build_dir: Path, store_dir: Path | None) -> None:
+@ENDPOINT
+def ids_command(query: str, limit: int, fmt: str, build_dir: Path, store_dir: Path | None, endpoint: str | None) -> None:
     """Find the ids of existing entities by label, synonym or id (exact, contained, or close),
     with their types and the sources whose fact sheets state them."""
     from ..draft.names import find_ids, load_names
 
     try:
-        store, _ = open_graph(build_dir, store_dir)
+        store, _ = open_graph(build_dir, store_dir, endpoint)
         found = find_ids(load_names(store), query, limit=limit)
     except SmartCityKGError as exc:
         raise fail(exc) from None

@@ -8,7 +8,7 @@ import click
 
 from ..exceptions import SmartCityKGError
 from ..network.changes import CHANGES
-from ._shared import BUILD_DIR, EXIT_CODES, STORE, UsageFailure, fail, format_option, open_graph
+from ._shared import BUILD_DIR, ENDPOINT, EXIT_CODES, STORE, UsageFailure, fail, format_option, open_graph
 from ._tables import print_records
 
 __all__ = ["editions_command"]
@@ -25,7 +25,9 @@ _COLUMNS = ("change", "item", "kind", "old quote", "new quote")
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
-def editions_command(old: str, new: str, show_all: bool, only: tuple[str, ...], fmt: str, build_dir: Path, store_dir: Path | None) -> None:
+@ENDPOINT
+def editions_command(old: str, new: str, show_all: bool, only: tuple[str, ...], fmt: str, build_dir: Path,
+                     store_dir: Path | None, endpoint: str | None) -> None:
     """What changed from the edition OLD of a source to the edition NEW (source ids, as in sources.yaml).
 
     Each item is 'dropped' (only OLD states it), 'added' (only NEW), or 'reworded' (both, in
@@ -37,7 +39,7 @@ def editions_command(old: str, new: str, show_all: bool, only: tuple[str, ...], 
     from ..network.changes import edition_changes, edition_sources
 
     try:
-        store, index = open_graph(build_dir, store_dir)
+        store, index = open_graph(build_dir, store_dir, endpoint)
         editions = edition_sources(store)
         for name in (old, new):
             if name not in editions:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from ._shared import BUILD_DIR, EXIT_CODES, STORE, UsageFailure, fail, format_option, open_graph, output_option
+from ._shared import BUILD_DIR, ENDPOINT, EXIT_CODES, STORE, UsageFailure, fail, format_option, open_graph, output_option
 from ._tables import plural, print_records
 from ..exceptions import SmartCityKGError
 
@@ -73,13 +73,14 @@ def link_command(build_dir: Path, output: Path, wikidata: bool, offline: bool, c
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
-def links_command(fmt: str, build_dir: Path, store_dir: Path | None) -> None:
+@ENDPOINT
+def links_command(fmt: str, build_dir: Path, store_dir: Path | None, endpoint: str | None) -> None:
     """For each class, how many entities are linked to each open-data register, and which are not."""
     from ..resources import shipped
     from ..store.queries import bind_params, load_catalogue, run_query
 
     try:
-        store, index = open_graph(build_dir, store_dir)
+        store, index = open_graph(build_dir, store_dir, endpoint)
         catalogue = load_catalogue(shipped("queries"))
         coverage = run_query(store, catalogue["links"])
         unlinked = run_query(store, catalogue["unlinked"], bind_params(catalogue["unlinked"], {}, index))

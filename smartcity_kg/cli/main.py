@@ -15,7 +15,8 @@ import click
 
 from .. import __version__
 from ..exceptions import SmartCityKGError
-from ._shared import BUILD_DIR, EXIT_CODES, STORE, UsageFailure, build_options, ensure_build, fail, format_option, open_graph, run_build
+from ._shared import (BUILD_DIR, DEFERRED, ENDPOINT, EXIT_CODES, STORE, UsageFailure, build_options, ensure_build, fail,
+                      format_option, leave_network, open_graph, run_build)
 from ._tables import plural, print_records
 from .brief import brief_command
 from .draft import draft_command, ids_command
@@ -49,10 +50,15 @@ _ISOLATE = "isolate"
 
 def _isolate(ctx: click.Context) -> None:
     """Leave the network, when run as a program; warn (and go on) where that cannot be done."""
-    if ctx.find_root().obj == _ISOLATE:
-        from ..sandbox import isolate_network
+    leave_network(None)
 
-        isolate_network(strict=False)
+
+def _names_endpoint(ctx: click.Context) -> bool:
+    """Whether the command takes --endpoint and the command line gives it: the command then leaves the
+    network when it opens the graph, keeping a way to the endpoint only."""
+    command = main.get_command(ctx, ctx.invoked_subcommand or "")
+    takes = command is not None and any(p.name == "endpoint" for p in command.params)
+    return takes and any(a == "--endpoint" or a.startswith("--endpoint=") for a in sys.argv[1:])
 
 
 @click.group(cls=_CommandLine, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
@@ -65,7 +71,10 @@ def main(ctx: click.Context) -> None:
     from a firm to the people who decide, brokers, opportunities, views, exports, a server.
     """
     if ctx.invoked_subcommand not in _NETWORKED:
-        _isolate(ctx)
+        if ctx.find_root().obj == _ISOLATE and _names_endpoint(ctx):
+            ctx.meta[DEFERRED] = True
+        else:
+            _isolate(ctx)
 
 
 @main.command("build", epilog=EXIT_CODES)
@@ -153,8 +162,9 @@ def queries_command(queries_dir: Path | None, fmt: str) -> None:
 @click.option("--queries", "queries_dir", type=_DIR, help="Folder of named queries. Default: the shipped one.")
 @click.option("--allow-service", is_flag=True,
               help="Allow a federated query (queries/federated/) to reach a remote endpoint through SERVICE.")
+@ENDPOINT
 def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path, store_dir: Path | None,
-                  queries_dir: Path | None, allow_service: bool) -> None:
+                  queries_dir: Path | None, allow_service: bool, endpoint: str | None) -> None:
     """Run the named query NAME over the built graph (building it first if there is none).
 
     CSV, Markdown and the table show entities by their label; JSON is the SPARQL 1.1 results
@@ -162,7 +172,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path,
     """
     from ..store.queries import bind_params, run_query
 
-    if not allow_service:
+    if not allow_service and endpoint is None:
         _isolate(click.get_current_context())
     given = {}
     for item in params:
@@ -183,7 +193,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path,
             close = difflib.get_close_matches(name, list(catalogue), n=3)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
             raise UsageFailure(f"no named query {name!r}{hint} ('smartcity-kg queries' lists them)")
-        store, index = open_graph(build_dir, store_dir)
+        store, index = open_graph(build_dir, store_dir, endpoint)
         result = run_query(store, catalogue[name], bind_params(catalogue[name], given, index))
     except SmartCityKGError as exc:
         raise fail(exc) from None
@@ -200,7 +210,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path,
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 @BUILD_DIR
 @STORE
-@click.option("--endpoint", metavar="URL", help="Serve a remote SPARQL 1.1 endpoint (its default graph the union) instead of the build.")
+@ENDPOINT
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes.")
 @click.option("--fast-workers", type=click.IntRange(0, 16), default=1, show_default=True,
               help="More workers kept for light queries (ASK, a final LIMIT of at most 100).")
@@ -265,7 +275,8 @@ def push_command(endpoint: str, build_dir: Path, fmt: str) -> None:
         raise fail(exc) from None
     if fmt == "table":
         for item in pushed:
-            click.echo(f"pushed <{item.graph}>: {plural(item.triples, 'triple')}")
+            name = f"<{item.graph}>" if item.graph else "the default graph (the merge of the named graphs)"
+            click.echo(f"pushed {name}: {plural(item.triples, 'triple')}")
     else:
         print_records(["graph", "triples"], [[item.graph, item.triples] for item in pushed], fmt)
 

@@ -12,7 +12,9 @@ from ..exceptions import SmartCityKGError
 from ..network.markets import DEFAULT_HOME, DEFAULT_MARKET
 from ._shared import (
     BUILD_DIR,
+    ENDPOINT,
     EXIT_CODES,
+    Read,
     STORE,
     UsageFailure,
     fail,
@@ -91,7 +93,7 @@ def _start(network: Network, index: EntityIndex, source: str | None, firm: str |
     return add_profile(network, profile), profile.iri
 
 
-def _targets(network: Network, index: EntityIndex, build_dir: Path, target: str | None,
+def _targets(network: Network, index: EntityIndex, read: Read, store: ox.Store, target: str | None,
              target_class: str | None, market: str) -> tuple[set[str], str]:
     """The nodes to reach and how the answer names them; refuses a build made without reasoning
     and a market with no decision makers."""
@@ -103,28 +105,26 @@ def _targets(network: Network, index: EntityIndex, build_dir: Path, target: str 
     if target_class is not None:
         klass = resolve_class(network, target_class)
         return network.members(klass), f"any {network.labels.get(klass, klass)}"
-    return _market_decision_makers(network, build_dir, _market(network, market))
+    return _market_decision_makers(network, read, store, _market(network, market))
 
 
-def _market_decision_makers(network: Network, build_dir: Path, market: Market) -> tuple[set[str], str]:
+def _market_decision_makers(network: Network, read: Read, store: ox.Store, market: Market) -> tuple[set[str], str]:
     """The decision makers of ``market`` and how the answer names them; fails (exit 1) when there are none."""
     from ..network.markets import ADDING_A_MARKET, decision_posts
 
     members = decision_posts(network, market)
     if not members:
-        _refuse_unreasoned(build_dir)
-        raise click.ClickException(f"no decision makers known in {market.label} ({market.code}) in the build in "
-                                   f"{build_dir}/; add the market's organisations and posts as {ADDING_A_MARKET} says")
+        _refuse_unreasoned(read, store)
+        raise click.ClickException(f"no decision makers known in {market.label} ({market.code}) in {read.name}; "
+                                   f"add the market's organisations and posts as {ADDING_A_MARKET} says")
     return members, f"any decision maker in {market.label}"
 
 
-def _refuse_unreasoned(build_dir: Path) -> None:
-    """Fail (exit 1) when the build has no inferred classes, rather than answer "no path"."""
-    report = build_dir / "report.json"
-    reasoning = json.loads(report.read_text(encoding="utf-8")).get("reasoning", {}) if report.is_file() else {}
-    if not reasoning.get("reasoner"):
+def _refuse_unreasoned(read: Read, store: ox.Store) -> None:
+    """Fail (exit 1) when the graph has no inferred classes, rather than answer "no path"."""
+    if not read.reasoned(store):
         raise click.ClickException(
-            f"the build in {build_dir}/ was made without reasoning (--reasoner none), so no entity is known to be a "
+            f"{read.name} was made without reasoning (--reasoner none), so no entity is known to be a "
             "decision maker; rebuild it with 'smartcity-kg build'")
 
 
@@ -165,10 +165,10 @@ def _print_paths(found: list[Route], fmt: str, start: str, name: str, goal: str,
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
+@ENDPOINT
 def paths_command(source: str | None, firm: str | None, home: str, sectors: tuple[str, ...], target: str | None,
                   market: str, target_class: str | None, k: int, max_hops: int, as_of: str | None, fmt: str,
-                  build_dir: Path,
-                  store_dir: Path | None) -> None:
+                  build_dir: Path, store_dir: Path | None, endpoint: str | None) -> None:
     """The k cheapest explained paths from a firm to decision makers as of a date, each hop with its evidence."""
     from ..network.paths import find_paths
     from ..network.tenure import with_holders
@@ -176,9 +176,9 @@ def paths_command(source: str | None, firm: str | None, home: str, sectors: tupl
     _check_start(source, firm, sectors)
     when = _parse_as_of(as_of)
     try:
-        network, index, _ = network_of(build_dir, store_dir)
+        network, index, store = network_of(build_dir, store_dir, endpoint)
         network, start = _start(_as_of_network(network, when), index, source, firm, home, sectors)
-        targets, goal = _targets(network, index, build_dir, target, target_class, market)
+        targets, goal = _targets(network, index, Read(build_dir, endpoint), store, target, target_class, market)
         aimed = _market(network, market) if target is None and target_class is None else None
         found = with_holders(find_paths(network, start, targets, market=aimed, k=k, max_hops=max_hops), network, when)
     except SmartCityKGError as exc:
@@ -194,8 +194,9 @@ def paths_command(source: str | None, firm: str | None, home: str, sectors: tupl
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
+@ENDPOINT
 def brokers_command(top: int, home: str, market: str, as_of: str | None, fmt: str, build_dir: Path,
-                    store_dir: Path | None) -> None:
+                    store_dir: Path | None, endpoint: str | None) -> None:
     """The organisations and posts on the most paths from the firms of a home country to a market's decision
     makers, as of a date."""
     from ..network.brokers import find_brokers
@@ -204,10 +205,10 @@ def brokers_command(top: int, home: str, market: str, as_of: str | None, fmt: st
 
     when = _parse_as_of(as_of)
     try:
-        network, index, _ = network_of(build_dir, store_dir)
+        network, index, store = network_of(build_dir, store_dir, endpoint)
         network = _as_of_network(network, when)
         where, origin = _market(network, market), _market(network, home)
-        targets, goal = _market_decision_makers(network, build_dir, where)
+        targets, goal = _market_decision_makers(network, Read(build_dir, endpoint), store, where)
         found = find_brokers(network, top=top, firms=firms_based_in(network, origin, where), targets=targets,
                              market=where, home=origin)
     except SmartCityKGError as exc:
@@ -242,8 +243,10 @@ def _in_market(store: ox.Store, index: EntityIndex, market: Market) -> set[str]:
 @format_option("table", "csv", "json", "markdown")
 @BUILD_DIR
 @STORE
+@ENDPOINT
 def opportunities_command(sector: str, market: str | None, home: str, top: int, as_of: str | None, fmt: str,
-                          build_dir: Path, store_dir: Path | None) -> None:
+                          build_dir: Path, store_dir: Path | None,
+                 endpoint: str | None) -> None:
     """The initiatives, authorities and decision makers of a market tied to a sector as of a date, ranked, with
     evidence; without --market, the markets of the graph ranked for the sector, each with its evidence."""
     from ..network.opportunities import find_opportunities
@@ -253,7 +256,7 @@ def opportunities_command(sector: str, market: str | None, home: str, top: int, 
 
     when = _parse_as_of(as_of)
     try:
-        network, index, store = network_of(build_dir, store_dir)
+        network, index, store = network_of(build_dir, store_dir, endpoint)
         named = resolve_sector(network, sector, index.names)
         if market is None:
             print_comparison(store, index.labels, named, _market(network, home), fmt, top, when)
@@ -292,9 +295,11 @@ def opportunities_command(sector: str, market: str | None, home: str, top: int, 
 @output_option("The HTML file to write.")
 @BUILD_DIR
 @STORE
+@ENDPOINT
 def view_command(kind: str, entity: str | None, radius: int, cap: int, source: str | None, firm: str | None, home: str,
                  market: str, sectors: tuple[str, ...], target: str | None, k: int, size_by: str, as_of: str | None,
-                 output: Path, build_dir: Path, store_dir: Path | None) -> None:
+                 output: Path, build_dir: Path, store_dir: Path | None,
+                 endpoint: str | None) -> None:
     """Write an interactive network view (offline HTML) of the graph, an entity, paths or a sector's opportunities."""
     from ..network import views
 
@@ -302,7 +307,7 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
         _check_start(source, firm, sectors)
     when = _parse_as_of(as_of)
     try:
-        network, index, store = network_of(build_dir, store_dir)
+        network, index, store = network_of(build_dir, store_dir, endpoint)
         if kind == "overview":
             sizes = None
             if size_by == "broker":
@@ -320,7 +325,7 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
             from ..network.paths import find_paths
 
             network, start = _start(_as_of_network(network, when), index, source, firm, home, sectors)
-            targets, goal = _targets(network, index, build_dir, target, None, market)
+            targets, goal = _targets(network, index, Read(build_dir, endpoint), store, target, None, market)
             aimed = _market(network, market) if target is None else None
             from ..network.briefing import source_pages
             from ..network.tenure import with_holders
@@ -357,7 +362,9 @@ def view_command(kind: str, entity: str | None, radius: int, cap: int, source: s
               help="void: the IRI of the dataset described.")
 @BUILD_DIR
 @STORE
-def export_command(fmt: str, output: Path, dataset: str, build_dir: Path, store_dir: Path | None) -> None:
+@ENDPOINT
+def export_command(fmt: str, output: Path, dataset: str, build_dir: Path, store_dir: Path | None,
+                   endpoint: str | None) -> None:
     """Export for analysts' tools (Gephi, Cytoscape, spreadsheets) and for open-data tools."""
     from ..link import publish
     from ..network.exports import export_network
@@ -365,17 +372,19 @@ def export_command(fmt: str, output: Path, dataset: str, build_dir: Path, store_
 
     if fmt != "csv" and output.is_dir():
         raise UsageFailure(f"-o/--output: {output} is a folder; give a file name")
+    if fmt == "void" and endpoint is not None:
+        raise UsageFailure("--format void describes a build from its report.json; give --build-dir, not --endpoint")
     try:
         if fmt in ("graphml", "gexf"):
-            network, index, store = network_of(build_dir, store_dir)
+            network, index, store = network_of(build_dir, store_dir, endpoint)
             written = export_network(network, output, fmt)
         elif fmt == "csv":
-            network, index, store = network_of(build_dir, store_dir)
+            network, index, store = network_of(build_dir, store_dir, endpoint)
             with replacing_folder(output) as folder:
                 tables = export_network(network, folder, fmt) + publish.csv_tables(store, folder, index.labels)
             written = [output / table.name for table in tables]
         else:
-            store, index = open_graph(build_dir, store_dir)
+            store, index = open_graph(build_dir, store_dir, endpoint)
             if fmt == "schema-jsonld":
                 written = [publish.schema_jsonld(store, output)]
             else:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from ..exceptions import SmartCityKGError
-from ._shared import BUILD_DIR, EXIT_CODES, STORE, UsageFailure, fail, open_graph, output_option
+from ._shared import BUILD_DIR, ENDPOINT, EXIT_CODES, STORE, UsageFailure, fail, open_graph, output_option
 
 __all__ = ["pivot", "trade_data_command"]
 
@@ -46,7 +46,9 @@ def pivot(rows: Sequence[dict[str, str]]) -> tuple[list[str], list[list[str]]]:
                "Default: print it.", optional=True)
 @BUILD_DIR
 @STORE
-def trade_data_command(market: str | None, output: Path | None, build_dir: Path, store_dir: Path | None) -> None:
+@ENDPOINT
+def trade_data_command(market: str | None, output: Path | None, build_dir: Path, store_dir: Path | None,
+                       endpoint: str | None) -> None:
     """The trade data of the guides as a spreadsheet: a row per market, sector, measure (with its unit,
     multiplier, partner and source), a column per year; '(e)' marks an estimated value.
 
@@ -60,7 +62,7 @@ def trade_data_command(market: str | None, output: Path | None, build_dir: Path,
         raise UsageFailure(f"-o/--output: {output} exists; choose another name (a spreadsheet is never replaced)")
     try:
         query = load_catalogue(shipped("queries"))["trade-data"]
-        store, index = open_graph(build_dir, store_dir)
+        store, index = open_graph(build_dir, store_dir, endpoint)
         result = run_query(store, query, bind_params(query, {"market": market} if market else {}, index))
     except SmartCityKGError as exc:
         raise fail(exc) from None

@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..exceptions import IsolationError
+from ..store.remote import RemoteStore as RemoteGraph, bind_values  # the pages read a remote endpoint as a store
 from .worker import OUT_OF_MEMORY as _OUT_OF_MEMORY, Job, WorkerLimits, serve_jobs
 
-__all__ = ["Answer", "Dataset", "LocalEndpoint", "RemoteEndpoint", "RemoteGraph", "syntax_message", "values_clause"]
+__all__ = ["Answer", "Dataset", "LocalEndpoint", "RemoteEndpoint", "RemoteGraph", "syntax_message"]
 
 LOG = logging.getLogger("smartcity_kg.serve")
 #: A dataset given by the protocol: the default graph's IRIs and the named graphs' IRIs.
@@ -84,21 +85,6 @@ def syntax_message(text: str, message: str) -> str:
         return f"the prefix '{names[-1] if names else ''}:' is not declared {where}"
     what = what.splitlines()[0]
     return f"{what if len(what) <= 200 else what[:200].rsplit(',', 1)[0] + ', …'} {where}"
-
-
-def values_clause(bindings: dict[str, str]) -> str:
-    """A trailing VALUES block binding each variable to an N-Triples term (for remote endpoints,
-    which know no parameter binding); the terms come from pyoxigraph, escaped as N-Triples.
-
-    Examples
-    --------
-    >>> print(values_clause({"country": "<https://w3id.org/smartcity-kg/country/DK>"}).strip())
-    VALUES (?country) { (<https://w3id.org/smartcity-kg/country/DK>) }
-    """
-    if not bindings:
-        return ""
-    names = " ".join(f"?{name}" for name in bindings)
-    return f"\nVALUES ({names}) {{ ({' '.join(bindings.values())}) }}"
 
 
 class _Worker:
@@ -293,9 +279,10 @@ class RemoteEndpoint:
 
         from .guard import query_form
         from .negotiate import GRAPH_TYPES
+        from ..store.queries import joins_of, sort_joined
         from ..store.results import RESULT_TYPES, write_boolean, write_solutions
 
-        text += values_clause(bindings or {})
+        text = bind_values(text, bindings or {})
         graph_form = query_form(text) in ("CONSTRUCT", "DESCRIBE")
         ask = "application/n-triples" if graph_form else "application/sparql-results+json"
         media = media or ask
@@ -324,51 +311,14 @@ class RemoteEndpoint:
                 return Answer(200, media, write_boolean(bool(results), RESULT_TYPES[media]))
             variables = [v.value for v in results.variables]
             rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]] = []
+            joins = joins_of(text)  # GROUP_CONCAT's parts sorted, as the embedded store's workers answer
             for solution in results:
                 if len(rows) == self.max_rows:
                     return Answer(200, media, write_solutions(variables, rows, RESULT_TYPES[media], truncated=True), True)
-                rows.append([solution[v] for v in variables])
+                rows.append(sort_joined(variables, [solution[v] for v in variables], joins))
             return Answer(200, media, write_solutions(variables, rows, RESULT_TYPES[media]))
         except (SyntaxError, ValueError):
             return _error(502, "the remote endpoint answered with results that could not be read")
 
     def close(self) -> None:
         """Nothing to stop."""
-
-
-class RemoteGraph:
-    """A remote SPARQL endpoint that answers like a pyoxigraph store, for pages and path finding."""
-
-    def __init__(self, url: str, *, timeout: float = 30.0) -> None:
-        self.url, self.timeout = url, timeout
-
-    def query(self, text: str, *, substitutions: dict[object, object] | None = None) -> object:
-        """Run ``text`` remotely; SELECT and ASK come back as pyoxigraph results, graphs as triples.
-
-        The endpoint's default graph must be the union of its named graphs.
-
-        Raises
-        ------
-        ConnectionError
-            If the endpoint cannot be reached or answers with an error.
-        """
-        import httpx
-        import pyoxigraph as ox
-
-        from .guard import query_form
-
-        if substitutions:
-            text += values_clause({str(getattr(k, "value", k)): str(v) for k, v in substitutions.items()})
-        form = query_form(text)
-        accept = "application/n-triples" if form in ("CONSTRUCT", "DESCRIBE") else "application/sparql-results+json"
-        try:
-            response = httpx.post(self.url, content=text.encode("utf-8"), timeout=self.timeout,
-                                  headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
-        except httpx.HTTPError as exc:
-            raise ConnectionError(f"the SPARQL endpoint {self.url} could not be reached ({type(exc).__name__})") from None
-        if response.status_code != 200:
-            raise ConnectionError(f"the SPARQL endpoint {self.url} answered with status {response.status_code}")
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            return [ox.Triple(q.subject, q.predicate, q.object)
-                    for q in ox.parse(input=response.content, format=ox.RdfFormat.N_TRIPLES)]
-        return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)

@@ -87,7 +87,7 @@ def evaluate(store: Any, job: Job, base: str) -> tuple[Any, ...]:
             ox.Store().query(job.text, **options)  # type: ignore[arg-type]
             return ("ok", None, b"", "")
         result = store.query(job.text, **options)
-        return ("ok", job.media, *_write(result, job.media, job.max_rows, job.max_bytes))
+        return ("ok", job.media, *_write(result, job.media, job.max_rows, job.max_bytes, job.text))
     except SyntaxError as exc:
         return ("error", 400, f"malformed query: {syntax_message(job.text, exc.msg)}")
     except MemoryError:
@@ -96,19 +96,22 @@ def evaluate(store: Any, job: Job, base: str) -> tuple[Any, ...]:
         return ("failed", f"{type(exc).__name__}: {exc}")
 
 
-def _write(result: object, media: str, max_rows: int, max_bytes: int) -> tuple[bytes, str]:
-    """The body of ``result`` in ``media``, cut at ``max_rows`` rows and ``max_bytes`` bytes, and which cap
-    cut it (``"max-rows"``, ``"max-bytes"``, or ``""``)."""
+def _write(result: object, media: str, max_rows: int, max_bytes: int, text: str = "") -> tuple[bytes, str]:
+    """The body of ``result`` (of the query ``text``) in ``media``, cut at ``max_rows`` rows and ``max_bytes``
+    bytes, and which cap cut it (``"max-rows"``, ``"max-bytes"``, or ``""``)."""
     import pyoxigraph as ox
 
     from .negotiate import GRAPH_TYPES
+    from ..store.queries import joins_of, sort_joined
     from ..store.results import RESULT_TYPES, write_boolean, write_solutions
 
     if isinstance(result, ox.QueryBoolean):
         return write_boolean(bool(result), RESULT_TYPES[media]), ""
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        rows, cut = _take(([solution[v] for v in variables] for solution in result), max_rows, max_bytes)
+        joins = joins_of(text)  # GROUP_CONCAT's parts sorted, as every store answers
+        rows, cut = _take((sort_joined(variables, [solution[v] for v in variables], joins) for solution in result),
+                          max_rows, max_bytes)
 
         def write(kept: list[Any], truncated: bool) -> bytes:
             return write_solutions(variables, kept, RESULT_TYPES[media], truncated=truncated)

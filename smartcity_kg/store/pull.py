@@ -61,7 +61,7 @@ def pull_neighbourhood(graph: Any, seeds: Iterable[str], hops: int) -> ox.Store:
     Each hop pulls the statements of the frontier's entities and of the facts about them (a
     partnership, a post holding, …) with their evidence; the next frontier is the entities
     those statements name. ``graph`` answers CONSTRUCT as a list of triples (a remote endpoint
-    through :class:`smartcity_kg.serve.endpoint.RemoteGraph`).
+    through :class:`smartcity_kg.store.remote.RemoteStore`).
     """
     store = ox.Store()
     seen: set[str] = set()

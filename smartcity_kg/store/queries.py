@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -18,8 +18,8 @@ from ..exceptions import InputError, QueryError
 if TYPE_CHECKING:
     from .entities import EntityIndex
 
-__all__ = ["NamedQuery", "Param", "Result", "bind_params", "is_reasoned", "load_catalogue", "load_query", "on_closed_types",
-           "run_query"]
+__all__ = ["NamedQuery", "Param", "Result", "bind_params", "is_reasoned", "joins_of", "load_catalogue", "load_query",
+           "on_closed_types", "run_query", "sort_joined"]
 
 _HEADER_KEYS = ("summary", "description", "params", "columns")
 _PARAM_KEYS = ("name", "description", "kind", "default", "required")
@@ -212,7 +212,8 @@ def run_query(store: ox.Store, query: NamedQuery,
     Parameters not given take their default; a parameter without either stays unbound.
     Where the build is reasoned (``reasoned``; by default, whether ``store`` holds the inferred
     graph), types are read as the reasoner materialised them: see :func:`on_closed_types`.
-    Values are bound as RDF terms (SEP-0007 substitution), never spliced into the text.
+    Values are bound as RDF terms (SEP-0007 substitution), never spliced into the text. The parts
+    of a column made by ``GROUP_CONCAT`` with a separator are sorted (see :func:`joins_of`).
     The query runs in the calling process, with whatever network it has: a program that runs
     queries it did not write calls :func:`smartcity_kg.sandbox.isolate_network` first.
 
@@ -246,12 +247,48 @@ def run_query(store: ox.Store, query: NamedQuery,
         raise QueryError(f"{query.path}: 'columns' names {', '.join(missing)}, which the query does not project")
     columns = list(query.columns) or projected
     result = Result(columns)
+    joins = joins_of(query.text)
     try:
         for solution in solutions:
-            result.rows.append([solution[c] for c in columns])
+            result.rows.append(sort_joined(columns, [solution[c] for c in columns], joins))
     except OSError as exc:  # SERVICE of a federated query: the remote endpoint is out of reach
         raise QueryError(f"{query.path}: a remote endpoint could not be reached: {exc}") from None
     return result
+
+
+_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\((?:\s*DISTINCT\b)?[^;()]*(?:\([^()]*\)[^;()]*)*;\s*separator\s*=\s*"([^"\\]*)"\s*\)'
+                           r"\s+AS\s+[?$](\w+)", re.IGNORECASE)
+
+
+def joins_of(text: str) -> dict[str, str]:
+    """The columns that ``text`` makes with ``GROUP_CONCAT(…; separator="…")``, and their separators.
+
+    Examples
+    --------
+    >>> joins_of('SELECT (GROUP_CONCAT(DISTINCT STR(?d); separator=" or ") AS ?from) WHERE {}')
+    {'from': ' or '}
+    """
+    return {name: separator for separator, name in _GROUP_CONCAT.findall(text)}
+
+
+def sort_joined(columns: list[str], row: list[Any], joins: dict[str, str]) -> list[Any]:
+    """``row`` (over ``columns``) with the parts of each column of ``joins`` (:func:`joins_of`) sorted:
+    SPARQL leaves the order of GROUP_CONCAT to the store, and every store (the embedded one, a remote
+    endpoint, the server's workers) should give the same answer."""
+    if not joins:
+        return row
+    return [_sorted_parts(term, joins[column]) if column in joins else term for column, term in zip(columns, row)]
+
+
+_Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None
+
+
+def _sorted_parts(term: _Term, separator: str) -> _Term:
+    """A joined literal with its parts sorted."""
+    if not isinstance(term, ox.Literal) or separator not in term.value:
+        return term
+    text = separator.join(sorted(term.value.split(separator)))
+    return ox.Literal(text, language=term.language) if term.language else ox.Literal(text, datatype=term.datatype)
 
 
 #: ``a/rdfs:subClassOf*`` in a query that binds ``rdfs:`` to RDF Schema.

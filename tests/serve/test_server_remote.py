@@ -23,7 +23,11 @@ JSON_RESULTS = "application/sparql-results+json"
 PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 MAX_ROWS = 50
 
-pytestmark = pytest.mark.skipif(shutil.which("oxigraph") is None, reason="no 'oxigraph' server binary on PATH")
+#: The ``oxigraph`` server of the Python running the tests (the PyPI package), or one on PATH.
+OXIGRAPH = (str(Path(sys.executable).parent / "oxigraph") if (Path(sys.executable).parent / "oxigraph").is_file()
+            else shutil.which("oxigraph"))
+
+pytestmark = pytest.mark.skipif(OXIGRAPH is None, reason="no 'oxigraph' server binary beside Python nor on PATH")
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,7 @@ def pushed(built: Path, background: Callable[..., contextlib.AbstractContextMana
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pushed]:
     folder = tmp_path_factory.mktemp("oxigraph")
     url = f"http://127.0.0.1:{free_port()}"
-    command = ["oxigraph", "serve", "--location", str(folder / "store"), "--bind", url.removeprefix("http://"),
-               "--union-default-graph"]
+    command = [str(OXIGRAPH), "serve", "--location", str(folder / "store"), "--bind", url.removeprefix("http://")]
     with background(command, url + "/query?query=ASK%7B%7D", folder / "oxigraph.log"):
         first = _push(url, built)
         after_first = _counts(url)
@@ -198,3 +201,37 @@ def test_remote_named_graphs_and_modules_dereference(remote: httpx.Client, expec
     assert module.status_code == 200 and "locatedIn" in module.text
     # The dumps are the files of an embedded build: a remote store has none to give.
     assert remote.get("/graph.trig", headers={"Accept": "application/trig"}).status_code == 404
+
+
+# --- The server's pages over the remote store and over the build ---
+
+@pytest.fixture(scope="module")
+def embedded(built: Path, serve: Callable[..., contextlib.AbstractContextManager[str]]) -> Iterator[httpx.Client]:
+    with serve(built, "--max-rows", str(MAX_ROWS)) as url, httpx.Client(base_url=url, timeout=60) as client:
+        yield client
+
+
+_NONCE = re.compile(r"nonce(?:-|=\")[A-Za-z0-9+/_=-]+")
+
+
+@pytest.mark.parametrize(("page", "accept"), [
+    ("/id/cisco", "text/html"),
+    ("/id/cisco", "text/turtle"),
+    ("/id/frank-jensen", "text/html"),
+    ("/paths?from=Cisco&as_of=2024-06-30", "text/html"),
+    ("/paths?firm=Brightway+Lighting&sector=intelligent-lighting&home=US&as_of=2024-06-30", "text/html"),
+    ("/brief?from=Cisco&as_of=2024-06-30", "text/html"),
+    ("/queries/evidence?entity=Cisco", "text/csv"),
+    ("/queries/entities-in-country?market=DK", JSON_RESULTS),
+    ("/queries", "application/json"),
+])
+def test_remote_pages_are_the_embedded_servers(remote: httpx.Client, embedded: httpx.Client, page: str,
+                                               accept: str) -> None:
+    """A page served from the remote store is the page served from the build (its nonces aside)."""
+    got, expected = (client.get(page, headers={"Accept": accept}) for client in (remote, embedded))
+    assert got.status_code == expected.status_code == 200, got.text[:300]
+    if accept == "text/turtle":
+        assert set(ox.parse(input=got.content, format=ox.RdfFormat.TURTLE)) == set(
+            ox.parse(input=expected.content, format=ox.RdfFormat.TURTLE))
+    else:
+        assert _NONCE.sub("nonce", got.text) == _NONCE.sub("nonce", expected.text)
