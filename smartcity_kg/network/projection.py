@@ -206,7 +206,7 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
     projections = projections if projections is not None else load_projections()
     labels = dict(labels) if labels is not None else labels_of(store)
     if around is None:
-        types = _types_of((q.subject, q.object) for q in store.quads_for_pattern(None, _RDF_TYPE, None, ox.DefaultGraph()))
+        types = _whole_graph_types(store)
         groups: Iterable[tuple[Projection, Any]] = ((p, select(store, p.query)) for p in projections)
         seen: set[str] = set()
     else:
@@ -247,6 +247,13 @@ def _neighbourhood(store: ox.Store, projections: list[Projection], around: set[s
         if not frontier:
             break
     return groups, seen
+
+
+def _whole_graph_types(store: Any) -> dict[str, frozenset[str]]:
+    """Every node's types: read from an embedded store's triples, asked of a remote one with ``_TYPES``."""
+    if isinstance(store, ox.Store):
+        return _types_of((q.subject, q.object) for q in store.quads_for_pattern(None, _RDF_TYPE, None, ox.DefaultGraph()))
+    return _types_of(select(store, _TYPES))
 
 
 def _types_of(rows: Any) -> dict[str, frozenset[str]]:
