@@ -1,21 +1,23 @@
 """Where SPARQL queries run for the server: worker processes over the embedded dataset, or a remote endpoint.
 
-Each local query runs in a worker process (:mod:`smartcity_kg.serve.worker`) with its own copy
-of the dataset, no network and a memory limit. A worker that passes the time limit is killed
-(the work really stops) and replaced; one that crashes or runs out of memory is replaced too.
-When every worker is busy for longer than a short wait, the caller is told so (HTTP 503) rather
-than queued without end; one client runs only a few queries at a time (HTTP 429 beyond), and
+Each local query runs in a worker process (:mod:`smartcity_kg.serve.worker`) with no network
+and a memory limit, over the build's on-disk store opened read-only (one copy of the data for
+every worker; a small build without one is loaded by each worker). A worker that passes the
+time limit is killed (the work really stops) and replaced; one that crashes or runs out of
+memory is replaced too. Queries wait for a worker in the order they came; when none is free
+for longer than a short wait, the caller is told so (HTTP 503) rather than queued without end; one client runs only a few queries at a time (HTTP 429 beyond), and
 light queries have a worker of their own, so they are answered while heavy ones run.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
 import multiprocessing
-import queue
 import re
 import signal
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -103,9 +105,10 @@ def values_clause(bindings: dict[str, str]) -> str:
 
 class _Worker:
     def __init__(self, context: multiprocessing.context.SpawnContext, trig: Path, base: str,
-                 limits: WorkerLimits) -> None:
+                 limits: WorkerLimits, store: Path | None) -> None:
         self.conn, child = context.Pipe()
-        self.process = context.Process(target=serve_jobs, args=(child, str(trig), base, limits), daemon=True)
+        self.process = context.Process(target=serve_jobs, daemon=True,
+                                       args=(child, str(trig), base, limits, None if store is None else str(store)))
         self.process.start()
         child.close()
         reply = self.conn.recv() if self.conn.poll(60) else None
@@ -122,26 +125,45 @@ class _Worker:
 
 
 class _Pool:
-    """Worker processes that answer one job at a time each; a stopped or crashed one is replaced."""
+    """Worker processes that answer one job at a time each; a stopped or crashed one is replaced.
+
+    Callers get a free worker first come, first served: one who waits is never passed by one
+    who came later (a plain queue lets a newcomer take a worker that an older waiter was woken
+    for, so under load a few unlucky callers wait out their time and get 503).
+    """
 
     def __init__(self, size: int, start: Callable[[], _Worker]) -> None:
         self._start = start
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._free: list[_Worker] = []
+        self._waiting: collections.deque[object] = collections.deque()
+        self._turn = threading.Condition()
         self._lock = threading.Lock()
         self.all: list[_Worker] = []
         for _ in range(size):
             worker = start()
             self.all.append(worker)
-            self._idle.put(worker)
+            self._free.append(worker)
 
     def take(self, wait: float) -> _Worker | None:
-        try:
-            return self._idle.get(timeout=wait)
-        except queue.Empty:
-            return None
+        """A free worker, in turn; ``None`` if none came within ``wait`` seconds."""
+        ticket, deadline = object(), time.monotonic() + wait
+        with self._turn:
+            self._waiting.append(ticket)
+            try:
+                while not (self._free and self._waiting[0] is ticket):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return None
+                    self._turn.wait(left)
+                return self._free.pop()
+            finally:
+                self._waiting.remove(ticket)
+                self._turn.notify_all()
 
     def give(self, worker: _Worker) -> None:
-        self._idle.put(worker)
+        with self._turn:
+            self._free.append(worker)
+            self._turn.notify_all()
 
     def replace(self, worker: _Worker) -> _Worker:
         worker.kill()
@@ -164,6 +186,9 @@ class _Pool:
 class LocalEndpoint:
     """Queries over the dataset ``trig`` in isolated, memory-bounded worker processes, shared fairly.
 
+    With ``store`` (the build's on-disk store of the same dataset), workers open that read-only
+    instead of loading ``trig``.
+
     ``workers`` processes run any query for up to ``timeout`` seconds; ``fast_workers`` more are
     kept for light queries (ASK, or a final ``LIMIT`` of at most 100), which get ``fast_timeout``
     seconds there and, if they need more, run again in the general pool. A client (by address)
@@ -175,15 +200,15 @@ class LocalEndpoint:
     def __init__(self, trig: Path, *, workers: int = 2, timeout: float = 10.0, max_rows: int = 10_000,
                  wait: float = 2.0, base: str = "https://w3id.org/smartcity-kg/", max_bytes: int = 10 * 2**20,
                  limits: WorkerLimits | None = None, per_client: int = 1, fast_workers: int = 1,
-                 fast_timeout: float = 1.0) -> None:
+                 fast_timeout: float = 1.0, store: Path | None = None) -> None:
         self.trig, self.timeout, self.max_rows, self.wait, self.base = trig, timeout, max_rows, wait, base
         self.max_bytes, self.per_client, self.fast_timeout = max_bytes, per_client, min(fast_timeout, timeout)
         self.limits = limits or WorkerLimits()
         context = multiprocessing.get_context("spawn")
         self._running: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._general = _Pool(workers, lambda: _Worker(context, trig, base, self.limits))
-        self._fast = _Pool(fast_workers, lambda: _Worker(context, trig, base, self.limits))
+        self._general = _Pool(workers, lambda: _Worker(context, trig, base, self.limits, store))
+        self._fast = _Pool(fast_workers, lambda: _Worker(context, trig, base, self.limits, store))
 
     @property
     def pids(self) -> list[int]:

@@ -88,14 +88,15 @@ class _State:
             self.graph: Any = RemoteGraph(config.endpoint, timeout=max(config.timeout, 30.0))
         else:
             from ..store.dataset import open_store
+            from ..store.ondisk import build_store
 
             trig = config.build_dir / "graph.trig"
-            self.graph = open_store(config.build_dir, config.store_dir)
+            self.graph = open_store(config.build_dir, config.store_dir)  # read-only on the build's store, if it has one
             limits = WorkerLimits(max_memory=config.max_memory * 2**20, require_isolation=config.isolate)
             self.runner = LocalEndpoint(trig, workers=config.workers, timeout=config.timeout,
                                         max_rows=config.max_rows, wait=config.wait, base=config.base,
                                         max_bytes=config.max_bytes, limits=limits, per_client=config.per_client,
-                                        fast_workers=config.fast_workers)
+                                        fast_workers=config.fast_workers, store=build_store(config.build_dir))
         self.index = EntityIndex.from_store(self.graph)
         rows = self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         self.graphs = {row["g"].value for row in rows}
