@@ -27,13 +27,18 @@ __all__ = ["Served", "compare_servers", "query_mix"]
 
 @dataclass(frozen=True)
 class Served:
-    """What one server did: its start time, the requests answered and their statuses, latencies."""
+    """What one server did: its start time, the requests answered by outcome, and their latencies.
+
+    Outcomes: ``"200"``, ``"busy"`` (a 503 for want of a free worker), ``"time limit"`` (the
+    query was stopped at the time limit, whatever the status), or another status.
+    """
 
     name: str
     start_seconds: float
     seconds: float
-    statuses: Counter[int]
+    statuses: Counter[str]
     latencies: list[float]
+    cpu_seconds: float  # CPU time of the server and its processes while driven (the machine may be shared)
 
     def line(self) -> str:
         """The figures as one line of the report."""
@@ -41,11 +46,12 @@ class Served:
         ordered = sorted(self.latencies)
         p50 = statistics.median(ordered) if ordered else float("nan")
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else float("nan")
-        share = self.statuses[503] / total if total else 0.0
-        others = ", ".join(f"{code}: {n}" for code, n in sorted(self.statuses.items()) if code not in (200, 503))
+        busy = self.statuses["busy"] / total if total else 0.0
+        others = ", ".join(f"{code}: {n}" for code, n in sorted(self.statuses.items()) if code not in ("200", "busy"))
         return (f"  serve {self.name:<12} start {self.start_seconds:6.1f} s  {total / self.seconds:7.1f} requests/s  "
-                f"503 {share:6.2%}  p50 {p50 * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms"
-                + (f"  other statuses {others}" if others else ""))
+                f"503 busy {busy:6.2%}  p50 {p50 * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms  "
+                f"ok {self.statuses['200']}  cpu {self.cpu_seconds / max(total, 1) * 1000:6.1f} ms/request"
+                + (f"  others {others}" if others else ""))
 
 
 def query_mix(bindings: dict[str, dict[str, str]]) -> list[str]:
@@ -72,9 +78,21 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> float:
     raise SystemExit(f"{url} did not start:\n{log.read_text()[-3000:]}")
 
 
-def _drive(url: str, queries: list[str], clients: int, seconds: float) -> tuple[Counter[int], list[float]]:
-    """Run ``clients`` clients against the SPARQL endpoint ``url`` for ``seconds``; statuses and latencies."""
-    statuses: Counter[int] = Counter()
+def _outcome(response: httpx.Response) -> str:
+    """``"200"``, ``"busy"``, ``"time limit"`` or the status of ``response`` (see :class:`Served`)."""
+    if response.status_code == 200:
+        return "200"
+    text = response.text.lower()
+    if response.status_code == 503 and "busy" in text:
+        return "busy"
+    if "limit of" in text or "timeout" in text or "timed out" in text:
+        return "time limit"
+    return str(response.status_code)
+
+
+def _drive(url: str, queries: list[str], clients: int, seconds: float) -> tuple[Counter[str], list[float]]:
+    """Run ``clients`` clients against the SPARQL endpoint ``url`` for ``seconds``; outcomes and latencies."""
+    statuses: Counter[str] = Counter()
     latencies: list[float] = []
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -88,11 +106,11 @@ def _drive(url: str, queries: list[str], clients: int, seconds: float) -> tuple[
                 turn += 1
                 started = time.monotonic()
                 try:
-                    code = http.post(url, content=text.encode("utf-8"), headers={
+                    code = _outcome(http.post(url, content=text.encode("utf-8"), headers={
                         "Content-Type": "application/sparql-query; charset=utf-8",
-                        "Accept": "application/sparql-results+json"}).status_code
-                except httpx.HTTPError:
-                    code = 0
+                        "Accept": "application/sparql-results+json"}))
+                except httpx.HTTPError as exc:
+                    code = type(exc).__name__
                 with lock:
                     statuses[code] += 1
                     latencies.append(time.monotonic() - started)
@@ -105,6 +123,20 @@ def _drive(url: str, queries: list[str], clients: int, seconds: float) -> tuple[
     return statuses, latencies
 
 
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds used by process ``pid``, its children that were waited for, and its live descendants."""
+    import os
+
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        children = [int(c) for task in os.listdir(f"/proc/{pid}/task")
+                    for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    except OSError:
+        return 0.0
+    own = sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime, stime, cutime, cstime
+    return own + sum(_cpu_seconds(child) for child in children)
+
+
 def _run(name: str, command: list[str], url: str, queries: list[str], clients: int, seconds: float) -> Served:
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
@@ -113,7 +145,9 @@ def _run(name: str, command: list[str], url: str, queries: list[str], clients: i
         try:
             start = _wait_ready(url.rsplit("/", 1)[0] + "/", process, log)
             _drive(url, queries, clients, min(5.0, seconds))  # warm the page cache alike for both
+            cpu = _cpu_seconds(process.pid)
             statuses, latencies = _drive(url, queries, clients, seconds)
+            cpu = _cpu_seconds(process.pid) - cpu
         finally:
             process.terminate()
             try:
@@ -121,7 +155,7 @@ def _run(name: str, command: list[str], url: str, queries: list[str], clients: i
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-    return Served(name, start, seconds, statuses, latencies)
+    return Served(name, start, seconds, statuses, latencies, cpu)
 
 
 def compare_servers(build_dir: Path, queries: list[str], *, clients: int = 32, seconds: float = 30.0,

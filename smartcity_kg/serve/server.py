@@ -68,7 +68,8 @@ class ServerConfig:
     read_timeout: float = 10.0  # seconds a client may take to send a request's headers and body
     isolate: bool = True  # False: workers run without a network namespace where none can be made
     max_depth: int = 64
-    wait: float = 2.0
+    wait: float = 30.0  # seconds a query waits, in turn, for a free worker before 503
+    queue: int = 32  # queries that may wait for a worker at once (one more gets 503 at once)
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -96,12 +97,14 @@ class _State:
             self.runner = LocalEndpoint(trig, workers=config.workers, timeout=config.timeout,
                                         max_rows=config.max_rows, wait=config.wait, base=config.base,
                                         max_bytes=config.max_bytes, limits=limits, per_client=config.per_client,
-                                        fast_workers=config.fast_workers, store=build_store(config.build_dir))
+                                        fast_workers=config.fast_workers, store=build_store(config.build_dir),
+                                        queue=config.queue)
         self.index = EntityIndex.from_store(self.graph)
-        rows = self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        self.graphs = {row["g"].value for row in rows}
-        count = self.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        self.triples = int(next(iter(count))["n"].value)
+        if isinstance(self.graph, ox.Store):  # its list of graphs, not a scan of every quad
+            self.graphs = {g.value for g in self.graph.named_graphs() if isinstance(g, ox.NamedNode)}
+        else:
+            self.graphs = {row["g"].value for row in self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+        self._triples: int | None = None
         self._network: Any = None
         self._ox = ox
         from ..store.queries import load_catalogue
@@ -109,6 +112,14 @@ class _State:
 
         self.catalogue = load_catalogue(shipped("queries"))
         self._pages: dict[str, str] | None = None
+
+    @property
+    def triples(self) -> int:
+        """The triples of the default graph (the merge of the named graphs); counted once, when first asked."""
+        if self._triples is None:
+            count = self.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            self._triples = int(next(iter(count))["n"].value)
+        return self._triples
 
     @property
     def source_pages(self) -> dict[str, str]:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from smartcity_kg.serve.endpoint import LocalEndpoint, _Pool
+from smartcity_kg.serve.endpoint import LocalEndpoint
+from smartcity_kg.serve.pool import Pool
 from smartcity_kg.serve.worker import WorkerLimits
 from smartcity_kg.store.ondisk import write_build_store
 
@@ -52,8 +53,15 @@ def test_a_query_stopped_at_the_time_limit_costs_no_reload(store_dir: Path) -> N
         endpoint.close()
 
 
+class _Idle:
+    """A stand-in for a worker process, for the pool's order alone."""
+
+    def wait_ready(self) -> "_Idle":
+        return self
+
+
 def test_a_waiting_caller_is_not_passed_by_a_newcomer() -> None:
-    pool = _Pool(1, lambda: "worker")  # type: ignore[arg-type, return-value]
+    pool = Pool(1, _Idle)  # type: ignore[arg-type]
     held = pool.take(0)
     got: list[object] = []
     waiter = threading.Thread(target=lambda: got.append(pool.take(5)))
@@ -62,12 +70,24 @@ def test_a_waiting_caller_is_not_passed_by_a_newcomer() -> None:
     pool.give(held)  # type: ignore[arg-type]
     assert pool.take(0.5) is None  # a newcomer waits its turn, behind the waiter
     waiter.join()
-    assert got == ["worker"]
+    assert got == [held]
+
+
+def test_a_full_queue_turns_a_caller_away_at_once() -> None:
+    pool = Pool(1, _Idle, queue=1)  # type: ignore[arg-type]
+    held = pool.take(0)
+    waiter = threading.Thread(target=pool.take, args=(2,))
+    waiter.start()
+    time.sleep(0.2)  # the waiter fills the queue
+    started = time.monotonic()
+    assert pool.take(5) is None and time.monotonic() - started < 1
+    pool.give(held)  # type: ignore[arg-type]
+    waiter.join()
 
 
 def test_a_caller_that_waits_too_long_gets_none_and_leaves_the_queue() -> None:
-    pool = _Pool(1, lambda: "worker")  # type: ignore[arg-type, return-value]
+    pool = Pool(1, _Idle)  # type: ignore[arg-type]
     held = pool.take(0)
     assert pool.take(0.1) is None
     pool.give(held)  # type: ignore[arg-type]
-    assert pool.take(0.1) == "worker"
+    assert pool.take(0.1) is held
