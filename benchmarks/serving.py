@@ -63,6 +63,15 @@ def query_mix(bindings: dict[str, dict[str, str]]) -> list[str]:
     return [catalogue[name].text + values_clause(given) for name, given in sorted(bindings.items())]
 
 
+def _free_port() -> int:
+    """A TCP port of 127.0.0.1 that nothing listens on (at the time of asking)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> float:
     """Seconds until ``url`` answers; the server's log if it never does."""
     started = time.monotonic()
@@ -159,9 +168,9 @@ def _run(name: str, command: list[str], url: str, queries: list[str], clients: i
 
 
 def compare_servers(build_dir: Path, queries: list[str], *, clients: int = 32, seconds: float = 30.0,
-                    ports: tuple[int, int] = (18180, 18181), timeout: float = 10.0,
-                    serve_options: tuple[str, ...] = ()) -> list[Served]:
+                    timeout: float = 10.0, serve_options: tuple[str, ...] = ()) -> list[Served]:
     """Drive ``smartcity-kg serve`` and then ``oxigraph serve-read-only`` on the build in ``build_dir``."""
+    ports = (_free_port(), _free_port())
     store = build_dir / "store"
     if not (store / "smartcity-kg-store.json").is_file():
         raise SystemExit(f"{build_dir} has no on-disk store (store/): build it past the store threshold")

@@ -79,27 +79,26 @@ class _State:
     def __init__(self, config: ServerConfig) -> None:
         import pyoxigraph as ox
 
-        from .endpoint import LocalEndpoint, RemoteEndpoint, RemoteGraph
-        from .worker import WorkerLimits
+        from .endpoint import RemoteEndpoint, RemoteGraph
         from ..store.entities import EntityIndex
 
         self.config = config
         if config.endpoint:
             self.runner: Any = RemoteEndpoint(config.endpoint, timeout=config.timeout, max_rows=config.max_rows)
             self.graph: Any = RemoteGraph(config.endpoint, timeout=max(config.timeout, 30.0))
+            self.index = EntityIndex.from_store(self.graph)
         else:
-            from ..store.dataset import open_store
-            from ..store.ondisk import build_store
+            from concurrent.futures import ThreadPoolExecutor
 
-            trig = config.build_dir / "graph.trig"
+            from ..store.dataset import open_store
+
             self.graph = open_store(config.build_dir, config.store_dir)  # read-only on the build's store, if it has one
-            limits = WorkerLimits(max_memory=config.max_memory * 2**20, require_isolation=config.isolate)
-            self.runner = LocalEndpoint(trig, workers=config.workers, timeout=config.timeout,
-                                        max_rows=config.max_rows, wait=config.wait, base=config.base,
-                                        max_bytes=config.max_bytes, limits=limits, per_client=config.per_client,
-                                        fast_workers=config.fast_workers, store=build_store(config.build_dir),
-                                        queue=config.queue)
-        self.index = EntityIndex.from_store(self.graph)
+            with ThreadPoolExecutor(1) as starter:  # the workers start while the index is built
+                runner = starter.submit(_local_runner, config)
+                try:
+                    self.index = EntityIndex.from_store(self.graph)
+                finally:
+                    self.runner = runner.result()
         if isinstance(self.graph, ox.Store):  # its list of graphs, not a scan of every quad
             self.graphs = {g.value for g in self.graph.named_graphs() if isinstance(g, ox.NamedNode)}
         else:
@@ -153,6 +152,19 @@ class _State:
 
     def close(self) -> None:
         self.runner.close()
+
+
+def _local_runner(config: ServerConfig) -> Any:
+    """The worker processes over the build of ``config`` (its on-disk store where it has one)."""
+    from .endpoint import LocalEndpoint
+    from .worker import WorkerLimits
+    from ..store.ondisk import build_store
+
+    limits = WorkerLimits(max_memory=config.max_memory * 2**20, require_isolation=config.isolate)
+    return LocalEndpoint(config.build_dir / "graph.trig", workers=config.workers, timeout=config.timeout,
+                         max_rows=config.max_rows, wait=config.wait, base=config.base, max_bytes=config.max_bytes,
+                         limits=limits, per_client=config.per_client, fast_workers=config.fast_workers,
+                         store=build_store(config.build_dir), queue=config.queue)
 
 
 def _offered(form: str | None) -> list[str]:
