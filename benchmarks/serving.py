@@ -138,10 +138,15 @@ def _cpu_seconds(pid: int) -> float:
 
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        children = [int(c) for task in os.listdir(f"/proc/{pid}/task")
-                    for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        tasks = os.listdir(f"/proc/{pid}/task")
     except OSError:
         return 0.0
+    children: list[int] = []
+    for task in tasks:
+        try:
+            children += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+        except OSError:  # a thread that ended meanwhile (a server's threads come and go)
+            continue
     own = sum(int(v) for v in fields[11:15]) / os.sysconf("SC_CLK_TCK")  # utime, stime, cutime, cstime
     return own + sum(_cpu_seconds(child) for child in children)
 

@@ -86,7 +86,7 @@ class _State:
         if config.endpoint:
             self.runner: Any = RemoteEndpoint(config.endpoint, timeout=config.timeout, max_rows=config.max_rows)
             self.graph: Any = RemoteGraph(config.endpoint, timeout=max(config.timeout, 30.0))
-            self.index = EntityIndex.from_store(self.graph)
+            self.index = EntityIndex.from_store(self.graph)  # type: ignore[arg-type]  # it answers like a store
         else:
             from concurrent.futures import ThreadPoolExecutor
 
