@@ -11,6 +11,12 @@ then prints, each as the median of ``--runs`` runs:
 - each command as a user runs it (``query``, ``paths``, ``brokers``, ``opportunities``), in a
   process of its own, with its wall time and peak resident memory.
 
+With ``--serve SECONDS`` it also compares the servers (:mod:`serving`): ``smartcity-kg serve``
+and ``oxigraph serve-read-only`` on the same build, each started on 127.0.0.1 and driven for
+SECONDS by ``--clients`` concurrent clients (default 32) sending the named queries through the
+SPARQL protocol: start time, requests/s, the share of 503 answers, p50 and p99 latency.
+``--build-dir B`` measures an existing build instead of generating one (``--sizes`` is then ignored).
+
 The machine's load (``uptime``) is printed first and last. Figures go to standard output.
 """
 
@@ -33,6 +39,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import Generated, generate  # noqa: E402 (the benchmark's sibling, found by the line above)
+from serving import compare_servers, query_mix  # noqa: E402 (likewise)
 
 from smartcity_kg import load_catalogue, open_store, run_query, shipped  # noqa: E402
 from smartcity_kg.store.entities import EntityIndex  # noqa: E402
@@ -112,22 +119,41 @@ def _raw_store(trig: Path) -> ox.Store:
     return store
 
 
+def _bindings(store: ox.Store, index: EntityIndex) -> dict[str, dict[str, ox.NamedNode | ox.Literal]]:
+    """For each named query, its parameters bound: a sector for ``sector-markets``, else some company."""
+    out = {}
+    for name, query in sorted(load_catalogue(shipped("queries")).items()):
+        given = ({"sector": "big-data"} if name == "sector-markets" else  # any other entity asked: some company
+                 {p.name: _some_entity(store) for p in query.params if p.required or p.name == "entity"})
+        out[name] = bind_params(query, given, index)
+    return out
+
+
 def _open_and_query(build_dir: Path, runs: int) -> list[Measure]:
     trig = build_dir / "graph.trig"
     out = [Measure("open the build (open_store)", _median(runs, lambda: open_store(build_dir)),
                    raw_seconds=_median(runs, lambda: _raw_store(trig)))]
     store, raw = open_store(build_dir), _raw_store(trig)
-    index = EntityIndex.from_store(store)
-    for name, query in sorted(load_catalogue(shipped("queries")).items()):
-        given = ({"sector": "big-data"} if name == "sector-markets" else  # any other entity asked: some company
-                 {p.name: _some_entity(store) for p in query.params if p.required or p.name == "entity"})
-        bindings = bind_params(query, given, index)
+    catalogue = load_catalogue(shipped("queries"))
+    for name, bindings in _bindings(store, EntityIndex.from_store(store)).items():
+        query = catalogue[name]
         substitutions: dict[ox.Variable, ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple] = {
             ox.Variable(k): v for k, v in bindings.items()}
-        out.append(Measure(f"query {name}", _median(runs, lambda: run_query(store, query, bindings)),
+        out.append(Measure(f"query {name}", _median(runs, lambda: run_query(store, query, bindings)),  # noqa: B023
                            raw_seconds=_median(runs, lambda: _rows(raw.query(  # noqa: B023 (run at once)
                                query.text, substitutions=substitutions, use_default_graph_as_union=True)))))
     return out
+
+
+def _serve(build_dir: Path, seconds: float, clients: int) -> list[str]:
+    """The lines of the server comparison on the build in ``build_dir``."""
+    store = open_store(build_dir)
+    bindings = _bindings(store, EntityIndex.from_store(store))
+    del store
+    queries = query_mix({name: {k: str(v) for k, v in given.items()} for name, given in bindings.items()})
+    lines = [f"  servers: {clients} clients, {len(queries)} named queries in turn, {seconds:g} s each"]
+    lines += [served.line() for served in compare_servers(build_dir, queries, clients=clients, seconds=seconds)]
+    return lines
 
 
 def _rows(solutions: object) -> list[object]:
@@ -184,14 +210,27 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median is printed")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", type=Path, default=None, help="a new folder to keep the graphs and builds in")
+    parser.add_argument("--serve", type=float, default=0, metavar="SECONDS",
+                        help="also compare the servers under load for SECONDS each (0: not)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients of --serve")
+    parser.add_argument("--build-dir", type=Path, default=None, help="an existing build to measure (no generation)")
     args = parser.parse_args(argv)
     print("load: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
+    if args.build_dir is not None:
+        for measure in _open_and_query(args.build_dir, args.runs):
+            print(measure.line(), flush=True)
+        for line in _serve(args.build_dir, args.serve, args.clients) if args.serve else []:
+            print(line, flush=True)
+        print("load: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         work = args.keep or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         for size in args.sizes:
             for measure in measure_size(size, args.runs, args.seed, work):
                 print(measure.line(), flush=True)
+            for line in _serve(work / f"build-{size}", args.serve, args.clients) if args.serve else []:
+                print(line, flush=True)
     print("load: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
 
 

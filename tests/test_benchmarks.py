@@ -71,3 +71,22 @@ def test_scale_benchmark_runs_at_10k_and_prints_every_figure(tmp_path: Path) -> 
         assert re.search(rf"query {query}" + raw, out), query
     for command in ("query decision-makers", "query initiatives", "paths", "brokers", "opportunities"):
         assert re.search(rf"command {command}.*?" + figure + r"  peak +\d+ MB", out), command
+
+
+def test_scale_benchmark_compares_the_servers_on_a_build_with_a_store(built: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from smartcity_kg.store.ondisk import write_build_store
+
+    build_dir = Path(shutil.copytree(built, tmp_path / "build"))
+    write_build_store(build_dir)
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "scale.py"), "--build-dir", str(build_dir), "--runs", "1",
+                           "--serve", "2", "--clients", "3"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    assert re.search(r"open the build \(open_store\) +[\d.]+ ms  raw pyoxigraph", out), out
+    assert "servers: 3 clients, " in out
+    for name in ("smartcity-kg", "oxigraph"):
+        line = re.search(rf"serve {name} +start +[\d.]+ s +[\d.]+ requests/s  503 busy +[\d.]+%  p50 +[\d.]+ ms  "
+                         rf"p99 +[\d.]+ ms  ok (\d+)  cpu +[\d.]+ ms/request", out)
+        assert line and int(line.group(1)) > 0, out

@@ -19,6 +19,7 @@ from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDF
 from .ontology import Ontology, load_ontology
 from .sectors import add_sectors
 from ..store.rdfio import read_rdf, value_of
+from ..store.ondisk import STORE_FROM, write_build_store
 from ..jsonld import write_compacted
 from ..outputs import check_folder, replacing_folder, write_file
 from ..resources import shipped
@@ -54,6 +55,9 @@ class BuildOptions:
     reason_timeout: float = 120.0
     #: Seconds each quality check may run before it is stopped.
     check_timeout: float = CHECK_TIMEOUT
+    #: Quads from which the build also writes an on-disk store that readers open at once
+    #: (:mod:`smartcity_kg.store.ondisk`); 0: always.
+    store_from: int = STORE_FROM
 
     @property
     def inputs(self) -> dict[str, Path]:
@@ -260,6 +264,8 @@ def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], optio
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
         ox.serialize(quads, str(tmp / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
         ox.serialize(triples, str(tmp / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
+        if len(quads) >= options.store_from:
+            write_build_store(tmp)
         ox.serialize(triples, str(tmp / "graph.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
         with (tmp / "graph.jsonld").open("w", encoding="utf-8") as out:
             write_compacted(quads, out)

@@ -221,6 +221,10 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path,
               help="Megabytes of memory a query worker may use (0: no limit).")
 @click.option("--per-client", type=click.IntRange(1), default=1, show_default=True,
               help="Queries one client address may run at a time.")
+@click.option("--queue-wait", "wait", type=click.FloatRange(0, 3600), default=30.0, show_default=True,
+              help="Seconds a query may wait, in turn, for a free worker before it is answered 503.")
+@click.option("--queue", type=click.IntRange(1, 1000), default=32, show_default=True,
+              help="Queries that may wait for a worker at once; one more is answered 503 at once.")
 @click.option("--max-body", type=click.IntRange(1000), default=100_000, show_default=True, help="Bytes a request may carry.")
 @click.option("--read-timeout", type=click.FloatRange(0.5, 600), default=10.0, show_default=True,
               help="Seconds a client may take to send a request's headers, and again its body.")

@@ -1,10 +1,12 @@
 """Where SPARQL queries run for the server: worker processes over the embedded dataset, or a remote endpoint.
 
-Each local query runs in a worker process (:mod:`smartcity_kg.serve.worker`) with its own copy
-of the dataset, no network and a memory limit. A worker that passes the time limit is killed
-(the work really stops) and replaced; one that crashes or runs out of memory is replaced too.
-When every worker is busy for longer than a short wait, the caller is told so (HTTP 503) rather
-than queued without end; one client runs only a few queries at a time (HTTP 429 beyond), and
+Each local query runs in a worker process (:mod:`smartcity_kg.serve.worker`) with no network
+and a memory limit, over the build's on-disk store opened read-only (one copy of the data for
+every worker; a small build without one is loaded by each worker). A worker that passes the
+time limit is killed (the work really stops) and replaced; one that crashes or runs out of
+memory is replaced too. Queries wait for a worker in the order they came; when none is free
+within a bounded wait, the caller is told so (HTTP 503) rather than queued without end; one
+client runs only a few queries at a time (HTTP 429 beyond), and
 light queries have a worker of their own, so they are answered while heavy ones run.
 """
 
@@ -12,18 +14,16 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import queue
 import re
 import signal
 import threading
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..exceptions import IsolationError
 from ..store.remote import RemoteStore as RemoteGraph, bind_values  # the pages read a remote endpoint as a store
-from .worker import OUT_OF_MEMORY as _OUT_OF_MEMORY, Job, WorkerLimits, serve_jobs
+from .pool import Pool, WorkerProcess
+from .worker import OUT_OF_MEMORY as _OUT_OF_MEMORY, Job, WorkerLimits
 
 __all__ = ["Answer", "Dataset", "LocalEndpoint", "RemoteEndpoint", "RemoteGraph", "syntax_message"]
 
@@ -87,89 +87,32 @@ def syntax_message(text: str, message: str) -> str:
     return f"{what if len(what) <= 200 else what[:200].rsplit(',', 1)[0] + ', …'} {where}"
 
 
-class _Worker:
-    def __init__(self, context: multiprocessing.context.SpawnContext, trig: Path, base: str,
-                 limits: WorkerLimits) -> None:
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=serve_jobs, args=(child, str(trig), base, limits), daemon=True)
-        self.process.start()
-        child.close()
-        reply = self.conn.recv() if self.conn.poll(60) else None
-        if reply != "ready":
-            self.kill()
-            if isinstance(reply, tuple) and reply[0] == "refused":
-                raise IsolationError(f"the query workers cannot start: {reply[1]}")
-            raise RuntimeError("a query worker did not start")
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-
-class _Pool:
-    """Worker processes that answer one job at a time each; a stopped or crashed one is replaced."""
-
-    def __init__(self, size: int, start: Callable[[], _Worker]) -> None:
-        self._start = start
-        self._idle: queue.Queue[_Worker] = queue.Queue()
-        self._lock = threading.Lock()
-        self.all: list[_Worker] = []
-        for _ in range(size):
-            worker = start()
-            self.all.append(worker)
-            self._idle.put(worker)
-
-    def take(self, wait: float) -> _Worker | None:
-        try:
-            return self._idle.get(timeout=wait)
-        except queue.Empty:
-            return None
-
-    def give(self, worker: _Worker) -> None:
-        self._idle.put(worker)
-
-    def replace(self, worker: _Worker) -> _Worker:
-        worker.kill()
-        fresh = self._start()
-        with self._lock:
-            self.all = [w for w in self.all if w is not worker] + [fresh]
-        return fresh
-
-    def close(self) -> None:
-        with self._lock:
-            for worker in self.all:
-                try:
-                    worker.conn.send(None)
-                except OSError:
-                    pass
-                worker.kill()
-            self.all = []
-
-
 class LocalEndpoint:
     """Queries over the dataset ``trig`` in isolated, memory-bounded worker processes, shared fairly.
+
+    With ``store`` (the build's on-disk store of the same dataset), workers open that read-only
+    instead of loading ``trig``.
 
     ``workers`` processes run any query for up to ``timeout`` seconds; ``fast_workers`` more are
     kept for light queries (ASK, or a final ``LIMIT`` of at most 100), which get ``fast_timeout``
     seconds there and, if they need more, run again in the general pool. A client (by address)
-    runs at most ``per_client`` queries at a time; a query waits ``wait`` seconds for a worker,
-    then gets 503. Answers are cut at ``max_rows`` rows and ``max_bytes`` bytes. Relative IRIs
+    runs at most ``per_client`` queries at a time; a query waits, in turn, up to ``wait`` seconds
+    for a worker, then gets 503, as does one that finds ``queue`` queries waiting already. Answers are cut at ``max_rows`` rows and ``max_bytes`` bytes. Relative IRIs
     resolve against ``base``.
     """
 
     def __init__(self, trig: Path, *, workers: int = 2, timeout: float = 10.0, max_rows: int = 10_000,
-                 wait: float = 2.0, base: str = "https://w3id.org/smartcity-kg/", max_bytes: int = 10 * 2**20,
+                 wait: float = 30.0, base: str = "https://w3id.org/smartcity-kg/", max_bytes: int = 10 * 2**20,
                  limits: WorkerLimits | None = None, per_client: int = 1, fast_workers: int = 1,
-                 fast_timeout: float = 1.0) -> None:
+                 fast_timeout: float = 1.0, store: Path | None = None, queue: int = 32) -> None:
         self.trig, self.timeout, self.max_rows, self.wait, self.base = trig, timeout, max_rows, wait, base
         self.max_bytes, self.per_client, self.fast_timeout = max_bytes, per_client, min(fast_timeout, timeout)
         self.limits = limits or WorkerLimits()
         context = multiprocessing.get_context("spawn")
         self._running: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._general = _Pool(workers, lambda: _Worker(context, trig, base, self.limits))
-        self._fast = _Pool(fast_workers, lambda: _Worker(context, trig, base, self.limits))
+        self._general = Pool(workers, lambda: WorkerProcess(context, trig, base, self.limits, store), queue)
+        self._fast = Pool(fast_workers, lambda: WorkerProcess(context, trig, base, self.limits, store), queue)
 
     @property
     def pids(self) -> list[int]:
@@ -201,7 +144,7 @@ class LocalEndpoint:
                 if not self._running[client]:
                     del self._running[client]
 
-    def _on(self, pool: _Pool, job: Job, timeout: float, wait: float) -> Answer | None:
+    def _on(self, pool: Pool, job: Job, timeout: float, wait: float) -> Answer | None:
         """``job``'s answer from a worker of ``pool``; ``None`` if none was free within ``wait`` seconds, or
         (in the fast pool) the job needed more than ``timeout``."""
         worker = pool.take(wait)

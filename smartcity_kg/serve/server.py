@@ -69,7 +69,8 @@ class ServerConfig:
     read_timeout: float = 10.0  # seconds a client may take to send a request's headers and body
     isolate: bool = True  # False: workers run without a network namespace where none can be made
     max_depth: int = 64
-    wait: float = 2.0
+    wait: float = 30.0  # seconds a query waits, in turn, for a free worker before 503
+    queue: int = 32  # queries that may wait for a worker at once (one more gets 503 at once)
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -79,29 +80,31 @@ class _State:
     def __init__(self, config: ServerConfig) -> None:
         import pyoxigraph as ox
 
-        from .endpoint import LocalEndpoint, RemoteEndpoint, RemoteGraph
-        from .worker import WorkerLimits
+        from .endpoint import RemoteEndpoint, RemoteGraph
         from ..store.entities import EntityIndex
 
         self.config = config
         if config.endpoint:
             self.runner: Any = RemoteEndpoint(config.endpoint, timeout=config.timeout, max_rows=config.max_rows)
             self.graph: Any = RemoteGraph(config.endpoint, timeout=max(config.timeout, 30.0))
+            self.index = EntityIndex.from_store(self.graph)  # type: ignore[arg-type]  # it answers like a store
         else:
+            from concurrent.futures import ThreadPoolExecutor
+
             from ..store.dataset import open_store
 
-            trig = config.build_dir / "graph.trig"
-            self.graph = open_store(config.build_dir, config.store_dir)
-            limits = WorkerLimits(max_memory=config.max_memory * 2**20, require_isolation=config.isolate)
-            self.runner = LocalEndpoint(trig, workers=config.workers, timeout=config.timeout,
-                                        max_rows=config.max_rows, wait=config.wait, base=config.base,
-                                        max_bytes=config.max_bytes, limits=limits, per_client=config.per_client,
-                                        fast_workers=config.fast_workers)
-        self.index = EntityIndex.from_store(self.graph)
-        rows = self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        self.graphs = {row["g"].value for row in rows}
-        count = self.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-        self.triples = int(next(iter(count))["n"].value)
+            self.graph = open_store(config.build_dir, config.store_dir)  # read-only on the build's store, if it has one
+            with ThreadPoolExecutor(1) as starter:  # the workers start while the index is built
+                runner = starter.submit(_local_runner, config)
+                try:
+                    self.index = EntityIndex.from_store(self.graph)
+                finally:
+                    self.runner = runner.result()
+        if isinstance(self.graph, ox.Store):  # its list of graphs, not a scan of every quad
+            self.graphs = {g.value for g in self.graph.named_graphs() if isinstance(g, ox.NamedNode)}
+        else:
+            self.graphs = {row["g"].value for row in self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+        self._triples: int | None = None
         self._network: Any = None
         from ..network.tenure import DatedNetworks
 
@@ -112,6 +115,14 @@ class _State:
 
         self.catalogue = load_catalogue(shipped("queries"))
         self._pages: dict[str, str] | None = None
+
+    @property
+    def triples(self) -> int:
+        """The triples of the default graph (the merge of the named graphs); counted once, when first asked."""
+        if self._triples is None:
+            count = self.graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+            self._triples = int(next(iter(count))["n"].value)
+        return self._triples
 
     @property
     def source_pages(self) -> dict[str, str]:
@@ -155,6 +166,19 @@ class _State:
 
     def close(self) -> None:
         self.runner.close()
+
+
+def _local_runner(config: ServerConfig) -> Any:
+    """The worker processes over the build of ``config`` (its on-disk store where it has one)."""
+    from .endpoint import LocalEndpoint
+    from .worker import WorkerLimits
+    from ..store.ondisk import build_store
+
+    limits = WorkerLimits(max_memory=config.max_memory * 2**20, require_isolation=config.isolate)
+    return LocalEndpoint(config.build_dir / "graph.trig", workers=config.workers, timeout=config.timeout,
+                         max_rows=config.max_rows, wait=config.wait, base=config.base, max_bytes=config.max_bytes,
+                         limits=limits, per_client=config.per_client, fast_workers=config.fast_workers,
+                         store=build_store(config.build_dir), queue=config.queue)
 
 
 def _offered(form: str | None) -> list[str]:

@@ -1,8 +1,11 @@
-"""What a query worker process does: isolate itself, bound its memory, load the dataset, answer jobs.
+"""What a query worker process does: isolate itself, bound its memory, open the dataset, answer jobs.
 
 A worker first leaves the network (:func:`smartcity_kg.sandbox.isolate_network`), then caps its
-address space (``RLIMIT_AS``), and only then loads the dataset and reads queries, so no query
-it evaluates can reach an address or take the machine's memory. :func:`evaluate` answers one job.
+address space (``RLIMIT_AS``) and opens the dataset, and only then reads queries, so no query
+it evaluates can reach an address or take the machine's memory. The dataset is the build's
+on-disk store, opened read-only (nothing loaded: a new worker is ready at once, and every
+worker reads the one copy on disk; the cap is then set just after opening, on top of what the
+open reserved), or for a build without one its TriG file, loaded into memory under the cap. :func:`evaluate` answers one job.
 """
 
 from __future__ import annotations
@@ -39,13 +42,13 @@ class Job:
     dataset: tuple[tuple[str, ...], tuple[str, ...]] | None = None
 
 
-def serve_jobs(conn: Connection, trig: str, base: str, limits: WorkerLimits) -> None:  # pragma: no cover - a child
-    """The worker's life: isolate, bound memory, load ``trig``, then answer jobs until ``None`` comes.
+def serve_jobs(conn: Connection, trig: str, base: str, limits: WorkerLimits,  # pragma: no cover - a child
+               store: str | None = None) -> None:
+    """The worker's life: isolate, bound memory, open ``store`` read-only (or else load ``trig``), then
+    answer jobs until ``None`` comes.
 
-    Sends ``"ready"`` once loaded, or ``("refused", why)`` when it cannot be isolated.
+    Sends ``"ready"`` once open, or ``("refused", why)`` when it cannot be isolated.
     """
-    import resource
-
     from ..exceptions import IsolationError
     from ..sandbox import isolate_network
 
@@ -54,20 +57,41 @@ def serve_jobs(conn: Connection, trig: str, base: str, limits: WorkerLimits) -> 
     except IsolationError as exc:
         conn.send(("refused", str(exc)))
         return
-    if limits.max_memory:
-        resource.setrlimit(resource.RLIMIT_AS, (limits.max_memory, limits.max_memory))
     import pyoxigraph as ox
 
     from ..store.dataset import load_dataset
 
-    store = ox.Store()
-    load_dataset(store, Path(trig))
+    if store is not None:
+        # Opening reads nothing but reserves address space (RocksDB's threads and arenas, some
+        # 470 MB, little of it resident): the limit bounds what a query adds beyond that.
+        dataset = ox.Store.read_only(store)
+        _limit_address_space(limits.max_memory, _address_space())
+    else:
+        _limit_address_space(limits.max_memory, 0)
+        dataset = ox.Store()
+        load_dataset(dataset, Path(trig))
     conn.send("ready")
     while True:
         job = conn.recv()
         if job is None:
             return
-        conn.send(evaluate(store, job, base))
+        conn.send(evaluate(dataset, job, base))
+
+
+def _address_space() -> int:  # pragma: no cover - a child
+    """The bytes of address space this process has mapped now (``VmSize``)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def _limit_address_space(max_memory: int, base: int) -> None:  # pragma: no cover - a child
+    """Cap this process's address space at ``base`` + ``max_memory`` bytes (``max_memory`` 0: no cap)."""
+    import resource
+
+    if max_memory:
+        resource.setrlimit(resource.RLIMIT_AS, (base + max_memory, base + max_memory))
 
 
 def evaluate(store: Any, job: Job, base: str) -> tuple[Any, ...]:

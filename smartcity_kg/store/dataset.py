@@ -1,4 +1,4 @@
-"""The embedded store: pyoxigraph, in memory or on disk, loaded from a build's TriG file."""
+"""The embedded store: a build's own on-disk store read-only, or pyoxigraph in memory or on disk loaded from its TriG file."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from ..exceptions import InputError, OutputError
 from ..outputs import check_folder
 from ..resources import shipped
+from .ondisk import build_store
 
 __all__ = ["load_dataset", "merge_default_graph", "open_store"]
 
@@ -45,8 +46,11 @@ def open_store(build_dir: Path, store_dir: Path | None = None) -> ox.Store:
     """Open a store holding the dataset of ``build_dir``/graph.trig.
 
     The default graph holds the merge of all named graphs (see :func:`merge_default_graph`).
-    Without ``store_dir`` the store is in memory. With it, an on-disk store is reused
-    when it already holds this very build, and reloaded otherwise. ``store_dir`` must be
+    Without ``store_dir``, the build's own on-disk store (:mod:`smartcity_kg.store.ondisk`, written
+    by builds of :data:`~smartcity_kg.store.ondisk.STORE_FROM` quads or more) is opened read-only
+    where it holds this graph.trig; otherwise the dataset is loaded into memory. With
+    ``store_dir``, an on-disk store there is reused when it already holds this very build,
+    and reloaded otherwise. ``store_dir`` must be
     absent, empty or a store that smartcity-kg made: its stamp file
     ``smartcity-kg-build.sha256``, written before the store itself, is the marker.
 
@@ -61,6 +65,9 @@ def open_store(build_dir: Path, store_dir: Path | None = None) -> ox.Store:
     if not trig.is_file():
         raise InputError.at(trig, None, "no built graph here; run 'smartcity-kg build' first")
     if store_dir is None:
+        own = build_store(build_dir)
+        if own is not None:
+            return ox.Store.read_only(str(own))
         store = ox.Store()
         load_dataset(store, trig)
         return store

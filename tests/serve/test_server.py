@@ -512,7 +512,7 @@ def _client_from(address: str, url: str) -> httpx.Client:
 
 @pytest.fixture(scope="module")
 def one_worker(built: Path, serve: Serve) -> Iterator[str]:
-    with serve(built, "--workers", "1", "--timeout", "3") as running:
+    with serve(built, "--workers", "1", "--timeout", "3", "--queue-wait", "2") as running:
         yield running
 
 

@@ -1,0 +1,114 @@
+"""The server's query worker processes: each started with the dataset, and a pool that hands them out in turn."""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ..exceptions import IsolationError
+from .worker import WorkerLimits, serve_jobs
+
+__all__ = ["Pool", "WorkerProcess"]
+
+
+class WorkerProcess:
+    """A worker process, started; :meth:`wait_ready` waits until it can take jobs."""
+
+    def __init__(self, context: multiprocessing.context.SpawnContext, trig: Path, base: str,
+                 limits: WorkerLimits, store: Path | None) -> None:
+        self.conn, child = context.Pipe()
+        self.process = context.Process(target=serve_jobs, daemon=True,
+                                       args=(child, str(trig), base, limits, None if store is None else str(store)))
+        self.process.start()
+        child.close()
+
+    def wait_ready(self) -> "WorkerProcess":
+        """This worker once it has opened the dataset.
+
+        Raises
+        ------
+        IsolationError
+            If the worker cannot leave the network.
+        RuntimeError
+            If it did not start within 60 s.
+        """
+        reply = self.conn.recv() if self.conn.poll(60) else None
+        if reply != "ready":
+            self.kill()
+            if isinstance(reply, tuple) and reply[0] == "refused":
+                raise IsolationError(f"the query workers cannot start: {reply[1]}")
+            raise RuntimeError("a query worker did not start")
+        return self
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class Pool:
+    """Worker processes that answer one job at a time each; a stopped or crashed one is replaced.
+
+    Callers get a free worker first come, first served: one who waits is never passed by one
+    who came later (a plain queue lets a newcomer take a worker that an older waiter was woken
+    for, so under load a few unlucky callers wait out their time and get 503). At most ``queue``
+    callers wait at once; one more is turned away at once.
+    """
+
+    def __init__(self, size: int, start: Callable[[], WorkerProcess], queue: int = 1_000_000) -> None:
+        self._start, self._queue = start, queue
+        self._free: list[WorkerProcess] = []
+        self._waiting: collections.deque[object] = collections.deque()
+        self._turn = threading.Condition()
+        self._lock = threading.Lock()
+        self.all: list[WorkerProcess] = [start() for _ in range(size)]  # started together, then awaited
+        try:
+            self._free = [worker.wait_ready() for worker in self.all]
+        except BaseException:
+            for worker in self.all:
+                worker.kill()
+            raise
+
+    def take(self, wait: float) -> WorkerProcess | None:
+        """A free worker, in turn; ``None`` if none came within ``wait`` seconds, or the queue is full."""
+        ticket, deadline = object(), time.monotonic() + wait
+        with self._turn:
+            if len(self._waiting) >= self._queue:
+                return None
+            self._waiting.append(ticket)
+            try:
+                while not (self._free and self._waiting[0] is ticket):
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return None
+                    self._turn.wait(left)
+                return self._free.pop()
+            finally:
+                self._waiting.remove(ticket)
+                self._turn.notify_all()
+
+    def give(self, worker: WorkerProcess) -> None:
+        with self._turn:
+            self._free.append(worker)
+            self._turn.notify_all()
+
+    def replace(self, worker: WorkerProcess) -> WorkerProcess:
+        worker.kill()
+        fresh = self._start().wait_ready()
+        with self._lock:
+            self.all = [w for w in self.all if w is not worker] + [fresh]
+        return fresh
+
+    def close(self) -> None:
+        with self._lock:
+            for worker in self.all:
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    pass
+                worker.kill()
+            self.all = []

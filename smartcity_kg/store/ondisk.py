@@ -1,0 +1,92 @@
+"""A build's own on-disk store: written with graph.trig past a size, then opened read-only by every reader.
+
+A build of at least :data:`STORE_FROM` quads holds, beside ``graph.trig``, a pyoxigraph
+(RocksDB) store in ``store/``: the same quads, and the default graph already the RDF merge of
+the named graphs, as :func:`smartcity_kg.store.dataset.merge_default_graph` makes it in memory. Opening it is
+:meth:`pyoxigraph.Store.read_only`: nothing is loaded, and any number of processes (commands,
+the server's query workers) read one copy of the data, shared through the page cache.
+
+The store's stamp (``smartcity-kg-store.json``) names the ``graph.trig`` it holds (SHA-256,
+size, modification time); a store whose ``graph.trig`` changed is not used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+__all__ = ["STORE_DIR", "STORE_FROM", "build_store", "write_build_store"]
+
+#: The folder of a build that holds its on-disk store.
+STORE_DIR = "store"
+#: Quads from which a build writes an on-disk store (smaller builds load graph.trig in memory, in well under a second).
+STORE_FROM = 50_000
+_STAMP = "smartcity-kg-store.json"
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as data:
+        while chunk := data.read(1 << 20):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def _identity(trig: Path) -> dict[str, int]:
+    status = trig.stat()
+    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns}
+
+
+def _with_merge(trig: Path) -> Iterator[ox.Quad]:
+    """Each quad of ``trig``, then its triple in the default graph (the store keeps each once).
+
+    Blank nodes keep their labels, so the default graph's are those of the named graphs; the
+    file is the build's own, just written, so its IRIs are not checked again.
+    """
+    for quad in ox.parse(path=trig, format=ox.RdfFormat.TRIG, rename_blank_nodes=False, lenient=True):
+        yield quad
+        yield ox.Quad(quad.subject, quad.predicate, quad.object)
+
+
+def write_build_store(build_dir: Path) -> Path:
+    """Write the on-disk store of the build being written in ``build_dir`` (from its graph.trig).
+
+    The stamp is written last, so a store cut short is never taken for a whole one.
+    """
+    trig, folder = build_dir / "graph.trig", build_dir / STORE_DIR
+    store = ox.Store(str(folder))
+    store.bulk_extend(_with_merge(trig))
+    store.flush()
+    del store
+    stamp = {"graph.trig": {"sha256": _digest(trig), **_identity(trig)}, "format": 1}
+    tmp = folder / f".{_STAMP}.tmp-{os.getpid()}"
+    tmp.write_text(json.dumps(stamp, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.rename(folder / _STAMP)
+    return folder
+
+
+def build_store(build_dir: Path) -> Path | None:
+    """The on-disk store of the build in ``build_dir``, or ``None`` if it has none that holds its graph.trig.
+
+    The store holds the graph.trig it was written with when that file's size and modification
+    time are the stamp's, or else (a copied build) when its SHA-256 is.
+    """
+    folder, trig = build_dir / STORE_DIR, build_dir / "graph.trig"
+    if folder.is_symlink() or not (folder / _STAMP).is_file() or not trig.is_file():
+        return None
+    try:
+        stamp = json.loads((folder / _STAMP).read_text(encoding="utf-8"))["graph.trig"]
+        known = {key: stamp[key] for key in ("sha256", "size", "mtime_ns")}
+    except (ValueError, KeyError, TypeError):
+        return None
+    identity = _identity(trig)
+    if identity == {"size": known["size"], "mtime_ns": known["mtime_ns"]}:
+        return folder
+    if identity["size"] == known["size"] and _digest(trig) == known["sha256"]:
+        return folder
+    return None
