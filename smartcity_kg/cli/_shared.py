@@ -210,9 +210,11 @@ class Read(NamedTuple):
         return bool(reasoning.get("reasoner"))
 
 
-def open_graph(build_dir: Path, store_dir: Path | None, endpoint: str | None = None) -> tuple[ox.Store, EntityIndex]:
-    """The store of the build in ``build_dir`` (building it first if there is none), or the remote
-    ``endpoint`` read as a store (the build folder is then not read), and its index."""
+def open_graph(build_dir: Path, store_dir: Path | None, endpoint: str | None = None, *,
+               in_memory: bool = False) -> tuple[ox.Store, EntityIndex]:
+    """The store of the build in ``build_dir`` (building it first if there is none; in memory with
+    ``in_memory``, see :func:`~smartcity_kg.store.dataset.open_store`), or the remote ``endpoint``
+    read as a store (the build folder is then not read), and its index."""
     from ..store.dataset import open_store
     from ..store.entities import EntityIndex
 
@@ -223,7 +225,7 @@ def open_graph(build_dir: Path, store_dir: Path | None, endpoint: str | None = N
         if ctx is not None and ctx.meta.get(DEFERRED):
             leave_network(None)
         ensure_build(build_dir)
-        store = open_store(build_dir, store_dir)
+        store = open_store(build_dir, store_dir, in_memory=in_memory)
     return store, EntityIndex.from_store(store)
 
 
@@ -233,7 +235,7 @@ def network_of(build_dir: Path, store_dir: Path | None,
     queries run there), its entity index and its store."""
     from ..network.projection import project
 
-    store, index = open_graph(build_dir, store_dir, endpoint)
+    store, index = open_graph(build_dir, store_dir, endpoint, in_memory=True)
     return project(store, labels=index.labels), index, store
 
 

@@ -82,3 +82,11 @@ def test_a_stamp_that_cannot_be_read_means_no_store(stored: Path) -> None:
     (stored / STORE_DIR / "smartcity-kg-store.json").write_text("{not json")
     assert build_store(stored) is None
     assert _count(open_store(stored)) > 0
+
+
+def test_in_memory_loads_the_dataset_even_beside_the_builds_store(stored: Path) -> None:
+    """Whole-graph work asks for memory: the same dataset, in a store that takes writes (not the read-only one)."""
+    store = open_store(stored, in_memory=True)
+    assert _count(store) == _count(open_store(stored)) > 0
+    store.add(ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o")))
+    assert not open_store(stored).query("ASK { <urn:s> <urn:p> <urn:o> }")
