@@ -55,12 +55,12 @@ class Served:
 
 
 def query_mix(bindings: dict[str, dict[str, str]]) -> list[str]:
-    """The texts of the named queries, each with its parameters (N-Triples terms) bound by a VALUES block."""
+    """The texts of the named queries, each with its parameters (N-Triples terms) bound by a VALUES block first in its WHERE group."""
     from smartcity_kg import load_catalogue, shipped
-    from smartcity_kg.serve.endpoint import values_clause
+    from smartcity_kg.store.remote import bind_values
 
     catalogue = load_catalogue(shipped("queries"))
-    return [catalogue[name].text + values_clause(given) for name, given in sorted(bindings.items())]
+    return [bind_values(catalogue[name].text, given) for name, given in sorted(bindings.items())]
 
 
 def _free_port() -> int:
