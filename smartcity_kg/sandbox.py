@@ -103,14 +103,7 @@ def isolate_network(*, strict: bool = True) -> bool:
     Parameters
     ----------
     strict
-        A command that reads a remote SPARQL endpoint (``--endpoint URL``) needs one way out, to that
-endpoint only: :func:`isolate_except` first forks a relay that stays in the old namespace and
-listens on a Unix socket in a private folder (a path-bound socket crosses namespaces; an address
-does not), then isolates the caller. Each connection to the socket becomes one TCP connection to
-the endpoint's host and port, and to nothing else; the caller's HTTP client speaks through the
-socket (TLS, when the URL is https, goes end to end through it).
-
-Where no namespace can be made: refuse (``True``) unless the environment variable
+        Where no namespace can be made: refuse (``True``) unless the environment variable
         ``SMARTCITY_KG_UNSAFE_NETWORK`` is ``1``, or warn and go on (``False``).
 
     Returns
