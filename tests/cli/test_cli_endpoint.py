@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -223,3 +225,26 @@ def test_every_reading_command_takes_endpoint() -> None:
     help_texts = {main.commands[name].params[[p.name for p in main.commands[name].params].index("endpoint")].help
                   for name in takes - {"push"}}  # push writes to a Graph Store, not a query endpoint
     assert len(help_texts) == 1
+
+
+_NONCE = re.compile(r"nonce(?:-|=\")[A-Za-z0-9+/_=-]+")
+
+
+def test_the_servers_pages_at_100k_are_the_embedded_servers(
+        generated_100k: Graph, serve: Callable[..., contextlib.AbstractContextManager[str]]) -> None:
+    """``serve --endpoint`` over the 100k graph's Oxigraph server gives the pages ``serve`` gives from the build."""
+    from urllib.parse import quote
+
+    firm = quote(generated_100k.firm)
+    slug = EntityIndex.from_store(open_store(generated_100k.build_dir)).resolve(generated_100k.firm)
+    pages = [(f"/id/{slug.value.rsplit('/', 1)[-1]}", "text/html"),
+             (f"/paths?from={firm}&market={generated_100k.market}&as_of=2024-06-30", "text/html"),
+             (f"/queries/evidence?entity={firm}", "text/csv"),
+             (f"/queries/decision-makers?market={generated_100k.market}&asOf=2024-06-30", "text/csv")]
+    with serve(generated_100k.build_dir) as embedded, serve(generated_100k.build_dir, "--endpoint",
+                                                             generated_100k.endpoint) as remote:
+        for page, accept in pages:
+            got, expected = (httpx.get(url + page, headers={"Accept": accept}, timeout=120) for url in (remote, embedded))
+            assert got.status_code == expected.status_code == 200, (page, got.text[:300])
+            assert _NONCE.sub("nonce", got.text) == _NONCE.sub("nonce", expected.text), page
+            assert generated_100k.firm in expected.text or accept == "text/csv" and expected.text.count("\n") > 1, page
