@@ -25,6 +25,9 @@ SECTORS = ("intelligent-lighting", "transport-systems", "climate-adaptation", "e
            "digital-health-care", "digital-infrastructure", "big-data", "clean-technology")
 #: Home countries that ``sector-markets`` is asked about.
 HOMES = ("US", "DE")
+#: Columns (by position) that a frozen query's ORDER BY left out, so rows differing only there came in
+#: any order: ``sector-markets`` ordered by market, kind, fact, source and quote, not by date.
+UNORDERED = {"sector-markets": (3,)}
 
 
 def _asked(store: ox.Store) -> list[tuple[str, dict[str, str]]]:
@@ -74,12 +77,20 @@ def _first_difference(frozen: list[list[str]], current: list[list[str]]) -> str:
     return f"expected {len(frozen)} rows, got {len(current)}"
 
 
+def _ordered(key: str, rows: list[list[str]]) -> list[list[str]]:
+    """``rows`` without the columns whose order the frozen query left open (see :data:`UNORDERED`)."""
+    left_out = UNORDERED.get(key.split(" ")[0], ())
+    return [[cell for n, cell in enumerate(row) if n not in left_out] for row in rows]
+
+
 def _compare(name: str, build_dir: Path) -> None:
     frozen = json.loads(gzip.decompress((DATA / f"queries-{name}.json.gz").read_bytes()))
     current = answers(build_dir)
     assert sorted(current) == sorted(frozen)
     for key in frozen:
-        assert current[key] == frozen[key], f"{name} {key}: {_first_difference(frozen[key], current[key])}"
+        was, now = _ordered(key, frozen[key]), _ordered(key, current[key])
+        assert now == was, f"{name} {key}: {_first_difference(was, now)}"
+        assert sorted(current[key]) == sorted(frozen[key]), f"{name} {key}: other rows"
     assert sum(map(len, frozen.values())) > 0
 
 
@@ -101,7 +112,7 @@ def test_the_frozen_answers_tie_markets_to_sectors() -> None:
     """The comparison has something to compare: sector-markets ties markets of each kind of fact."""
     frozen = json.loads(gzip.decompress((DATA / "queries-generated-10k.json.gz").read_bytes()))
     kinds = {row[1] for key, rows in frozen.items() if key.startswith("sector-markets ") for row in rows}
-    assert {"investment", "initiative", "partnership", "decision maker"} <= kinds
+    assert {'"investment"', '"initiative"', '"partnership"', '"decision maker"'} <= kinds
 
 
 def test_a_changed_row_is_told() -> None:
