@@ -4,7 +4,7 @@
 build's own on-disk store, ``store/``, which holds the same dataset with the default graph the
 merge of the named graphs), then drives it with ``clients`` concurrent clients, each from its
 own loopback address (127.0.0.2 …, so that each counts as one client of the server), each
-sending the same mix of named queries (their parameters bound with a VALUES block) through
+sending the same mix of named queries (their parameters bound with VALUES blocks) through
 the SPARQL protocol for ``seconds`` seconds. The servers run one after the other, never at once.
 """
 
@@ -55,7 +55,7 @@ class Served:
 
 
 def query_mix(bindings: dict[str, dict[str, str]]) -> list[str]:
-    """The texts of the named queries, each with its parameters (N-Triples terms) bound by a VALUES block first in its WHERE group."""
+    """The texts of the named queries, each with its parameters (N-Triples terms) bound by a VALUES block first in every group of its WHERE clause."""
     from smartcity_kg import load_catalogue, shipped
     from smartcity_kg.store.remote import bind_values
 

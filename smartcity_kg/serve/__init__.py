@@ -5,7 +5,7 @@ SPARQL Protocol request (query and dataset); ``endpoint`` shares bounded worker 
 fairly among clients, ``pool`` starts them and hands them out in turn, and ``worker`` is what
 each runs (no network, a memory limit, the build's store opened read-only); ``clients``
 cuts off clients that send too slowly; ``guard`` refuses what a query must not do before it is
-parsed, reading it with ``lexer`` as the grammar does; ``negotiate`` picks formats by ``Accept``; ``pages`` renders
+parsed, reading it with :mod:`smartcity_kg.store.lexer` as the grammar does; ``negotiate`` picks formats by ``Accept``; ``pages`` renders
 entity and path pages; ``docs`` documents the ontology from its triples, and ``documents`` serves it,
 its version and modules, each named graph and the dumps at the paths of their IRIs; ``headers`` gives every response its hardening headers and
 each page its Content-Security-Policy. It may import the foundations, :mod:`smartcity_kg.store` and

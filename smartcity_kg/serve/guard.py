@@ -1,7 +1,7 @@
 """Checks a SPARQL query must pass before it is parsed or run: size, nesting, and what it may reach.
 
 The HTTP endpoint is read-only and touches nothing outside its dataset. A query is read as
-tokens first (:mod:`.lexer`, which follows the grammar: escapes, comments ended by CR or LF,
+tokens first (:mod:`smartcity_kg.store.lexer`, which follows the grammar: escapes, comments ended by CR or LF,
 IRIs and strings), cheap and safe against inputs that crash parsers (pyoxigraph 0.5.13 ends
 the whole process on a query nested ~2,500 levels deep), and refused when it cannot be read,
 is too long, nested too deep, an update, or asks for ``SERVICE`` or ``FROM``/``FROM NAMED``
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from .lexer import LexError, Token, tokenize
+from ..store.lexer import LexError, Token, tokenize
 
 __all__ = ["Limits", "QueryRefused", "check_query", "query_form"]
 

@@ -4,15 +4,15 @@
 pyoxigraph results, CONSTRUCT and DESCRIBE as triples), so the named queries, the entity index,
 the projection of the network and the pages run over it unchanged. The endpoint's default graph
 must hold every statement once: ``smartcity-kg push`` writes the merge of the named graphs there.
-Parameters are bound by a ``VALUES`` block at the start of the query's outer ``WHERE`` group
-(:func:`bind_values`), so a filter or an ``OPTIONAL`` sees them bound, as pyoxigraph's
-substitutions do; the terms are written by pyoxigraph as N-Triples, never spliced as text.
+Parameters are bound by a ``VALUES`` block at the start of every group of the query's ``WHERE``
+clause (:func:`~smartcity_kg.store.binding.bind_values`), so each ``UNION`` branch, filter and
+``OPTIONAL`` sees them bound, as pyoxigraph's substitutions do; the terms are written by
+pyoxigraph as N-Triples, never spliced as text.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,6 +20,7 @@ import pyoxigraph as ox
 
 from ..exceptions import EndpointError
 from ..resources import shipped
+from .binding import bind_values
 
 __all__ = ["RemoteStore", "bind_values"]
 
@@ -27,49 +28,6 @@ _JSON = "application/sparql-results+json"
 _TRIPLES = "application/n-triples"
 #: SELECT and ASK in SPARQL JSON, CONSTRUCT and DESCRIBE in N-Triples: the endpoint picks what its query gives.
 _ACCEPT = f"{_JSON}, {_TRIPLES};q=0.9"
-#: What matters to find the outer group: comments, strings and IRIs are skipped whole.
-_TOKEN = re.compile(r"#[^\r\n]*|'''.*?'''|\"\"\".*?\"\"\"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\""
-                    r"|<[^<>\"{}|^`\\\x00-\x20]*>|[?$][\w]+|[A-Za-z_][\w\-.:]*|[{}]", re.DOTALL)
-
-
-def bind_values(text: str, bindings: dict[str, str]) -> str:
-    """``text`` with a ``VALUES`` block binding each variable to its N-Triples term, first in the outer WHERE group.
-
-    Examples
-    --------
-    >>> bind_values("SELECT ?x WHERE { ?x ?p ?c }", {"c": "<urn:c>"})
-    'SELECT ?x WHERE { VALUES (?c) { (<urn:c>) } ?x ?p ?c }'
-    >>> bind_values("CONSTRUCT { ?x ?p ?c } WHERE { ?x ?p ?c }", {"c": '"a {"'})
-    'CONSTRUCT { ?x ?p ?c } WHERE { VALUES (?c) { ("a {") } ?x ?p ?c }'
-
-    Raises
-    ------
-    ValueError
-        If ``text`` has no group to bind in.
-    """
-    if not bindings:
-        return text
-    at = _outer_group(text)
-    names = " ".join(f"?{name}" for name in bindings)
-    return f"{text[:at]} VALUES ({names}) {{ ({' '.join(bindings.values())}) }}{text[at:]}"
-
-
-def _outer_group(text: str) -> int:
-    """The offset just after the ``{`` that opens the query's WHERE group (a CONSTRUCT's template skipped)."""
-    depth, construct, after_where = 0, False, False
-    for match in _TOKEN.finditer(text):
-        token = match.group()
-        if token == "{":
-            if depth == 0 and (after_where or not construct):
-                return match.end()
-            depth += 1
-        elif token == "}":
-            depth -= 1
-        elif depth == 0 and token.upper() == "CONSTRUCT":
-            construct = True
-        elif depth == 0 and token.upper() == "WHERE":
-            after_where = True
-    raise ValueError("the query has no WHERE group to bind its parameters in")
 
 
 class RemoteStore:
