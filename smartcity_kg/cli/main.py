@@ -211,9 +211,12 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path,
 @BUILD_DIR
 @STORE
 @ENDPOINT
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Query worker processes.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Query worker processes.  [default: 2 per core (at most 16, and no more than the memory holds at "
+                   "--max-memory each) over a build's store/; 2 for a build loaded by each worker]")
 @click.option("--fast-workers", type=click.IntRange(0, 16), default=1, show_default=True,
-              help="More workers kept for light queries (ASK, a final LIMIT of at most 100).")
+              help="More workers kept for light queries (ASK, a final LIMIT of at most 100, or a query that ran in "
+                   "under a quarter of a second last time).")
 @click.option("--timeout", type=click.FloatRange(0.1, 3600), default=10.0, show_default=True, help="Seconds a query may run.")
 @click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True, help="Rows (or triples) a query may return.")
 @click.option("--max-bytes", type=click.IntRange(1000), default=10 * 2**20, show_default=True, help="Bytes an answer may have.")

@@ -2,7 +2,7 @@
 
 ``server`` builds the Starlette app (a factory, no global state); ``protocol`` reads a
 SPARQL Protocol request (query and dataset); ``endpoint`` shares bounded worker processes
-fairly among clients, ``pool`` starts them and hands them out in turn, and ``worker`` is what
+fairly among clients, ``pool`` starts them and hands them out in turn, ``lanes`` picks the light queries' lane, and ``worker`` is what
 each runs (no network, a memory limit, the build's store opened read-only); ``clients``
 cuts off clients that send too slowly; ``guard`` refuses what a query must not do before it is
 parsed, reading it with :mod:`smartcity_kg.store.lexer` as the grammar does; ``negotiate`` picks formats by ``Accept``; ``pages`` renders

@@ -7,7 +7,8 @@ time limit is killed (the work really stops) and replaced; one that crashes or r
 memory is replaced too. Queries wait for a worker in the order they came; when none is free
 within a bounded wait, the caller is told so (HTTP 503) rather than queued without end; one
 client runs only a few queries at a time (HTTP 429 beyond), and
-light queries have a worker of their own, so they are answered while heavy ones run.
+light queries (by their text, or by how long they took last time: :mod:`.lanes`) have a worker
+of their own, so they are answered while heavy ones run.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import multiprocessing
 import re
 import signal
 import threading
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..store.remote import RemoteStore as RemoteGraph, bind_values  # the pages read a remote endpoint as a store
+from .lanes import Lanes
 from .pool import Pool, WorkerProcess
 from .worker import OUT_OF_MEMORY as _OUT_OF_MEMORY, Job, WorkerLimits
 
@@ -94,8 +97,9 @@ class LocalEndpoint:
     instead of loading ``trig``.
 
     ``workers`` processes run any query for up to ``timeout`` seconds; ``fast_workers`` more are
-    kept for light queries (ASK, or a final ``LIMIT`` of at most 100), which get ``fast_timeout``
-    seconds there and, if they need more, run again in the general pool. A client (by address)
+    kept for light queries (ASK, a final ``LIMIT`` of at most 100, or one that took at most a
+    quarter of ``fast_timeout`` when it last ran), which get ``fast_timeout`` seconds there and,
+    if they need more, run again in the general pool. A client (by address)
     runs at most ``per_client`` queries at a time; a query waits, in turn, up to ``wait`` seconds
     for a worker, then gets 503, as does one that finds ``queue`` queries waiting already. Answers are cut at ``max_rows`` rows and ``max_bytes`` bytes. Relative IRIs
     resolve against ``base``.
@@ -111,6 +115,7 @@ class LocalEndpoint:
         context = multiprocessing.get_context("spawn")
         self._running: dict[str, int] = {}
         self._lock = threading.Lock()
+        self._lanes = Lanes(light=self.fast_timeout / 4)
         self._general = Pool(workers, lambda: WorkerProcess(context, trig, base, self.limits, store), queue)
         self._fast = Pool(fast_workers, lambda: WorkerProcess(context, trig, base, self.limits, store), queue)
 
@@ -132,7 +137,7 @@ class LocalEndpoint:
             self._running[client] = self._running.get(client, 0) + 1
         try:
             job = Job(text, media, self.max_rows, self.max_bytes, tuple(sorted((bindings or {}).items())), dataset)
-            if self._fast.all and _light(text):
+            if self._fast.all and self._lanes.is_light(text, (job.bindings, job.dataset)):
                 answer = self._on(self._fast, job, self.fast_timeout, 0.5)
                 if answer is not None:
                     return answer
@@ -150,9 +155,12 @@ class LocalEndpoint:
         worker = pool.take(wait)
         if worker is None:
             return None
+        started = time.monotonic()
         try:
             worker.conn.send(job)
             if not worker.conn.poll(timeout):
+                if job.media is not None:
+                    self._lanes.ran(job.text, (job.bindings, job.dataset), None)
                 worker = pool.replace(worker)
                 if pool is self._fast:
                     return None
@@ -171,26 +179,14 @@ class LocalEndpoint:
             return _error(reply[1], reply[2])
         if reply[0] == "failed":
             return _failure(reply[1])
+        if job.media is not None:  # a parse alone says nothing of how long the query runs
+            self._lanes.ran(job.text, (job.bindings, job.dataset), time.monotonic() - started)
         return Answer(200, reply[1], reply[2], bool(reply[3]), reply[3] or "max-rows")
 
     def close(self) -> None:
         """Stop every worker."""
         self._general.close()
         self._fast.close()
-
-
-_LIMIT = re.compile(r"\bLIMIT\s+(\d+)\s*(?:OFFSET\s+\d+\s*)?$", re.IGNORECASE)
-
-
-def _light(text: str) -> bool:
-    """Whether ``text`` looks cheap enough for the fast lane: an ASK, or a final LIMIT of at most 100.
-
-    Only a guess for scheduling (a wrong one costs the fast lane one short time limit), never a bound.
-    """
-    from .guard import query_form
-
-    match = _LIMIT.search(text.strip())
-    return query_form(text) == "ASK" or (match is not None and int(match.group(1)) <= 100)
 
 
 def _crashed(code: int | str | None, max_memory: int) -> Answer:

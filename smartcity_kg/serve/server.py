@@ -42,6 +42,7 @@ from .negotiate import GRAPH_TYPES, choose
 __all__ = ["ServerConfig", "create_app"]
 
 ACCESS_LOG = logging.getLogger("smartcity_kg.access")
+LOG = logging.getLogger("smartcity_kg.serve")
 _SELECT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                  "text/tab-separated-values", "application/json", "application/xml"]
 _ASK_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "application/json",
@@ -58,7 +59,7 @@ class ServerConfig:
     store_dir: Path | None = None  # an on-disk store for the pages, reused while the build is the same
     endpoint: str | None = None
     base: str = DEFAULT_BASE
-    workers: int = 2
+    workers: int | None = None  # None: :func:`~smartcity_kg.serve.pool.default_workers`
     timeout: float = 10.0
     max_rows: int = 10_000
     max_body: int = 100_000
@@ -171,14 +172,18 @@ class _State:
 def _local_runner(config: ServerConfig) -> Any:
     """The worker processes over the build of ``config`` (its on-disk store where it has one)."""
     from .endpoint import LocalEndpoint
+    from .pool import default_workers
     from .worker import WorkerLimits
     from ..store.ondisk import build_store
 
     limits = WorkerLimits(max_memory=config.max_memory * 2**20, require_isolation=config.isolate)
-    return LocalEndpoint(config.build_dir / "graph.trig", workers=config.workers, timeout=config.timeout,
+    store = build_store(config.build_dir)
+    workers = config.workers or default_workers(on_disk=store is not None, max_memory_mb=config.max_memory)
+    LOG.info("query workers: %d (+%d for light queries)", workers, config.fast_workers)
+    return LocalEndpoint(config.build_dir / "graph.trig", workers=workers, timeout=config.timeout,
                          max_rows=config.max_rows, wait=config.wait, base=config.base, max_bytes=config.max_bytes,
                          limits=limits, per_client=config.per_client, fast_workers=config.fast_workers,
-                         store=build_store(config.build_dir), queue=config.queue)
+                         store=store, queue=config.queue)
 
 
 def _offered(form: str | None) -> list[str]:

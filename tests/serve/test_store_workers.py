@@ -53,6 +53,26 @@ def test_a_query_stopped_at_the_time_limit_costs_no_reload(store_dir: Path) -> N
         endpoint.close()
 
 
+def test_a_query_that_was_light_last_time_passes_a_heavy_one(store_dir: Path) -> None:
+    """The general worker is held by a heavy query; a cheap one asked again takes the fast lane."""
+    endpoint = LocalEndpoint(store_dir.parent / "absent.trig", workers=1, fast_workers=1, timeout=6, fast_timeout=2,
+                             limits=WorkerLimits(max_memory=0), store=store_dir)
+    cheap = "SELECT (COUNT(*) AS ?n) WHERE { ?s a ?c }"  # no LIMIT, no ASK: light only by its last run
+    cartesian = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    try:
+        for _ in range(2):  # the second run on a warm worker, well under the 0.5 s that counts as light
+            assert endpoint.run(cheap, JSON_RESULTS, client="a").status == 200
+        heavy = threading.Thread(target=endpoint.run, args=(cartesian, JSON_RESULTS), kwargs={"client": "b"})
+        heavy.start()
+        time.sleep(0.5)  # the heavy query holds the one general worker
+        started = time.monotonic()
+        assert endpoint.run(cheap, JSON_RESULTS, client="a").status == 200
+        assert time.monotonic() - started < 3  # not behind the heavy query's 6 s
+        heavy.join()
+    finally:
+        endpoint.close()
+
+
 class _Idle:
     """A stand-in for a worker process, for the pool's order alone."""
 
