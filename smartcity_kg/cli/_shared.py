@@ -251,6 +251,7 @@ def network_of(build_dir: Path, store_dir: Path | None,
     """
     from ..network.projection import project
     from ..network.snapshot import build_network
+    from ..store.dataset import open_store
 
     if endpoint is None:
         ctx = click.get_current_context(silent=True)
@@ -259,8 +260,11 @@ def network_of(build_dir: Path, store_dir: Path | None,
         ensure_build(build_dir)
         saved = build_network(build_dir)
         if saved is not None:
-            store, index = open_graph(build_dir, store_dir)
-            return saved, index, store
+            if saved.index is None:
+                store, index = open_graph(build_dir, store_dir)
+            else:
+                store, index = open_store(build_dir, store_dir), saved.index
+            return saved.network, index, store
     store, index = open_graph(build_dir, store_dir, endpoint, in_memory=True)
     return project(store, labels=index.labels), index, store
 

@@ -22,7 +22,8 @@ network is projected again. The second line is the network, every string written
 - ``edges``: ``[u, v, weight, ties]`` in an order that, added to the nodes, gives each node its
   neighbours in the projected order; each tie ``[relation, a, b, cost, says, fact, date,
   evidence indexes, dates, age in months]``;
-- ``identifiers`` and ``markets``: ``[node, [string, ...]]``;
+- ``identifiers`` and ``markets``: ``[node, [string, ...]]``; ``names`` (the entity index's names, by
+  which a command's ``--from`` finds an entity): ``[name, [entity, ...]]``;
 - ``time``: ``claims`` (``[holding, post, holder, kind, date, source]``), and ``ends``,
   ``sources``, ``successors`` and ``rivals`` as ``[key, value]`` pairs (``null`` where the
   network has none);
@@ -41,14 +42,15 @@ import hashlib
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..exceptions import InputError
 from ..resources import shipped
+from ..store.entities import EntityIndex
 from .collector import collector_paused
 from .projection import Network
 
-__all__ = ["SNAPSHOT", "build_network", "read_network", "write_build_network", "write_network"]
+__all__ = ["SNAPSHOT", "Saved", "build_network", "read_network", "write_build_network", "write_network"]
 
 #: The file of a build that holds its projected network.
 SNAPSHOT = "network.json.gz"
@@ -57,8 +59,16 @@ _FORMAT, _VERSION = "smartcity-kg network", 1
 _CODE = ("projection", "claims", "editions", "snapshot", "snapshot_format")
 
 
-def write_network(network: Network, path: Path, graph_trig: Path) -> Path:
-    """Write ``network``, projected from ``graph_trig``, to ``path`` (through a temporary file renamed into place)."""
+class Saved(NamedTuple):
+    """A saved network, and the index of the entities' names saved with it (``None`` if none was)."""
+
+    network: Network
+    index: EntityIndex | None
+
+
+def write_network(network: Network, path: Path, graph_trig: Path, *, index: EntityIndex | None = None) -> Path:
+    """Write ``network``, projected from ``graph_trig``, and the names of ``index`` if given, to ``path``
+    (through a temporary file renamed into place)."""
     from .snapshot_format import encode
 
     header = {"format": _FORMAT, "version": _VERSION, "graph.trig": _identity(graph_trig, digest=True),
@@ -67,7 +77,7 @@ def write_network(network: Network, path: Path, graph_trig: Path) -> Path:
     try:
         with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as out:
             out.write(json.dumps(header, sort_keys=True) + "\n")
-            json.dump(encode(network), out, ensure_ascii=False, separators=(",", ":"))
+            json.dump(encode(network, None if index is None else index.names), out, ensure_ascii=False, separators=(",", ":"))
             out.write("\n")
         tmp.rename(path)
     except BaseException:
@@ -76,16 +86,16 @@ def write_network(network: Network, path: Path, graph_trig: Path) -> Path:
     return path
 
 
-def read_network(path: Path, graph_trig: Path | None = None) -> Network | None:
-    """The network saved in ``path``; ``None`` if its header names another ``graph_trig`` (when given) or
-    another version of the projection.
+def read_network(path: Path, graph_trig: Path | None = None) -> Saved | None:
+    """The network saved in ``path`` and its index; ``None`` if its header names another ``graph_trig`` (when
+    given) or another version of the projection.
 
     Raises
     ------
     InputError
         If ``path`` is not a network snapshot of this format, or is cut short.
     """
-    from .snapshot_format import decode
+    from .snapshot_format import decode, decode_names
 
     try:
         with gzip.open(path, "rt", encoding="utf-8") as data:
@@ -98,7 +108,8 @@ def read_network(path: Path, graph_trig: Path | None = None) -> Network | None:
                 return None
             body = json.loads(data.readline())
         with collector_paused():
-            return decode(body)
+            network, names = decode(body), decode_names(body)
+        return Saved(network, None if names is None else EntityIndex(names, network.labels))
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise InputError.at(path, None, f"not a network snapshot of smartcity-kg ({_FORMAT} {_VERSION}): "
                                         f"{exc}; remove it, or rebuild") from None
@@ -107,18 +118,18 @@ def read_network(path: Path, graph_trig: Path | None = None) -> Network | None:
 def write_build_network(build_dir: Path) -> Path:
     """Project the graph of the build being written in ``build_dir`` and save its network there."""
     from ..store.dataset import open_store
-    from ..store.entities import EntityIndex
     from .projection import project
 
     store = open_store(build_dir, in_memory=True)
-    network = project(store, labels=EntityIndex.from_store(store).labels)
+    index = EntityIndex.from_store(store)
+    network = project(store, labels=index.labels)
     del store
-    return write_network(network, build_dir / SNAPSHOT, build_dir / "graph.trig")
+    return write_network(network, build_dir / SNAPSHOT, build_dir / "graph.trig", index=index)
 
 
-def build_network(build_dir: Path) -> Network | None:
-    """The network saved with the build in ``build_dir``, or ``None`` if it has none for its graph.trig and this
-    version of the projection.
+def build_network(build_dir: Path) -> Saved | None:
+    """The network saved with the build in ``build_dir`` and its index, or ``None`` if it has none for its
+    graph.trig and this version of the projection.
 
     Raises
     ------

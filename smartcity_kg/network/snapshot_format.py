@@ -15,7 +15,7 @@ from .claims import Claim, TimeFacts
 from .editions import Editions, Window
 from .projection import Evidence, Network, Tie
 
-__all__ = ["decode", "encode", "insertion_order"]
+__all__ = ["decode", "decode_names", "encode", "insertion_order"]
 
 
 class _Strings:
@@ -70,8 +70,8 @@ def insertion_order(adjacency: dict[Hashable, list[Hashable]]) -> Iterator[tuple
         yield u, v
 
 
-def encode(network: Network) -> dict[str, Any]:
-    """``network`` as JSON data."""
+def encode(network: Network, names: dict[str, set[str]] | None = None) -> dict[str, Any]:
+    """``network`` as JSON data, with the names of the entities index (name → entities), if given."""
     s = _Strings()
     graph = network.graph
     typesets: dict[frozenset[str], int] = {}
@@ -99,6 +99,8 @@ def encode(network: Network) -> dict[str, Any]:
         "editions": {"windows": [[s(source), _iso(w.start), _iso(w.end)] for source, w in network.editions.windows.items()],
                      "beyond": [s.all(pair) for pair in sorted(network.editions.beyond)]},
     }
+    if names is not None:
+        body["names"] = [[s(name), s.all(sorted(found))] for name, found in names.items()]
     body["typesets"] = [s.all(sorted(kinds)) for kinds in typesets]
     body["strings"] = s.table
     return body
@@ -153,6 +155,13 @@ def decode(body: dict[str, Any]) -> Network:
         {strings[k]: frozenset(strings[i] for i in v) for k, v in body["markets"]}, _decode_time(body["time"], strings),
         editions=Editions({strings[source]: Window(_day(start), _day(end)) for source, start, end in editions["windows"]},
                           frozenset((strings[a], strings[b]) for a, b in editions["beyond"])))
+
+
+def decode_names(body: dict[str, Any]) -> dict[str, set[str]] | None:
+    """The names of the entities index that ``body`` holds (name → entities), or ``None`` if it holds none."""
+    strings: list[str] = body["strings"]
+    found = body.get("names")
+    return None if found is None else {strings[name]: {strings[i] for i in iris} for name, iris in found}
 
 
 def _decode_time(time: dict[str, Any], strings: list[str]) -> TimeFacts:

@@ -30,12 +30,15 @@ def saved(built: Path, tmp_path: Path) -> Path:
     return copy
 
 
-def test_the_saved_network_is_the_projected_one(saved: Path) -> None:
-    network = build_network(saved)
-    assert network is not None
-    _compare("shipped", network)
+def test_the_saved_network_and_index_are_the_projected_ones(saved: Path) -> None:
+    found = build_network(saved)
+    assert found is not None and found.index is not None
+    _compare("shipped", found.network)
     store = open_store(saved)
-    assert dumps(network) == dumps(project(store, labels=EntityIndex.from_store(store).labels))
+    index = EntityIndex.from_store(store)
+    assert dumps(found.network) == dumps(project(store, labels=index.labels))
+    assert found.index.names == index.names and found.index.labels == index.labels
+    assert found.index.resolve("Cisco") == index.resolve("Cisco")
 
 
 def test_a_network_saved_for_another_graph_is_not_read(saved: Path) -> None:
@@ -91,7 +94,7 @@ def test_a_build_with_an_on_disk_store_saves_its_network(graph_dir: Path, tmp_pa
     assert not (small / SNAPSHOT).exists()
     assert SNAPSHOT in json.loads((big / MARKER).read_text())["files"]
     saved, store = build_network(big), open_store(big)
-    assert saved is not None and dumps(saved) == dumps(project(store, labels=EntityIndex.from_store(store).labels))
+    assert saved is not None and dumps(saved.network) == dumps(project(store, labels=EntityIndex.from_store(store).labels))
 
 
 def test_the_network_commands_read_the_saved_network_without_projecting(saved: Path,
