@@ -11,9 +11,9 @@ The file is gzip-compressed text, two lines of JSON. The first is the header::
      "graph.trig": {"sha256": ..., "size": ..., "mtime_ns": ...}, "definitions": "<sha256>"}
 
 naming the ``graph.trig`` the network was projected from (as the on-disk store's stamp does)
-and a digest of what made it (the package's version and the queries the projection runs). A
-snapshot whose header does not match the build's graph.trig and this package is not read: the
-network is projected again. The second line is the network, every string written once in
+and a digest of what made it (the code that projects and saves the network, and the queries it
+runs). A snapshot whose header does not match the build's graph.trig and this code is not read:
+the network is projected again. The second line is the network, every string written once in
 ``strings`` and named elsewhere by its index (``null`` for none):
 
 - ``typesets``: lists of strings, each a set of classes; ``types``: ``[node, typeset]`` pairs;
@@ -41,8 +41,9 @@ import gzip
 import hashlib
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from ..exceptions import InputError
 from ..resources import shipped
@@ -56,10 +57,12 @@ __all__ = ["SNAPSHOT", "Saved", "build_network", "read_network", "write_build_ne
 SNAPSHOT = "network.json.gz"
 _FORMAT, _VERSION = "smartcity-kg network", 1
 #: The modules whose code makes the network saved (a change to any of them makes older snapshots stale).
-_CODE = ("projection", "claims", "editions", "snapshot", "snapshot_format")
+_CODE = tuple(f"network/{name}.py" for name in ("projection", "claims", "editions", "snapshot", "snapshot_format")) + (
+    "store/entities.py",)
 
 
-class Saved(NamedTuple):
+@dataclass(frozen=True)
+class Saved:
     """A saved network, and the index of the entities' names saved with it (``None`` if none was)."""
 
     network: Network
@@ -170,15 +173,11 @@ def _same_file(path: Path, stamp: object) -> bool:
 
 @functools.cache
 def _definitions() -> str:
-    """A digest of what makes the network: the package's version, the code that projects and saves it, and
-    the queries the projection runs."""
-    from .. import __version__
-
-    sha = hashlib.sha256(f"{_FORMAT} {_VERSION} {__version__}\n".encode())
-    queries, code = shipped("queries"), Path(__file__).resolve().parent
-    for path in [*(code / f"{name}.py" for name in _CODE), queries / "markets.rq",
+    """A digest of what makes the network: the code that projects and saves it, and the queries it runs."""
+    sha = hashlib.sha256(f"{_FORMAT} {_VERSION}\n".encode())
+    queries, package = shipped("queries"), Path(__file__).resolve().parent.parent
+    for path in [*(package / name for name in _CODE), queries / "markets.rq",
                  *sorted((queries / "projections").glob("*.rq")), *sorted((queries / "time").glob("*.rq"))]:
         sha.update(f"{path.parent.name}/{path.name}\n".encode())
         sha.update(path.read_bytes())
     return sha.hexdigest()
-

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Hashable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 from .claims import Claim, TimeFacts
 from .editions import Editions, Window
 from .projection import Evidence, Network, Tie
 
 __all__ = ["decode", "decode_names", "encode", "insertion_order"]
+
+N = TypeVar("N", bound=Hashable)
 
 
 class _Strings:
@@ -38,7 +40,7 @@ class _Strings:
         return [self(text) for text in texts]
 
 
-def insertion_order(adjacency: dict[Hashable, list[Hashable]]) -> Iterator[tuple[Hashable, Hashable]]:
+def insertion_order(adjacency: dict[N, list[N]]) -> Iterator[tuple[N, N]]:
     """The edges of an undirected graph in an order that, added one by one, gives each node its neighbours
     in the order of ``adjacency`` (node → neighbours, each edge listed at both ends).
 
