@@ -109,9 +109,9 @@ def read_network(path: Path, graph_trig: Path | None = None) -> Saved | None:
                 return None
             if graph_trig is not None and not _same_file(graph_trig, header.get("graph.trig")):
                 return None
-            body = json.loads(data.readline())
-        with collector_paused():
-            network, names = decode(body), decode_names(body)
+            with collector_paused():  # millions of small lists, none in a cycle
+                body = json.loads(data.readline())
+                network, names = decode(body), decode_names(body)
         return Saved(network, None if names is None else EntityIndex(names, network.labels))
     except (OSError, EOFError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise InputError.at(path, None, f"not a network snapshot of smartcity-kg ({_FORMAT} {_VERSION}): "
