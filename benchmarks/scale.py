@@ -8,6 +8,8 @@ then prints, each as the median of ``--runs`` runs:
 - opening the build (:func:`smartcity_kg.open_store`) beside pyoxigraph's own bulk load of
   the same TriG file, and each named query through :func:`smartcity_kg.run_query` beside the
   same text on the raw store (its default graph the union of the named graphs), with ratios;
+- the network: projecting it (the graph in memory), reading the network the build saved (builds
+  with an on-disk store save one) and making it as of a date;
 - each command as a user runs it (``query``, ``paths``, ``brokers``, ``opportunities``), in a
   process of its own, with its wall time and peak resident memory.
 
@@ -145,6 +147,25 @@ def _open_and_query(build_dir: Path, runs: int) -> list[Measure]:
     return out
 
 
+def _network(build_dir: Path, runs: int) -> list[Measure]:
+    """Projecting the network (the graph in memory, as the commands do without a saved network), reading the
+    network a build saved, where it has one, and the network as of a date."""
+    from smartcity_kg.network.projection import project
+    from smartcity_kg.network.snapshot import build_network
+    from smartcity_kg.network.tenure import network_as_of, parse_as_of
+
+    store = open_store(build_dir, in_memory=True)
+    labels = EntityIndex.from_store(store).labels
+    network = project(store, labels=labels)
+    out = [Measure(f"network: project ({network.graph.number_of_nodes()} nodes, {network.graph.number_of_edges()} "
+                   "edges)", _median(runs, lambda: project(store, labels=labels)))]
+    if build_network(build_dir) is not None:
+        out.append(Measure("network: read the saved network", _median(runs, lambda: build_network(build_dir))))
+    when = parse_as_of("2026-06")
+    out.append(Measure("network: as of a date", _median(runs, lambda: network_as_of(network, when))))
+    return out
+
+
 def _serve(build_dir: Path, seconds: float, clients: int) -> list[str]:
     """The lines of the server comparison on the build in ``build_dir``."""
     store = open_store(build_dir)
@@ -198,6 +219,7 @@ def measure_size(size: int, runs: int, seed: int, work: Path) -> list[Measure]:
     build_dir = work / f"build-{size}"
     measures = _build(made.folder, build_dir, runs)
     measures += _open_and_query(build_dir, runs)
+    measures += _network(build_dir, runs)
     measures += _commands(build_dir, made, runs)
     return measures
 

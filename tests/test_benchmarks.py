@@ -69,6 +69,8 @@ def test_scale_benchmark_runs_at_10k_and_prints_every_figure(tmp_path: Path) -> 
     assert re.search(r"open the build \(open_store\)" + raw, out), out
     for query in sorted(p.stem for p in (BENCHMARKS.parent / "queries").glob("*.rq")):
         assert re.search(rf"query {query}" + raw, out), query
+    assert re.search(r"network: project \(\d+ nodes, \d+ edges\)" + figure, out), out
+    assert re.search(r"network: as of a date" + figure, out), out
     for command in ("query decision-makers", "query initiatives", "paths", "brokers", "opportunities"):
         assert re.search(rf"command {command}.*?" + figure + r"  peak +\d+ MB", out), command
 

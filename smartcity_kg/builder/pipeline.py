@@ -89,7 +89,8 @@ Stage = Callable[[str], None]
 _ABSOLUTE_HTTP = re.compile(r"^https?://[^/?#\s<>\"{}|\\^`@]+(/[^\s<>\"{}|\\^`]*)?$")
 
 
-def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | None = None) -> BuildResult:
+def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | None = None,
+          add_outputs: Callable[[Path], None] | None = None) -> BuildResult:
     """Build the graph into ``out_dir``, replacing a previous build only on success.
 
     ``out_dir`` must be absent, empty or a build that smartcity-kg wrote (it holds the
@@ -101,6 +102,10 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     Quality checks run in a child process without a network; the rules run in the calling
     process, with whatever network it has (the command line runs ``build`` without one; see
     :mod:`smartcity_kg.sandbox`).
+
+    ``add_outputs``, if given, is called with the new build's folder once its files are written,
+    before it replaces ``out_dir``, to write more outputs there (the command line saves the
+    projected network, which this layer may not import); if it fails, the previous build stays.
 
     Raises
     ------
@@ -157,7 +162,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     quads = _dataset(onto, compiled, inferred, options.base)
     report = _report(quads, compiled, onto, options, check_counts, reasoning)
     try:
-        _write(out_dir, quads, report, options)
+        _write(out_dir, quads, report, options, add_outputs)
         lap("write")
         _write_timings(out_dir, timings)
     except OSError as exc:  # a read-only or full disk: one line, the previous build kept
@@ -259,7 +264,8 @@ def _write_timings(out_dir: Path, timings: dict[str, float]) -> None:
     write_file(out_dir / "timings.json", json.dumps(timings, indent=2) + "\n")
 
 
-def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], options: BuildOptions) -> None:
+def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], options: BuildOptions,
+           add_outputs: Callable[[Path], None] | None = None) -> None:
     with replacing_folder(out_dir, inputs=options.inputs, later=["timings.json"]) as tmp:
         triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
         ox.serialize(quads, str(tmp / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
@@ -270,3 +276,5 @@ def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], optio
         with (tmp / "graph.jsonld").open("w", encoding="utf-8") as out:
             write_compacted(quads, out)
         (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        if add_outputs is not None:
+            add_outputs(tmp)

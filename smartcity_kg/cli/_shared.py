@@ -121,9 +121,20 @@ def run_build(build_dir: Path, options: BuildOptions, quiet: bool) -> BuildResul
 
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
-        return build(build_dir, options)
+        return build(build_dir, options, add_outputs=_save_network)
     with console.status("building") as status:
-        return build(build_dir, options, on_stage=lambda stage: status.update(f"building: {stage}"))
+        return build(build_dir, options, on_stage=lambda stage: status.update(f"building: {stage}"),
+                     add_outputs=_save_network)
+
+
+def _save_network(folder: Path) -> None:
+    """Save the projected network with a build that has an on-disk store (a large one: smaller builds project
+    in well under a second), so that the network commands read it instead of projecting again."""
+    from ..network.snapshot import write_build_network
+    from ..store.ondisk import build_store
+
+    if build_store(folder) is not None:
+        write_build_network(folder)
 
 
 def ensure_build(build_dir: Path) -> None:
@@ -232,9 +243,28 @@ def open_graph(build_dir: Path, store_dir: Path | None, endpoint: str | None = N
 def network_of(build_dir: Path, store_dir: Path | None,
                endpoint: str | None = None) -> tuple[Network, EntityIndex, ox.Store]:
     """The projected network of the build in ``build_dir`` (or of ``endpoint``, by the projection
-    queries run there), its entity index and its store."""
-    from ..network.projection import project
+    queries run there), its entity index and its store.
 
+    A build saved with its network (:mod:`smartcity_kg.network.snapshot`) gives it without projecting,
+    and its store is then opened where it lies (a large build's on-disk store): nothing is loaded.
+    Otherwise the graph is loaded into memory, where projecting it runs 2–3 times faster than on disk.
+    """
+    from ..network.projection import project
+    from ..network.snapshot import build_network
+    from ..store.dataset import open_store
+
+    if endpoint is None:
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None and ctx.meta.get(DEFERRED):
+            leave_network(None)
+        ensure_build(build_dir)
+        saved = build_network(build_dir)
+        if saved is not None:
+            if saved.index is None:
+                store, index = open_graph(build_dir, store_dir)
+            else:
+                store, index = open_store(build_dir, store_dir), saved.index
+            return saved.network, index, store
     store, index = open_graph(build_dir, store_dir, endpoint, in_memory=True)
     return project(store, labels=index.labels), index, store
 

@@ -34,6 +34,7 @@ from ..store.queries import load_query
 from ..store.rdfio import select, value_of
 from ..resources import shipped
 from .claims import TimeFacts, load_time_facts
+from .collector import collector_paused
 from .editions import Editions, load_editions
 
 if TYPE_CHECKING:
@@ -199,12 +200,18 @@ def project(store: ox.Store, projections: list[Projection] | None = None,
     Literals, classes, properties, the ontology itself and reified facts (a partnership, a
     post holding, an award event, …) never become nodes.
     """
-    import networkx as nx
-
     from ..store.entities import labels_of
 
     projections = projections if projections is not None else load_projections()
-    labels = dict(labels) if labels is not None else labels_of(store)
+    with collector_paused():
+        return _project(store, projections, dict(labels) if labels is not None else labels_of(store), around, hops)
+
+
+def _project(store: ox.Store, projections: list[Projection], labels: dict[str, str], around: set[str] | None,
+             hops: int) -> Network:
+    """:func:`project`'s work, with the projections and labels given."""
+    import networkx as nx
+
     if around is None:
         types = _whole_graph_types(store)
         groups: Iterable[tuple[Projection, Any]] = ((p, select(store, p.query)) for p in projections)
@@ -269,7 +276,8 @@ def _types_of(rows: Any) -> dict[str, frozenset[str]]:
             found[iri] = {kind.value}
         else:
             kinds.add(kind.value)
-    return {node: frozenset(kinds) for node, kinds in found.items()}
+    shared: dict[frozenset[str], frozenset[str]] = {}  # nodes of one kind share one set
+    return {node: shared.setdefault(kinds, kinds) for node, kinds in ((n, frozenset(k)) for n, k in found.items())}
 
 
 def _edges(pairs: dict[tuple[str, str], list[Tie]]) -> Any:

@@ -25,6 +25,7 @@ from typing import Any
 from ..exceptions import QueryError
 from ..namespaces import SCK
 from .claims import Claim, Dated, HolderClaim, TimeFacts
+from .collector import collector_paused
 from .editions import Editions
 from .paths import Path
 from .projection import AGEING_YEARS, UNKNOWN_AGE_YEARS, Network, Tie
@@ -167,11 +168,12 @@ def network_as_of(network: Network, as_of: AsOf) -> Network:
     """
     import networkx as nx
 
-    former = {claim.holding: _former_phrase(claim) for claim in _all_holders(network, as_of)
-              if claim.status != "current"}
-    graph = nx.Graph()
-    graph.add_nodes_from(network.graph.nodes(data=True))
-    graph.add_edges_from(_aged_edges(network, as_of, former))
+    with collector_paused():
+        former = {claim.holding: _former_phrase(claim) for claim in _all_holders(network, as_of)
+                  if claim.status != "current"}
+        graph = nx.Graph()
+        graph.add_nodes_from(network.graph.nodes(data=True))
+        graph.add_edges_from(_aged_edges(network, as_of, former))
     return Network(graph, network.labels, network.types, network.identifiers, network.markets, network.time,
                    editions=network.editions)
 

@@ -157,3 +157,21 @@ def test_builds_in_two_processes_are_byte_identical(tmp_path: Path) -> None:
     names = [n for n in OUTPUTS if n not in ("timings.json", MARKER)]
     same, different, errors = filecmp.cmpfiles(outs[0], outs[1], names, shallow=False)
     assert different == [] and errors == [] and len(same) == len(names)
+
+
+def test_add_outputs_writes_into_the_new_build_and_its_failure_keeps_the_previous_one(
+        graph_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(out, BuildOptions(graph_dir=graph_dir, reasoner="none"),
+          add_outputs=lambda folder: (folder / "extra.txt").write_text("more\n"))
+    assert (out / "extra.txt").read_text() == "more\n"
+    assert "extra.txt" in json.loads((out / MARKER).read_text())["files"]
+    before = sorted(p.name for p in out.iterdir())
+
+    def fail(folder: Path) -> None:
+        raise InputError.at(folder, None, "cannot add this")
+
+    with pytest.raises(InputError, match="cannot add this"):
+        build(out, BuildOptions(graph_dir=graph_dir, reasoner="none"), add_outputs=fail)
+    assert sorted(p.name for p in out.iterdir()) == before
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".build")]  # no half-written build left
