@@ -1,0 +1,142 @@
+"""The build cache: what a build was made from, so the next build in the same folder redoes only what changed.
+
+A build writes :data:`CACHE_FILE` beside its outputs: a digest of every input other than the
+fact sheets (ontology and shapes, sources, sectors, base, checks, the package's own code and
+the versions of the libraries that decide the result), a digest of each fact sheet, and the
+digest of the ``graph.trig`` it wrote. The next build into the same folder trusts that
+``graph.trig`` as the previous *validated* data only when the record is well formed, names the
+same inputs and the file still has its digest; anything else (no record, another format, a
+changed input, an edited or truncated ``graph.trig``) means full work. The previous build is
+read before it is replaced, and the record is written after the swap, so a build killed in
+between leaves a folder with no record: the next build then does full work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..namespaces import ONTOLOGY_IRI
+from ..outputs import claim_folder, write_file
+
+__all__ = ["CACHE_FILE", "BuildKey", "build_key", "previous_data", "write_record"]
+
+#: The record of the inputs of the build in the same folder.
+CACHE_FILE = "build-cache.json"
+_FORMAT = 1
+#: Libraries whose version decides what a build validates, checks or writes.
+_LIBRARIES = ("pyoxigraph", "pyshacl", "rdflib")
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class BuildKey:
+    """The digests of a build's inputs: ``inputs`` (all but the sheets, by name) and each sheet's."""
+
+    inputs: dict[str, str]
+    sheets: dict[str, str] = field(default_factory=dict)
+
+    def same_inputs(self, other: BuildKey, names: tuple[str, ...]) -> bool:
+        """Whether ``other`` has the same digests as this key for every input of ``names``."""
+        return all(name in self.inputs and self.inputs.get(name) == other.inputs.get(name) for name in names)
+
+
+def _digest_files(paths: list[Path], root: Path) -> str:
+    """One digest over the names (relative to ``root``) and bytes of ``paths``."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _tree(folder: Path, pattern: str = "*") -> list[Path]:
+    return [p for p in folder.rglob(pattern) if p.is_file()] if folder.is_dir() else []
+
+
+def build_key(*, ontology_dir: Path, graph_dir: Path, checks_dir: Path, base: str,
+              sheets: list[Path]) -> BuildKey:
+    """The digests of a build's inputs.
+
+    ``ontology`` covers the ontology folder with its shapes; ``graph`` every file of the graph
+    folder but the fact sheets (sources, their texts, sectors); ``code`` the package's Python
+    files and the versions of the libraries in :data:`_LIBRARIES`.
+    """
+    facts = graph_dir / "facts"
+    others = [p for p in _tree(graph_dir) if not (p.parent == facts and p.suffix == ".yaml")]
+    versions = "\n".join(f"{name}={_version(name)}" for name in _LIBRARIES)
+    inputs = {
+        "format": str(_FORMAT),
+        "base": base,
+        "ontology": _digest_files(_tree(ontology_dir), ontology_dir),
+        "graph": _digest_files(others, graph_dir),
+        "checks": _digest_files(_tree(checks_dir, "*.rq"), checks_dir),
+        "code": hashlib.sha256(versions.encode() + _digest_files(_tree(_PACKAGE, "*.py"), _PACKAGE).encode()).hexdigest(),
+    }
+    return BuildKey(inputs, {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sheets})
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "absent"
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _read_record(out_dir: Path) -> tuple[BuildKey, str] | None:
+    """The key and ``graph.trig`` digest recorded in ``out_dir``, or None where there is no sound record."""
+    try:
+        record = json.loads((out_dir / CACHE_FILE).read_text(encoding="utf-8"))
+        if record.get("format") != _FORMAT:
+            return None
+        inputs, sheets, trig = record["inputs"], record["sheets"], record["graph.trig"]
+        if not (isinstance(inputs, dict) and isinstance(sheets, dict) and isinstance(trig, str)):
+            return None
+        return BuildKey({str(k): str(v) for k, v in inputs.items()}, {str(k): str(v) for k, v in sheets.items()}), trig
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def previous_data(out_dir: Path, key: BuildKey, needs: tuple[str, ...]) -> set[ox.Triple] | None:
+    """The fact sheets' triples of the previous build in ``out_dir``, or None where it cannot be trusted.
+
+    Trusted only when its record names the same digests as ``key`` for every input of
+    ``needs`` and its ``graph.trig`` still has the recorded digest. The triples are those of
+    every named graph but the ontology's and the inferred one (so with the identifier links).
+    """
+    found = _read_record(out_dir)
+    if found is None:
+        return None
+    recorded, trig = found
+    if not key.same_inputs(recorded, needs):
+        return None
+    path = out_dir / "graph.trig"
+    try:
+        if not path.is_file() or _file_digest(path) != trig:
+            return None
+        skip = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(recorded.inputs["base"] + "graph/inferred")}
+        return {ox.Triple(q.subject, q.predicate, q.object)
+                for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG) if q.graph_name not in skip}
+    except (OSError, SyntaxError, ValueError):
+        return None
+
+
+def write_record(out_dir: Path, key: BuildKey) -> None:
+    """Record ``key`` and the digest of ``out_dir``/graph.trig, written after the build's swap."""
+    record = {"format": _FORMAT, "inputs": key.inputs, "sheets": key.sheets,
+              "graph.trig": _file_digest(out_dir / "graph.trig")}
+    claim_folder(out_dir, [CACHE_FILE])
+    write_file(out_dir / CACHE_FILE, json.dumps(record, indent=1, sort_keys=True) + "\n")
