@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from ..namespaces import ONTOLOGY_IRI
 from ..outputs import claim_folder, write_file
 
-__all__ = ["CACHE_FILE", "BuildKey", "build_key", "previous_data", "write_record"]
+__all__ = ["CACHE_FILE", "BuildKey", "Previous", "build_key", "previous_data", "write_record"]
 
 #: The record of the inputs of the build in the same folder.
 CACHE_FILE = "build-cache.json"
@@ -110,11 +110,19 @@ def _read_record(out_dir: Path) -> tuple[BuildKey, str] | None:
         return None
 
 
-def previous_data(out_dir: Path, key: BuildKey, needs: tuple[str, ...]) -> set[ox.Triple] | None:
-    """The fact sheets' triples of the previous build in ``out_dir``, or None where it cannot be trusted.
+@dataclass(frozen=True)
+class Previous:
+    """A trusted previous build: its fact sheets' quads and the key it recorded."""
+
+    quads: set[ox.Quad]
+    key: BuildKey
+
+
+def previous_data(out_dir: Path, key: BuildKey, needs: tuple[str, ...]) -> Previous | None:
+    """The fact sheets' quads of the previous build in ``out_dir``, or None where it cannot be trusted.
 
     Trusted only when its record names the same digests as ``key`` for every input of
-    ``needs`` and its ``graph.trig`` still has the recorded digest. The triples are those of
+    ``needs`` and its ``graph.trig`` still has the recorded digest. The quads are those of
     every named graph but the ontology's and the inferred one (so with the identifier links).
     """
     found = _read_record(out_dir)
@@ -128,8 +136,8 @@ def previous_data(out_dir: Path, key: BuildKey, needs: tuple[str, ...]) -> set[o
         if not path.is_file() or _file_digest(path) != trig:
             return None
         skip = {ox.NamedNode(ONTOLOGY_IRI), ox.NamedNode(recorded.inputs["base"] + "graph/inferred")}
-        return {ox.Triple(q.subject, q.predicate, q.object)
-                for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG) if q.graph_name not in skip}
+        quads = {q for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG) if q.graph_name not in skip}
+        return Previous(quads, recorded)
     except (OSError, SyntaxError, ValueError):
         return None
 

@@ -1,4 +1,11 @@
-"""Quality checks: ``queries/checks/*-violation.rq`` queries that must return no rows."""
+"""Quality checks: ``queries/checks/*-violation.rq`` queries that must return no rows.
+
+A check whose text has the line ``#+ reach: node`` declares that whether a node is a
+``?subject`` of its rows depends only on the quads whose subject the node is, the types of the
+nodes those refer to and the ontology. With a ``scope`` (the nodes a change reached, see
+:mod:`smartcity_kg.builder.scope`), such a check runs over those nodes' neighbourhood only and
+keeps the rows of those nodes; every other check runs over the whole dataset.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +17,17 @@ import pyoxigraph as ox
 
 from ..exceptions import InputError, Problem, ValidationError
 from .facts import Compiled
+from .scope import neighbourhood
 from ..namespaces import ONTOLOGY_IRI
 from ..store.rdfio import select
 from ..store.dataset import merge_default_graph
 
-__all__ = ["CHECK_TIMEOUT", "check_files", "run_checks"]
+__all__ = ["CHECK_TIMEOUT", "LOCAL", "check_files", "run_checks"]
 
 #: How long one check may run, in seconds, before it is stopped.
 CHECK_TIMEOUT = 60.0
+#: The line by which a check declares that it judges a node by its own quads (module docstring).
+LOCAL = "#+ reach: node"
 
 
 def check_files(directory: Path) -> list[Path]:
@@ -29,13 +39,15 @@ def check_files(directory: Path) -> list[Path]:
 
 
 def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path, *,
-               timeout: float = CHECK_TIMEOUT) -> dict[str, int]:
+               timeout: float = CHECK_TIMEOUT, scope: set[ox.NamedNode] | None = None) -> dict[str, int]:
     """Run every check of ``directory`` over the ontology and the compiled facts.
 
     Each check is a SELECT whose rows are violations; it returns ``?subject`` (traced back
     to its fact sheet and line) and ``?message``. The ontology is in the named graph
     ``<https://w3id.org/smartcity-kg/ontology>`` and each source in its own graph. The
     checks run in a child process, stopped when one runs longer than ``timeout`` seconds.
+    With ``scope``, the nodes a change reached since a previous build that passed these
+    checks, the checks that declare :data:`LOCAL` look at those nodes only.
 
     Returns the number of violations per check (all zero).
 
@@ -46,14 +58,19 @@ def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path, *
     InputError
         If a check is not valid SPARQL, or runs longer than ``timeout`` seconds.
     """
-    store = ox.Store()
-    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in ontology)
-    for graph, triples in compiled.graphs.items():
-        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples)
-    merge_default_graph(store)
+    files = check_files(directory)
+    local = [path for path in files if scope is not None and _declares_local(path)]
+    whole = [path for path in files if path not in local]
+    results = _bounded(_store(ontology, compiled.graphs), whole, timeout) if whole else []
+    if local and scope:
+        focus = {node.value for node in scope}
+        near = _store(ontology, neighbourhood(scope, compiled.graphs))
+        results += [(path, [row for row in rows if row[0] in focus]) for path, rows in _bounded(near, local, timeout)]
+    elif local:
+        results += [(path, []) for path in local]  # nothing changed that these checks look at
     counts: dict[str, int] = {}
     problems: list[Problem] = []
-    for path, rows in _bounded(store, check_files(directory), timeout):
+    for path, rows in sorted(results, key=lambda result: result[0]):
         counts[path.stem] = len(rows)
         for subject, message in rows:
             origin = compiled.origins.get(subject) if subject is not None else None
@@ -63,6 +80,20 @@ def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path, *
     if problems:
         raise ValidationError(sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.message)))
     return counts
+
+
+def _declares_local(path: Path) -> bool:
+    return any(line.strip() == LOCAL for line in path.read_text(encoding="utf-8").splitlines())
+
+
+def _store(ontology: list[ox.Triple], graphs: dict[str, list[ox.Triple]]) -> ox.Store:
+    """A store holding the ontology and ``graphs``, its default graph their merge."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in ontology)
+    for graph, triples in graphs.items():
+        store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples)
+    merge_default_graph(store)
+    return store
 
 
 _Rows = list[tuple[str | None, str]]

@@ -144,11 +144,12 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
                     base=options.base, sheets=sheets)
     data = [t for triples in compiled.graphs.values() for t in triples]
     add_links(onto.triples, compiled.graphs)  # into the graphs, not into ``data``: links are not validated
-    scope = _scope(out_dir, key, compiled, options)
+    scope, checked = _scope(out_dir, key, compiled, options)
     _validate(onto, data, compiled, options, scope)
     lap("validate")
     notify("check")
-    check_counts = run_checks(onto.triples, compiled, options.checks_dir, timeout=options.check_timeout)
+    check_counts = run_checks(onto.triples, compiled, options.checks_dir, timeout=options.check_timeout,
+                              scope=scope if checked else None)
     lap("check")
     inferred: list[ox.Triple] = []
     reasoning: dict[str, object] = {"reasoner": None}
@@ -187,15 +188,19 @@ def _check_options(options: BuildOptions) -> None:
 _VALIDATED_BY = ("format", "base", "ontology", "graph", "code")
 
 
-def _scope(out_dir: Path, key: BuildKey, compiled: Compiled, options: BuildOptions) -> set[ox.NamedNode] | None:
-    """The nodes to validate again, where ``out_dir`` holds a trusted previous build; None: all."""
+def _scope(out_dir: Path, key: BuildKey, compiled: Compiled,
+           options: BuildOptions) -> tuple[set[ox.NamedNode] | None, bool]:
+    """The nodes to validate again, where ``out_dir`` holds a trusted previous build (None: all),
+    and whether that build ran the same checks (so that they too may look at those nodes only)."""
     data_shapes = options.ontology_dir / "shapes" / "data.ttl"
     if not data_shapes.is_file() or not local_shapes(read_rdf(data_shapes)):
-        return None
+        return None, False
     previous = previous_data(out_dir, key, _VALIDATED_BY)
     if previous is None:
-        return None
-    return reach(previous, (t for triples in compiled.graphs.values() for t in triples))
+        return None, False
+    quads = (ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+             for graph, triples in compiled.graphs.items() for t in triples)
+    return reach(previous.quads, quads), key.same_inputs(previous.key, ("checks",))
 
 
 def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options: BuildOptions,
@@ -212,7 +217,7 @@ def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options
     if scope is not None and not scope:  # nothing changed that a shape looks at
         return
     focus = None if scope is None else {node.value for node in scope}
-    judged = data if scope is None else neighbourhood(scope, data)
+    judged = data if scope is None else neighbourhood(scope, {"": data})[""]
     problems += shacl_problems(onto.triples + judged, data_shapes, compiled.origins, options.sources_file,
                                compiled.statement_origins, shapes_file=shapes_dir / "data.ttl", focus=focus)
     if problems:

@@ -75,10 +75,11 @@ def _under_path(node: object, parents: dict[object, list[object]], paths: set[ob
     return False
 
 
-def reach(old: set[ox.Triple], new: Iterable[ox.Triple]) -> set[ox.NamedNode] | None:
+def reach(old: set[ox.Quad], new: Iterable[ox.Quad]) -> set[ox.NamedNode] | None:
     """The nodes of ``new`` that a local validation must revisit, given the conforming ``old``.
 
-    Those are the subjects of the triples added or removed, and the nodes that refer to a node
+    Those are the subjects of the quads added or removed (a triple that moved to another
+    source's graph counts: some checks look at graphs), and the nodes that refer to a node
     whose types changed. Returns None where the change is not one this reasoning covers: a
     blank node among the changed triples, or a changed ``rdfs:subClassOf`` (the hierarchy is
     the ontology's).
@@ -99,9 +100,15 @@ def reach(old: set[ox.Triple], new: Iterable[ox.Triple]) -> set[ox.NamedNode] | 
     return nodes
 
 
-def neighbourhood(nodes: set[ox.NamedNode], data: list[ox.Triple]) -> list[ox.Triple]:
-    """The triples of ``data`` about ``nodes``, and the types of the nodes those refer to."""
-    own = [t for t in data if t.subject in nodes]
-    referred = {t.object for t in own if not isinstance(t.object, ox.Literal)}
-    types = [t for t in data if t.predicate == _TYPE and t.subject in referred and t.subject not in nodes]
-    return own + types
+def neighbourhood(nodes: set[ox.NamedNode], graphs: dict[str, list[ox.Triple]]) -> dict[str, list[ox.Triple]]:
+    """The triples of each graph of ``graphs`` about ``nodes``, and the types of the nodes those refer to.
+
+    A type counts wherever it is stated: a node of one graph may refer to a node typed in another.
+    """
+    own = {graph: [t for t in triples if t.subject in nodes] for graph, triples in graphs.items()}
+    referred = {t.object for triples in own.values() for t in triples if not isinstance(t.object, ox.Literal)}
+    referred -= nodes  # type: ignore[arg-type]
+    if referred:
+        for graph, triples in graphs.items():
+            own[graph] += [t for t in triples if t.predicate == _TYPE and t.subject in referred]
+    return own

@@ -36,10 +36,10 @@ def test_a_build_records_its_inputs_and_the_marker_lists_the_record(built: Path,
     assert CACHE_FILE in json.loads((built / MARKER).read_text(encoding="utf-8"))["files"]
 
 
-def test_the_previous_data_are_the_sheets_triples_with_their_links(built: Path, graph_dir: Path) -> None:
-    data = previous_data(built, _key(graph_dir), ALL)
-    assert data is not None
-    subjects = {t.subject.value for t in data}
+def test_the_previous_data_are_the_sheets_quads_with_their_links(built: Path, graph_dir: Path) -> None:
+    previous = previous_data(built, _key(graph_dir), ALL)
+    assert previous is not None
+    subjects = {q.subject.value for q in previous.quads}
     assert "https://w3id.org/smartcity-kg/id/acme" in subjects
     assert not any(s.startswith("https://w3id.org/smartcity-kg/ontology") for s in subjects)
 

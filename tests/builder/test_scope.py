@@ -84,6 +84,20 @@ EDITS = [
     pytest.param(lambda s: s + "  - id: acme-investment\n    type: Investment\n    label: Acme's investment\n"
                                "    amount: 400\n    unquoted: a test\n",
                  "sck:currency: an amount needs exactly one currency", id="an-item-added"),
+    # Quality checks: those that look at a node's own quads and its values' types run on the
+    # nodes reached; qualifier-violation (it reads the quotes of a node's evidence) on all.
+    pytest.param(lambda s: s.replace("    type: Municipality\n", "    type: City\n"),
+                 "tiny-source.yaml:21: range-violation: <https://w3id.org/smartcity-kg/id/acme-aarhus>",
+                 id="a-referenced-node-retyped-against-a-range"),
+    pytest.param(lambda s: s.replace("    label: John\n", "    type: [Person, Company]\n    label: John\n", 1)
+                            .replace("  - id: john\n    type: Person\n", "  - id: john\n"),
+                 "disjoint-class-violation: <https://w3id.org/smartcity-kg/id/john>", id="two-disjoint-types"),
+    pytest.param(lambda s: s.replace('    attestedOn: "2021"\n', '    attestedOn: "2021"\n    endDate: "2020"\n'),
+                 "tenure-violation: <https://w3id.org/smartcity-kg/id/john-acme-ceo> a source attests",
+                 id="a-date-added"),
+    pytest.param(lambda s: s + "  - id: acme-investment\n    type: Investment\n    label: Acme's investment\n"
+                               "    amount: 400\n    currency: DKK\n    quote: Acme invests about DKK 400 in Aarhus\n",
+                 "qualifier-violation: <https://w3id.org/smartcity-kg/id/acme-investment>", id="a-qualified-number"),
 ]
 
 
@@ -109,6 +123,20 @@ def scopes(monkeypatch: pytest.MonkeyPatch) -> list[set[str] | None]:
     return seen
 
 
+@pytest.fixture
+def check_scopes(monkeypatch: pytest.MonkeyPatch) -> list[set[str] | None]:
+    """The scope of each run of the quality checks (None: everything)."""
+    seen: list[set[str] | None] = []
+    original = pipeline.run_checks
+
+    def spy(*args, scope=None, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(None if scope is None else {node.value for node in scope})
+        return original(*args, scope=scope, **kwargs)
+
+    monkeypatch.setattr(pipeline, "run_checks", spy)
+    return seen
+
+
 def _problems(out: Path, graph: Path) -> list[str]:
     with pytest.raises(ValidationError) as caught:
         build(out, BuildOptions(graph_dir=graph, reasoner="none"))
@@ -117,8 +145,8 @@ def _problems(out: Path, graph: Path) -> list[str]:
 
 @pytest.mark.parametrize(("edit", "expected"), EDITS)
 def test_a_rebuild_after_one_changed_sheet_finds_what_a_full_validation_finds(
-        two_sheets: Path, tmp_path: Path, scopes: list[set[str] | None], edit: Callable[[str], str],
-        expected: str) -> None:
+        two_sheets: Path, tmp_path: Path, scopes: list[set[str] | None], check_scopes: list[set[str] | None],
+        edit: Callable[[str], str], expected: str) -> None:
     previous = tmp_path / "previous"
     build(previous, BuildOptions(graph_dir=two_sheets, reasoner="none"))
     sheet = two_sheets / "facts" / "other-source.yaml"
@@ -129,6 +157,8 @@ def test_a_rebuild_after_one_changed_sheet_finds_what_a_full_validation_finds(
     assert {p.name: p.read_bytes() for p in previous.iterdir() if p.is_file()} == before
     full = _problems(tmp_path / "fresh", two_sheets)
     assert scopes[2] is None
+    if "violation" in expected:  # the checks ran: on the nodes reached when rebuilding, on all in a fresh folder
+        assert check_scopes[0] is None and check_scopes[1] is not None and check_scopes[2] is None
     assert incremental == full
     assert any(expected in problem for problem in full), full
 
@@ -198,19 +228,21 @@ def test_local_shapes_may_use_logic_over_property_shapes_and_on_values() -> None
         " sh:property [ sh:path ex:r ; sh:or ( [ sh:class ex:D ] [ sh:datatype ex:E ] ) ] ."))
 
 
-def _t(s: str, p: str, o: str) -> ox.Triple:
-    return ox.Triple(ox.NamedNode(EX + s), ox.NamedNode(EX + p if p != "type" else "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                     ox.NamedNode(EX + o))
+def _t(s: str, p: str, o: str, g: str = "g") -> ox.Quad:
+    return ox.Quad(ox.NamedNode(EX + s), ox.NamedNode(EX + p if p != "type" else "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                   ox.NamedNode(EX + o), ox.NamedNode(EX + g))
 
 
 def test_reach_holds_the_changed_subjects_and_the_nodes_referring_to_a_retyped_node() -> None:
-    old = {_t("a", "knows", "b"), _t("b", "type", "Person"), _t("c", "knows", "d"), _t("e", "likes", "f")}
-    new = [_t("a", "knows", "b"), _t("b", "type", "Company"), _t("c", "knows", "d"), _t("g", "likes", "f")]
-    assert reach(old, new) == {ox.NamedNode(EX + n) for n in ("a", "b", "e", "g")}
+    old = {_t("a", "knows", "b"), _t("b", "type", "Person"), _t("c", "knows", "d"), _t("e", "likes", "f"),
+           _t("h", "likes", "f")}
+    new = [_t("a", "knows", "b"), _t("b", "type", "Company"), _t("c", "knows", "d"), _t("g", "likes", "f"),
+           _t("h", "likes", "f", "another-graph")]
+    assert reach(old, new) == {ox.NamedNode(EX + n) for n in ("a", "b", "e", "g", "h")}
 
 
 def test_reach_gives_up_on_a_changed_blank_node_or_hierarchy() -> None:
-    blank = ox.Triple(ox.BlankNode(), ox.NamedNode(EX + "p"), ox.NamedNode(EX + "o"))
+    blank = ox.Quad(ox.BlankNode(), ox.NamedNode(EX + "p"), ox.NamedNode(EX + "o"), ox.NamedNode(EX + "g"))
     assert reach(set(), [blank]) is None
-    assert reach(set(), [ox.Triple(ox.NamedNode(EX + "A"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
-                                   ox.NamedNode(EX + "B"))]) is None
+    assert reach(set(), [ox.Quad(ox.NamedNode(EX + "A"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
+                                 ox.NamedNode(EX + "B"), ox.NamedNode(EX + "g"))]) is None
