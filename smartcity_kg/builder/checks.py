@@ -1,15 +1,18 @@
 """Quality checks: ``queries/checks/*-violation.rq`` queries that must return no rows.
 
-A check whose text has the line ``#+ reach: node`` declares that whether a node is a
-``?subject`` of its rows depends only on the quads whose subject the node is, the types of the
-nodes those refer to and the ontology. With a ``scope`` (the nodes a change reached, see
-:mod:`smartcity_kg.builder.scope`), such a check runs over those nodes' neighbourhood only and
-keeps the rows of those nodes; every other check runs over the whole dataset.
+A check whose text has the line ``#+ reach: N`` (N a number of links, 0 or more) declares that
+whether a node is a ``?subject`` of its rows depends only on the quads of the nodes within N
+links of it (following links from subject to object), the types of the nodes one link further,
+and the ontology: ``#+ reach: 0`` is a check of a node's own quads and its values' types. With
+a ``scope`` (the nodes a change reached, see :mod:`smartcity_kg.builder.scope`), such a check
+runs over the neighbourhood of the nodes that reach the scope within N links, and keeps the rows
+of those nodes; every other check runs over the whole dataset.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import re
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -17,7 +20,7 @@ import pyoxigraph as ox
 
 from ..exceptions import InputError, Problem, ValidationError
 from .facts import Compiled
-from .scope import neighbourhood
+from .scope import neighbourhood, widen
 from ..namespaces import ONTOLOGY_IRI
 from ..store.rdfio import select
 from ..store.dataset import merge_default_graph
@@ -26,8 +29,8 @@ __all__ = ["CHECK_TIMEOUT", "LOCAL", "check_files", "run_checks"]
 
 #: How long one check may run, in seconds, before it is stopped.
 CHECK_TIMEOUT = 60.0
-#: The line by which a check declares that it judges a node by its own quads (module docstring).
-LOCAL = "#+ reach: node"
+#: The line by which a check declares how far from a node it looks (see the module docstring).
+LOCAL = re.compile(r"^#\+ reach: ([0-9]+)$", re.MULTILINE)
 
 
 def check_files(directory: Path) -> list[Path]:
@@ -59,15 +62,18 @@ def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path, *
         If a check is not valid SPARQL, or runs longer than ``timeout`` seconds.
     """
     files = check_files(directory)
-    local = [path for path in files if scope is not None and _declares_local(path)]
-    whole = [path for path in files if path not in local]
+    reaches = {path: _reach(path) for path in files} if scope is not None else {}
+    whole = [path for path in files if reaches.get(path) is None]
     results = _bounded(_store(ontology, compiled.graphs), whole, timeout) if whole else []
-    if local and scope:
-        focus = {node.value for node in scope}
-        near = _store(ontology, neighbourhood(scope, compiled.graphs))
+    for links in sorted({n for n in reaches.values() if n is not None}):
+        local = [path for path in files if reaches[path] == links]
+        if not scope:  # nothing changed that these checks look at
+            results += [(path, []) for path in local]
+            continue
+        nodes = widen(scope, compiled.graphs, links)
+        focus = {node.value for node in nodes}
+        near = _store(ontology, neighbourhood(nodes, compiled.graphs, links))
         results += [(path, [row for row in rows if row[0] in focus]) for path, rows in _bounded(near, local, timeout)]
-    elif local:
-        results += [(path, []) for path in local]  # nothing changed that these checks look at
     counts: dict[str, int] = {}
     problems: list[Problem] = []
     for path, rows in sorted(results, key=lambda result: result[0]):
@@ -82,8 +88,10 @@ def run_checks(ontology: list[ox.Triple], compiled: Compiled, directory: Path, *
     return counts
 
 
-def _declares_local(path: Path) -> bool:
-    return any(line.strip() == LOCAL for line in path.read_text(encoding="utf-8").splitlines())
+def _reach(path: Path) -> int | None:
+    """How many links from a node the check at ``path`` declares it looks (:data:`LOCAL`); None: anywhere."""
+    found = LOCAL.search(path.read_text(encoding="utf-8"))
+    return int(found.group(1)) if found else None
 
 
 def _store(ontology: list[ox.Triple], graphs: dict[str, list[ox.Triple]]) -> ox.Store:

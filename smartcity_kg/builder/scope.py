@@ -11,6 +11,12 @@ and the types of what they refer to; every other node keeps its verdict.
 Shapes that look further (``sh:sparql``, ``sh:node``, qualified shapes, non-predicate paths,
 ``sh:targetObjectsOf``, a property shape nested inside another, …) are not local:
 :func:`local_shapes` says so and the caller validates everything.
+
+A judgement that looks ``links`` links further (a quality check that reads the quote of a
+node's evidence's selector looks two links away) depends on the quads of every node within
+``links`` links of the node and the types of the nodes one link beyond: :func:`widen` adds the
+nodes that reach a reached node within ``links`` links, and :func:`neighbourhood` gathers what
+judges them.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ import pyoxigraph as ox
 
 from ..namespaces import RDF, RDFS
 
-__all__ = ["local_shapes", "neighbourhood", "reach"]
+__all__ = ["local_shapes", "neighbourhood", "reach", "widen"]
 
 _SH = "http://www.w3.org/ns/shacl#"
 #: Constraint and target parameters a local shape may use (see the module docstring).
@@ -100,14 +106,36 @@ def reach(old: set[ox.Quad], new: Iterable[ox.Quad]) -> set[ox.NamedNode] | None
     return nodes
 
 
-def neighbourhood(nodes: set[ox.NamedNode], graphs: dict[str, list[ox.Triple]]) -> dict[str, list[ox.Triple]]:
-    """The triples of each graph of ``graphs`` about ``nodes``, and the types of the nodes those refer to.
+def widen(nodes: set[ox.NamedNode], graphs: dict[str, list[ox.Triple]], links: int) -> set[ox.NamedNode]:
+    """``nodes`` with every node of ``graphs`` that links to one of them in at most ``links`` links."""
+    found, frontier = set(nodes), set(nodes)
+    for _ in range(links):
+        frontier = {t.subject for triples in graphs.values() for t in triples  # type: ignore[misc]
+                    if t.object in frontier and t.subject not in found}
+        if not frontier:
+            break
+        found |= frontier
+    return found
+
+
+def neighbourhood(nodes: set[ox.NamedNode], graphs: dict[str, list[ox.Triple]],
+                  links: int = 0) -> dict[str, list[ox.Triple]]:
+    """What judges ``nodes`` in ``graphs``: the triples of every node within ``links`` links of them,
+    and the types of the nodes those refer to.
 
     A type counts wherever it is stated: a node of one graph may refer to a node typed in another.
     """
-    own = {graph: [t for t in triples if t.subject in nodes] for graph, triples in graphs.items()}
-    referred = {t.object for triples in own.values() for t in triples if not isinstance(t.object, ox.Literal)}
-    referred -= nodes  # type: ignore[arg-type]
+    near: set[object] = set(nodes)
+    frontier: set[object] = set(nodes)
+    for _ in range(links):
+        reached: set[object] = {t.object for triples in graphs.values() for t in triples
+                                 if t.subject in frontier and not isinstance(t.object, ox.Literal)}
+        frontier = reached - near
+        if not frontier:
+            break
+        near |= frontier
+    own = {graph: [t for t in triples if t.subject in near] for graph, triples in graphs.items()}
+    referred = {t.object for triples in own.values() for t in triples if not isinstance(t.object, ox.Literal)} - near
     if referred:
         for graph, triples in graphs.items():
             own[graph] += [t for t in triples if t.predicate == _TYPE and t.subject in referred]

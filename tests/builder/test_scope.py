@@ -69,6 +69,17 @@ items:
   - about: acme-aarhus
     partner: aarhus-municipality
     unquoted: a test
+  - id: acme-chair
+    type: Post
+    label: Chair of Acme
+    postIn: acme
+    unquoted: a test
+  - id: acme-lab
+    type: Investment
+    label: Acme's lab
+    amount: 400
+    currency: DKK
+    quote: Acme invests DKK 400 in a lab
 """
 
 # (what other-source.yaml becomes, the violation expected) — each edit is to the other sheet.
@@ -98,6 +109,11 @@ EDITS = [
     pytest.param(lambda s: s + "  - id: acme-investment\n    type: Investment\n    label: Acme's investment\n"
                                "    amount: 400\n    currency: DKK\n    quote: Acme invests about DKK 400 in Aarhus\n",
                  "qualifier-violation: <https://w3id.org/smartcity-kg/id/acme-investment>", id="a-qualified-number"),
+    pytest.param(lambda s: s.replace("quote: Acme invests DKK 400", "quote: Acme invests about DKK 400"),
+                 "qualifier-violation: <https://w3id.org/smartcity-kg/id/acme-lab>", id="a-quote-two-links-away"),
+    pytest.param(lambda s: s.replace('    post: acme-ceo\n    attestedOn: "2021"', '    post: acme-chair\n    attestedOn: "2021"'),
+                 "tiny-source.yaml:13: succession-violation: <https://w3id.org/smartcity-kg/id/jane-acme-ceo>",
+                 id="a-successor-moved-to-another-post"),
 ]
 
 
