@@ -140,10 +140,10 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     compiled = compile_facts(sheets, sources, onto, options.base)
     lap("compile")
     notify("validate")
-    key = build_key(ontology_dir=options.ontology_dir, graph_dir=options.graph_dir, checks_dir=options.checks_dir,
-                    base=options.base, sheets=sheets)
     data = [t for triples in compiled.graphs.values() for t in triples]
     add_links(onto.triples, compiled.graphs)  # into the graphs, not into ``data``: links are not validated
+    key = build_key(ontology_dir=options.ontology_dir, graph_dir=options.graph_dir, checks_dir=options.checks_dir,
+                    base=options.base, sheets=sheets, graphs=compiled.graphs)
     scope, checked = _scope(out_dir, key, compiled, options)
     _validate(onto, data, compiled, options, scope)
     lap("validate")
@@ -198,9 +198,9 @@ def _scope(out_dir: Path, key: BuildKey, compiled: Compiled,
     previous = previous_data(out_dir, key, _VALIDATED_BY)
     if previous is None:
         return None, False
-    quads = (ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
-             for graph, triples in compiled.graphs.items() for t in triples)
-    return reach(previous.quads, quads), key.same_inputs(previous.key, ("checks",))
+    quads = {ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+             for graph in previous.changed for t in compiled.graphs.get(graph, [])}
+    return reach(previous.quads, quads, compiled.graphs), key.same_inputs(previous.key, ("checks",))
 
 
 def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options: BuildOptions,

@@ -81,16 +81,17 @@ def _under_path(node: object, parents: dict[object, list[object]], paths: set[ob
     return False
 
 
-def reach(old: set[ox.Quad], new: Iterable[ox.Quad]) -> set[ox.NamedNode] | None:
-    """The nodes of ``new`` that a local validation must revisit, given the conforming ``old``.
+def reach(old: set[ox.Quad], new: set[ox.Quad], graphs: dict[str, list[ox.Triple]]) -> set[ox.NamedNode] | None:
+    """The nodes of ``graphs`` that a local validation must revisit, given the conforming ``old``.
 
-    Those are the subjects of the quads added or removed (a triple that moved to another
-    source's graph counts: some checks look at graphs), and the nodes that refer to a node
-    whose types changed. Returns None where the change is not one this reasoning covers: a
-    blank node among the changed triples, or a changed ``rdfs:subClassOf`` (the hierarchy is
-    the ontology's).
+    ``old`` and ``new`` are the quads before and now of the graphs that changed (all of them, or
+    only those). The nodes are the subjects of the quads added or removed (a triple that moved to
+    another source's graph counts: some checks look at graphs), and the nodes of ``graphs`` that
+    refer to a node whose types changed. Returns None where the change is not one this reasoning
+    covers: a blank node among the changed quads, or a changed ``rdfs:subClassOf`` (the
+    hierarchy is the ontology's).
     """
-    current = set(new)
+    current = new
     nodes: set[ox.NamedNode] = set()
     retyped: set[object] = set()
     for t in (old - current) | (current - old):
@@ -102,7 +103,7 @@ def reach(old: set[ox.Quad], new: Iterable[ox.Quad]) -> set[ox.NamedNode] | None
         if t.predicate == _TYPE:
             retyped.add(t.subject)
     if retyped:
-        nodes.update(t.subject for t in current if t.object in retyped)  # type: ignore[misc]
+        nodes.update(t.subject for triples in graphs.values() for t in triples if t.object in retyped)  # type: ignore[misc]
     return nodes
 
 

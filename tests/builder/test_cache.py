@@ -37,11 +37,24 @@ def test_a_build_records_its_inputs_and_the_marker_lists_the_record(built: Path,
 
 
 def test_the_previous_data_are_the_sheets_quads_with_their_links(built: Path, graph_dir: Path) -> None:
-    previous = previous_data(built, _key(graph_dir), ALL)
+    previous = previous_data(built, _key(graph_dir), ALL)  # a key without graphs: every graph changed
     assert previous is not None
     subjects = {q.subject.value for q in previous.quads}
     assert "https://w3id.org/smartcity-kg/id/acme" in subjects
     assert not any(s.startswith("https://w3id.org/smartcity-kg/ontology") for s in subjects)
+
+
+def test_only_the_graphs_whose_digest_changed_are_read_back(built: Path, graph_dir: Path) -> None:
+    recorded = json.loads((built / CACHE_FILE).read_text(encoding="utf-8"))["graphs"]
+    tiny = "https://w3id.org/smartcity-kg/graph/tiny-source"
+    assert set(recorded) == {tiny, "https://w3id.org/smartcity-kg/graph/sources"}
+    key = _key(graph_dir)
+    same = type(key)(key.inputs, key.sheets, dict(recorded))
+    unchanged = previous_data(built, same, ALL)
+    assert unchanged is not None and unchanged.changed == set() and unchanged.quads == set()
+    one = previous_data(built, type(key)(key.inputs, key.sheets, {**recorded, tiny: "another digest"}), ALL)
+    assert one is not None and one.changed == {tiny}
+    assert {q.graph_name.value for q in one.quads} == {tiny}
 
 
 def test_a_changed_sheet_keeps_the_previous_data_usable(built: Path, graph_dir: Path) -> None:

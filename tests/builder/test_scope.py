@@ -254,11 +254,14 @@ def test_reach_holds_the_changed_subjects_and_the_nodes_referring_to_a_retyped_n
            _t("h", "likes", "f")}
     new = [_t("a", "knows", "b"), _t("b", "type", "Company"), _t("c", "knows", "d"), _t("g", "likes", "f"),
            _t("h", "likes", "f", "another-graph")]
-    assert reach(old, new) == {ox.NamedNode(EX + n) for n in ("a", "b", "e", "g", "h")}
+    graphs: dict[str, list[ox.Triple]] = {}
+    for q in new:
+        graphs.setdefault(q.graph_name.value, []).append(ox.Triple(q.subject, q.predicate, q.object))
+    assert reach(old, set(new), graphs) == {ox.NamedNode(EX + n) for n in ("a", "b", "e", "g", "h")}
 
 
 def test_reach_gives_up_on_a_changed_blank_node_or_hierarchy() -> None:
     blank = ox.Quad(ox.BlankNode(), ox.NamedNode(EX + "p"), ox.NamedNode(EX + "o"), ox.NamedNode(EX + "g"))
-    assert reach(set(), [blank]) is None
-    assert reach(set(), [ox.Quad(ox.NamedNode(EX + "A"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
-                                 ox.NamedNode(EX + "B"), ox.NamedNode(EX + "g"))]) is None
+    assert reach(set(), {blank}, {}) is None
+    assert reach(set(), {ox.Quad(ox.NamedNode(EX + "A"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#subClassOf"),
+                                 ox.NamedNode(EX + "B"), ox.NamedNode(EX + "g"))}, {}) is None
