@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 
 import pyoxigraph as ox
@@ -13,22 +15,26 @@ from .sources import normalise_quote
 __all__ = ["quote_fragments", "selector_triples"]
 
 _OMISSION = re.compile(r"…|\.\.\.")
-#: The characters that quotes compare as one plain quotation mark (see sources.normalise_quote).
-_MARKS = {'"': "\"“”„«»", "'": "'‘’"}
+_WORD = re.compile(r"\S+")
 
 
-def _pattern(part: str) -> re.Pattern[str]:
-    """A pattern that finds ``part`` (already normalised) as a text writes it: any blanks where it
-    has a space, any kind of quotation mark where it has a plain one."""
-    pieces = []
-    for char in part:
-        if char == " ":
-            pieces.append(r"\s+")
-        elif char in _MARKS:
-            pieces.append("[" + re.escape(_MARKS[char]) + "]")
-        else:
-            pieces.append(re.escape(char))
-    return re.compile("".join(pieces))
+@functools.lru_cache(maxsize=4)
+def _index(text: str) -> tuple[str, list[int], list[int]]:
+    """``text`` as quotes are compared (:func:`~smartcity_kg.builder.sources.normalise_quote`), with
+    where each of its words starts there and in ``text``: one pass per source, however many quotes."""
+    starts, origins = [], []
+    position = 0
+    for word in _WORD.finditer(text):  # quotation marks are made plain one for one: offsets hold
+        starts.append(position)
+        origins.append(word.start())
+        position += word.end() - word.start() + 1
+    return normalise_quote(text), starts, origins
+
+
+def _original(offset: int, starts: list[int], origins: list[int]) -> int:
+    """Where the character at ``offset`` of the normalised text is in the text (inside a word)."""
+    word = bisect.bisect_right(starts, offset) - 1
+    return origins[word] + offset - starts[word]
 
 
 def quote_fragments(quote: str, text: str | None) -> list[str] | None:
@@ -53,13 +59,16 @@ def quote_fragments(quote: str, text: str | None) -> list[str] | None:
     parts = [part for part in (normalise_quote(piece) for piece in _OMISSION.split(quote)) if part]
     if text is None:
         return parts
+    # A part (blanks collapsed, no blank at either end) occurs in the normalised text exactly where
+    # it occurs in the text with any blanks between its words and any kind of quotation mark.
+    haystack, starts, origins = _index(text)
     found, position = [], 0
     for part in parts:
-        match = _pattern(part).search(text, position)
-        if match is None:
+        at = haystack.find(part, position)
+        if at < 0:
             return None
-        found.append(match.group(0))
-        position = match.end()
+        position = at + len(part)
+        found.append(text[_original(at, starts, origins):_original(position - 1, starts, origins) + 1])
     return found
 
 

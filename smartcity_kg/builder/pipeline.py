@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .cache import BuildKey, build_key, previous_data, write_record
 from .checks import CHECK_TIMEOUT, run_checks
 from ..exceptions import InputError, OutputError, Problem, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
@@ -23,6 +24,7 @@ from ..store.ondisk import STORE_FROM, write_build_store
 from ..jsonld import write_compacted
 from ..outputs import check_folder, replacing_folder, write_file
 from ..resources import shipped
+from .scope import local_shapes, neighbourhood, reach
 from .sources import load_sources
 from .validate import shacl_problems
 
@@ -144,11 +146,15 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     lap("compile")
     notify("validate")
     data = [t for triples in compiled.graphs.values() for t in triples]
-    _validate(onto, data, compiled, options)
-    add_links(onto.triples, compiled.graphs)
+    add_links(onto.triples, compiled.graphs)  # into the graphs, not into ``data``: links are not validated
+    key = build_key(ontology_dir=options.ontology_dir, graph_dir=options.graph_dir, checks_dir=options.checks_dir,
+                    base=options.base, sheets=sheets, graphs=compiled.graphs)
+    scope, checked = _scope(out_dir, key, compiled, options)
+    _validate(onto, data, compiled, options, scope)
     lap("validate")
     notify("check")
-    check_counts = run_checks(onto.triples, compiled, options.checks_dir, timeout=options.check_timeout)
+    check_counts = run_checks(onto.triples, compiled, options.checks_dir, timeout=options.check_timeout,
+                              scope=scope if checked else None)
     lap("check")
     inferred: list[ox.Triple] = []
     reasoning: dict[str, object] = {"reasoner": None}
@@ -165,6 +171,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
         _write(out_dir, quads, report, options, add_outputs)
         lap("write")
         _write_timings(out_dir, timings)
+        write_record(out_dir, key)
     except OSError as exc:  # a read-only or full disk: one line, the previous build kept
         where = f": {exc.filename}" if exc.filename else ""
         raise OutputError(out_dir, f"cannot write the build: {exc.strerror or exc}{where}") from None
@@ -182,15 +189,42 @@ def _check_options(options: BuildOptions) -> None:
         raise InputError.at(None, None, f"unknown reasoner {options.reasoner!r}: expected one of {', '.join(REASONERS)}")
 
 
-def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options: BuildOptions) -> None:
+#: The inputs a previous build must share for its validation to stand (the checks do not matter).
+_VALIDATED_BY = ("format", "base", "ontology", "graph", "code")
+
+
+def _scope(out_dir: Path, key: BuildKey, compiled: Compiled,
+           options: BuildOptions) -> tuple[set[ox.NamedNode] | None, bool]:
+    """The nodes to validate again, where ``out_dir`` holds a trusted previous build (None: all),
+    and whether that build ran the same checks (so that they too may look at those nodes only)."""
+    data_shapes = options.ontology_dir / "shapes" / "data.ttl"
+    if not data_shapes.is_file() or not local_shapes(read_rdf(data_shapes)):
+        return None, False
+    previous = previous_data(out_dir, key, _VALIDATED_BY)
+    if previous is None:
+        return None, False
+    quads = {ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
+             for graph in previous.changed for t in compiled.graphs.get(graph, [])}
+    return reach(previous.quads, quads, compiled.graphs), key.same_inputs(previous.key, ("checks",))
+
+
+def _validate(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options: BuildOptions,
+              scope: set[ox.NamedNode] | None = None) -> None:
+    """SHACL: the ontology and all the data, or (``scope``) only the nodes a change reached."""
     shapes_dir = options.ontology_dir / "shapes"
     ontology_shapes = read_rdf(shapes_dir / "ontology.ttl")
     data_shapes = read_rdf(shapes_dir / "data.ttl")
     hub = options.ontology_dir / "smartcity-kg.ttl"
-    problems = shacl_problems(onto.triples, ontology_shapes, _term_origins(onto), hub,
-                              shapes_file=shapes_dir / "ontology.ttl")
-    problems += shacl_problems(onto.triples + data, data_shapes, compiled.origins, options.sources_file,
-                               compiled.statement_origins, shapes_file=shapes_dir / "data.ttl")
+    problems: list[Problem] = []
+    if scope is None:  # with a scope, the ontology and its shapes are those the previous build passed
+        problems += shacl_problems(onto.triples, ontology_shapes, _term_origins(onto), hub,
+                                   shapes_file=shapes_dir / "ontology.ttl")
+    if scope is not None and not scope:  # nothing changed that a shape looks at
+        return
+    focus = None if scope is None else {node.value for node in scope}
+    judged = data if scope is None else neighbourhood(scope, {"": data})[""]
+    problems += shacl_problems(onto.triples + judged, data_shapes, compiled.origins, options.sources_file,
+                               compiled.statement_origins, shapes_file=shapes_dir / "data.ttl", focus=focus)
     if problems:
         raise ValidationError(problems)
 

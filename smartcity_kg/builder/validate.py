@@ -22,12 +22,13 @@ def _to_rdflib(triples: list[ox.Triple]):  # type: ignore[no-untyped-def]
 def shacl_problems(data: list[ox.Triple], shapes: list[ox.Triple],
                    origins: dict[str, Problem], fallback: Path,
                    statements: dict[tuple[str, str], Problem] | None = None, *,
-                   shapes_file: Path | None = None) -> list[Problem]:
+                   shapes_file: Path | None = None, focus: set[str] | None = None) -> list[Problem]:
     """Validate ``data`` against ``shapes`` and return one problem per violation.
 
     Each problem names the file and line of the item that stated the offending value
     (``statements``, keyed by subject and property), else where the offending node was
-    declared (``origins``, keyed by IRI), else ``fallback``.
+    declared (``origins``, keyed by IRI), else ``fallback``. With ``focus`` (IRIs), only the
+    violations of those focus nodes count (see :mod:`smartcity_kg.builder.scope`).
 
     Raises
     ------
@@ -44,15 +45,17 @@ def shacl_problems(data: list[ox.Triple], shapes: list[ox.Triple],
         return []
     problems = []
     for result in results.subjects(SH.resultSeverity, SH.Violation):
-        focus = results.value(result, SH.focusNode)
+        node = results.value(result, SH.focusNode)
+        if focus is not None and (not isinstance(node, URIRef) or str(node) not in focus):
+            continue
         path = results.value(result, SH.resultPath)
         message = results.value(result, SH.resultMessage)
         value = results.value(result, SH.value)
-        origin = (statements or {}).get((str(focus), str(path))) if isinstance(focus, URIRef) else None
-        origin = origin or (origins.get(str(focus)) if isinstance(focus, URIRef) else None)
+        origin = (statements or {}).get((str(node), str(path))) if isinstance(node, URIRef) else None
+        origin = origin or (origins.get(str(node)) if isinstance(node, URIRef) else None)
         where = origin.path if origin else fallback
         line = origin.line if origin else None
-        text = f"<{focus}>"
+        text = f"<{node}>"
         if path is not None:
             text += f" {_short(str(path))}"
         if value is not None:

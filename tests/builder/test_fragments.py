@@ -65,3 +65,38 @@ def test_every_exact_of_the_shipped_graph_is_verbatim_in_its_source(shipped: tup
             checked += 1
     assert checked > 0  # sources kept with their text are checked; the others have no text to check against
     assert all(t.object == ox.NamedNode(SCK.QuoteFragment) for t in by[RDF + "type"] if t.subject.value in exact)
+
+
+_MARKS = {'"': "\"“”„«»", "'": "'‘’"}
+
+
+def _by_pattern(quote: str, text: str) -> list[str] | None:
+    """The fragments as a regular expression per part finds them: any blanks where the part has a
+    space, any kind of quotation mark where it has a plain one (the reference for the search)."""
+    import re
+
+    from smartcity_kg.builder.sources import normalise_quote
+
+    found, position = [], 0
+    for part in (p for p in (normalise_quote(piece) for piece in re.split(r"…|\.\.\.", quote)) if p):
+        pattern = "".join(r"\s+" if c == " " else "[" + re.escape(_MARKS[c]) + "]" if c in _MARKS else re.escape(c)
+                          for c in part)
+        match = re.compile(pattern).search(text, position)
+        if match is None:
+            return None
+        found.append(match.group(0))
+        position = match.end()
+    return found
+
+
+def test_fragments_are_where_a_pattern_of_each_part_finds_them() -> None:
+    import random
+
+    rng = random.Random(7)
+    pieces = ["a", "b", "ab", " ", "  ", "\n", "\t", "\xa0", '"', "“", "”", "'", "’", "«", "»", ".", "…", "..."]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        start = rng.randint(0, len(text))
+        quote = text[start:start + rng.randint(0, 12)] if rng.random() < 0.7 else \
+            "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        assert quote_fragments(quote, text) == _by_pattern(quote, text), (quote, text)

@@ -13,7 +13,7 @@ from smartcity_kg import BuildOptions, InputError, build
 from smartcity_kg.namespaces import COUNTRY, SCK
 from smartcity_kg.outputs import MARKER
 
-OUTPUTS = ("graph.trig", "graph.nt", "graph.ttl", "graph.jsonld", "report.json", "timings.json", MARKER)
+OUTPUTS = ("graph.trig", "graph.nt", "graph.ttl", "graph.jsonld", "report.json", "timings.json", "build-cache.json", MARKER)
 
 
 @pytest.fixture(scope="module")
