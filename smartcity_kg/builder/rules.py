@@ -83,13 +83,29 @@ _TABLE_RULES = [Rule(query, {}, "table") for query in (
     "?x ?p ?y FILTER NOT EXISTS { ?y a ?c } }",
 )]
 
+#: The predicates of the axioms that the rules read (and rdf:type, for the types in :data:`_AXIOM_TYPES`).
+_AXIOM_PREDICATES = frozenset(ox.NamedNode(iri) for iri in (
+    RDFS + "subClassOf", RDFS + "subPropertyOf", RDFS + "domain", RDFS + "range", RDF + "first", RDF + "rest",
+    OWL + "equivalentClass", OWL + "equivalentProperty", OWL + "inverseOf", OWL + "intersectionOf", OWL + "unionOf",
+    OWL + "onProperty", OWL + "hasValue", OWL + "someValuesFrom", OWL + "propertyChainAxiom", OWL + "disjointWith",
+    OWL + "members"))
+_AXIOM_TYPES = frozenset(ox.NamedNode(OWL + name) for name in ("TransitiveProperty", "SymmetricProperty", "AllDisjointClasses"))
+
+
 class _Axioms:
-    """An index of the triples by subject and predicate, with RDF lists read as Python lists."""
+    """An index of the axioms among the triples by subject and predicate, with RDF lists read as Python lists.
+
+    Only triples whose predicate the rules read are kept (and types that mark transitive or
+    symmetric properties and groups of disjoint classes): the facts about individuals, most
+    of the triples, are passed over.
+    """
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.index: dict[tuple[_Term, str], list[_Term]] = {}
         for t in triples:
-            self.index.setdefault((t.subject, t.predicate.value), []).append(t.object)
+            predicate = t.predicate
+            if predicate in _AXIOM_PREDICATES or (predicate == _TYPE and t.object in _AXIOM_TYPES):
+                self.index.setdefault((t.subject, predicate.value), []).append(t.object)
 
     def objects(self, subject: _Term, predicate: str) -> list[_Term]:
         return self.index.get((subject, predicate), [])
