@@ -58,9 +58,17 @@ def compact_iri(iri: str, prefixes: dict[str, str] | None = None) -> str:
     'https://example.org/other'
     """
     if prefixes is None or prefixes is _context():
-        ordered = _context_order()
-    else:
-        ordered = _longest_first(tuple(prefixes.items()))
+        return _compact_in_context(iri)
+    return _compact(iri, _longest_first(tuple(prefixes.items())))
+
+
+@lru_cache(maxsize=1 << 16)
+def _compact_in_context(iri: str) -> str:
+    """:func:`compact_iri` with the shipped context, remembered for the classes and properties met again and again."""
+    return _compact(iri, _context_order())
+
+
+def _compact(iri: str, ordered: list[tuple[str, str]]) -> str:
     for namespace, name in ordered:
         if iri.startswith(namespace) and not iri.startswith("//", len(namespace)):
             return f"{name}:{iri[len(namespace):]}"

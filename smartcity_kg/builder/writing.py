@@ -9,13 +9,17 @@ its input (the few quads with blank nodes, canonicalised, in the order of their 
 builds of the same input write the same bytes. Past a size, the build's on-disk store is then
 filled from the same store (:func:`smartcity_kg.store.ondisk.write_build_store`).
 
-The store keeps typed literals of XSD's value types by value (``"4.50"^^xsd:decimal`` comes
-back as ``"4.5"``, ``"7"^^xsd:positiveInteger`` as ``"7"^^xsd:integer``). The quads whose literal it changed are written as the build gave them, in
-place of the store's form, so the files hold exactly the build's terms.
+A store keeps typed literals of XSD's types by value (``"4.50"^^xsd:decimal`` comes back as
+``"4.5"``, ``"7"^^xsd:positiveInteger`` as ``"7"^^xsd:integer``), so the quads with such a
+literal (dates, amounts: a few in a hundred) are set aside in Python, by graph and subject,
+and written as the build gave them: in TriG and JSON-LD right after their subject's run of
+quads, in N-Triples and Turtle after the store's dump (Turtle then declares its prefixes twice).
+The on-disk store holds them as any store does.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +34,8 @@ __all__ = ["Tally", "canonical_quads", "write_dataset"]
 
 _TYPE = ox.NamedNode(RDF + "type")
 _STRING = ox.NamedNode(XSD + "string")
-_Key = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.Literal, ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+_Subject = ox.NamedNode | ox.BlankNode
+_Graph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
 @dataclass
@@ -56,8 +61,9 @@ def canonical_quads(graphs: Iterable[tuple[ox.NamedNode, Iterable[ox.Triple]]]) 
     blank: list[ox.Quad] = []
     for graph, triples in graphs:
         for t in triples:
-            quad = ox.Quad(t.subject, t.predicate, t.object, graph)
-            if isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode):
+            subject, obj = t.subject, t.object
+            quad = ox.Quad(subject, t.predicate, obj, graph)
+            if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
                 blank.append(quad)
             else:
                 yield quad
@@ -66,58 +72,57 @@ def canonical_quads(graphs: Iterable[tuple[ox.NamedNode, Iterable[ox.Triple]]]) 
     yield from sorted(dataset, key=str)  # a dataset's order changes from one process to the next
 
 
-class _Literals:
-    """The quads whose literal the store may keep in another form, seen on their way into it."""
+class _Aside:
+    """The quads whose literal a store would keep in another form, kept out of it by graph and subject."""
 
     def __init__(self) -> None:
-        self.seen: list[ox.Quad] = []
+        self.by_graph: dict[_Graph, dict[_Subject, dict[ox.Quad, None]]] = {}
 
-    def watch(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    def sift(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        """The other quads, each followed by its triple in the default graph."""
         for quad in quads:
             obj = quad.object
             if isinstance(obj, ox.Literal):
                 datatype = obj.datatype
-                if datatype != _STRING and datatype.value.startswith(XSD):  # kept by value: "007"^^xsd:int is "7"^^xsd:integer
-                    self.seen.append(quad)
+                if datatype != _STRING and datatype.value.startswith(XSD):  # "007"^^xsd:int would be "7"^^xsd:integer
+                    self.by_graph.setdefault(quad.graph_name, {}).setdefault(quad.subject, {})[quad] = None
+                    continue
             yield quad
+            yield ox.Quad(quad.subject, quad.predicate, obj)
 
-    def changed(self, store: ox.Store) -> dict[_Key, list[ox.Quad]]:
-        """The store's form of each changed quad (in its named graph and in the default graph) → the build's quads."""
-        stored_form: dict[ox.Literal, ox.Literal] = {}
-        by_key: dict[_Key, dict[ox.Quad, None]] = {}
-        for quad in self.seen:
-            if quad.object not in stored_form:
-                found = next(iter(store.quads_for_pattern(quad.subject, quad.predicate, quad.object, quad.graph_name)))
-                stored_form[quad.object] = found.object
-            kept = stored_form[quad.object]
-            for graph in (quad.graph_name, ox.DefaultGraph()):
-                key = (quad.subject, quad.predicate, kept, graph)
-                by_key.setdefault(key, {})[ox.Quad(quad.subject, quad.predicate, quad.object, graph)] = None
-        return {key: sorted(quads, key=str) for key, quads in by_key.items()
-                if any(q.object != key[2] for q in quads)}
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every quad set aside."""
+        for subjects in self.by_graph.values():
+            for quads in subjects.values():
+                yield from quads
+
+    def triples(self) -> list[ox.Triple]:
+        """Their distinct triples, in the order first met."""
+        return list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()))
 
 
-def _restored(quads: Iterable[ox.Quad], changed: dict[_Key, list[ox.Quad]]) -> Iterable[ox.Quad]:
-    """``quads``, each one whose literal the store changed replaced by the build's quads."""
-    return _replacing(quads, changed) if changed else quads
-
-
-def _replacing(quads: Iterable[ox.Quad], changed: dict[_Key, list[ox.Quad]]) -> Iterator[ox.Quad]:
-    for quad in quads:
-        obj = quad.object
-        if isinstance(obj, ox.Literal):
-            originals = changed.get((quad.subject, quad.predicate, obj, quad.graph_name))
-            if originals:
-                yield from originals
-                continue
+def _graph(store: ox.Store, graph: _Graph, aside: dict[_Subject, dict[ox.Quad, None]]) -> Iterator[ox.Quad]:
+    """The quads of ``graph``: the store's, each subject's quads set aside right after its run of them."""
+    aside = dict(aside)
+    previous = None
+    for quad in store.quads_for_pattern(None, None, None, graph):
+        subject = quad.subject
+        if subject != previous:
+            if previous is not None:
+                yield from aside.pop(previous, ())
+            previous = subject
         yield quad
+    if previous is not None:
+        yield from aside.pop(previous, ())
+    for quads in aside.values():
+        yield from quads
 
 
-def _named(store: ox.Store, changed: dict[_Key, list[ox.Quad]], tally: Tally) -> Iterator[ox.Quad]:
+def _named(store: ox.Store, aside: _Aside, tally: Tally) -> Iterator[ox.Quad]:
     """The quads of every named graph, graphs in the order of their names, each counted into ``tally``."""
-    for graph in sorted(store.named_graphs(), key=str):
+    for graph in sorted(set(store.named_graphs()) | set(aside.by_graph), key=str):
         count = 0
-        for quad in _restored(store.quads_for_pattern(None, None, None, graph), changed):
+        for quad in _graph(store, graph, aside.by_graph.get(graph, {})):
             count += 1
             yield quad
         tally.graphs[graph.value] = count
@@ -125,11 +130,13 @@ def _named(store: ox.Store, changed: dict[_Key, list[ox.Quad]], tally: Tally) ->
 
 def _members(store: ox.Store, skip: ox.NamedNode) -> dict[str, int]:
     """The distinct subjects typed with each named class in the named graphs other than ``skip``."""
-    members: dict[str, set[ox.NamedNode | ox.BlankNode]] = {}
-    for quad in store.quads_for_pattern(None, _TYPE, None, None):
-        graph, klass = quad.graph_name, quad.object
-        if isinstance(klass, ox.NamedNode) and not isinstance(graph, ox.DefaultGraph) and graph != skip:
-            members.setdefault(klass.value, set()).add(quad.subject)
+    members: dict[str, set[_Subject]] = {}
+    for graph in store.named_graphs():
+        if graph == skip:
+            continue
+        for quad in store.quads_for_pattern(None, _TYPE, None, graph):
+            if isinstance(quad.object, ox.NamedNode):
+                members.setdefault(quad.object.value, set()).add(quad.subject)
     return {iri: len(found) for iri, found in sorted(members.items())}
 
 
@@ -139,26 +146,23 @@ def write_dataset(folder: Path, quads: Iterable[ox.Quad], *, ontology: ox.NamedN
     With at least ``store_from`` quads, the build's on-disk store is written too. ``ontology``
     names the graph whose types are not counted as class members.
     """
-    literals = _Literals()
+    aside = _Aside()
     store = ox.Store()
-    store.bulk_extend(with_merge(literals.watch(quads)))
-    changed = literals.changed(store)
+    store.bulk_extend(aside.sift(quads))
     tally = Tally()
     with (folder / "graph.jsonld").open("w", encoding="utf-8") as out:
-        write_compacted(_named(store, changed, tally), out)
-    ox.serialize(_named(store, changed, Tally()), str(folder / "graph.trig"), format=ox.RdfFormat.TRIG,
+        write_compacted(_named(store, aside, tally), out)
+    ox.serialize(_named(store, aside, Tally()), str(folder / "graph.trig"), format=ox.RdfFormat.TRIG,
                  prefixes=PREFIXES)
-    default = ox.DefaultGraph()
+    triples = aside.triples()
     for name, fmt, prefixes in (("graph.nt", ox.RdfFormat.N_TRIPLES, None), ("graph.ttl", ox.RdfFormat.TURTLE, PREFIXES)):
-        if changed:
-            triples = (ox.Triple(q.subject, q.predicate, q.object)
-                       for q in _restored(store.quads_for_pattern(None, None, None, default), changed))
-            ox.serialize(triples, str(folder / name), format=fmt, prefixes=prefixes)
-        else:
-            store.dump(str(folder / name), fmt, from_graph=default, prefixes=prefixes)
-    # The store holds each quad once, in its form; the files hold each changed one as the build's quads.
-    tally.triples = len(store) - tally.quads + sum(len(q) - 1 for q in changed.values())
+        store.dump(str(folder / name), fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+        if triples:
+            with (folder / name).open("ab") as out:
+                ox.serialize(triples, out, format=fmt, prefixes=prefixes)
+    kept = sum(len(quads) for subjects in aside.by_graph.values() for quads in subjects.values())
+    tally.triples = len(store) - (tally.quads - kept) + len(triples)
     tally.classes = _members(store, ontology)
     if tally.quads >= store_from:
-        write_build_store(folder, iter(store))
+        write_build_store(folder, itertools.chain(store, with_merge(aside.quads())))
     return tally
