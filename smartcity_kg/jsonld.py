@@ -117,7 +117,7 @@ def _node(subject: object, triples: Iterable[ox.Quad], prefixes: dict[str, str])
         by_predicate.setdefault(q.predicate.value, []).append(q.object)
     for predicate, objects in by_predicate.items():
         if predicate == _RDF_TYPE and all(isinstance(o, ox.NamedNode) for o in objects):
-            key, values = "@type", [compact_iri(o.value, prefixes) for o in objects]  # type: ignore[union-attr]
+            key, values = "@type", [compact_iri(o.value, prefixes) for o in objects]  # type: ignore[attr-defined]
         else:
             key, values = compact_iri(predicate, prefixes), [_term(o, prefixes) for o in objects]
         node[key] = values[0] if len(values) == 1 else values

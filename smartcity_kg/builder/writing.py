@@ -34,7 +34,7 @@ __all__ = ["Tally", "canonical_quads", "write_dataset"]
 
 _TYPE = ox.NamedNode(RDF + "type")
 _STRING = ox.NamedNode(XSD + "string")
-_Subject = ox.NamedNode | ox.BlankNode
+_Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 _Graph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
@@ -125,7 +125,7 @@ def _named(store: ox.Store, aside: _Aside, tally: Tally) -> Iterator[ox.Quad]:
         for quad in _graph(store, graph, aside.by_graph.get(graph, {})):
             count += 1
             yield quad
-        tally.graphs[graph.value] = count
+        tally.graphs[str(graph) if isinstance(graph, ox.DefaultGraph) else graph.value] = count
 
 
 def _members(store: ox.Store, skip: ox.NamedNode) -> dict[str, int]:
