@@ -5,9 +5,9 @@ dump reads ``"sck:partner": {"@id": "id:cisco"}`` instead of full IRIs. It is a 
 package (:data:`CONTEXT_FILE`), published by ``smartcity-kg serve`` at ``/context.jsonld``,
 and copied into the dump so that the dump reads offline.
 
-Writing is one pass over quads sorted by graph and subject, so its cost grows with the
-dataset, not with a JSON-LD processor's compaction algorithm; the tests check that pyld
-expands the result back to the same dataset.
+Writing is one pass over quads grouped by graph, so its cost grows with the dataset, not
+with a JSON-LD processor's compaction algorithm; the tests check that pyld expands the result
+back to the same dataset.
 """
 
 from __future__ import annotations
@@ -57,14 +57,33 @@ def compact_iri(iri: str, prefixes: dict[str, str] | None = None) -> str:
     >>> compact_iri("https://example.org/other")
     'https://example.org/other'
     """
-    prefixes = _context() if prefixes is None else prefixes
-    best = ""
-    for name, namespace in prefixes.items():
-        if iri.startswith(namespace) and len(namespace) > len(prefixes.get(best, "")) and not iri[len(namespace):].startswith("//"):
-            best = name
-    if best:
-        return f"{best}:{iri[len(prefixes[best]):]}"
+    if prefixes is None or prefixes is _context():
+        return _compact_in_context(iri)
+    return _compact(iri, _longest_first(tuple(prefixes.items())))
+
+
+@lru_cache(maxsize=1 << 16)
+def _compact_in_context(iri: str) -> str:
+    """:func:`compact_iri` with the shipped context, remembered for the classes and properties met again and again."""
+    return _compact(iri, _context_order())
+
+
+def _compact(iri: str, ordered: list[tuple[str, str]]) -> str:
+    for namespace, name in ordered:
+        if iri.startswith(namespace) and not iri.startswith("//", len(namespace)):
+            return f"{name}:{iri[len(namespace):]}"
     return iri
+
+
+@lru_cache(maxsize=1)
+def _context_order() -> list[tuple[str, str]]:
+    return _longest_first(tuple(_context().items()))
+
+
+@lru_cache(maxsize=8)
+def _longest_first(prefixes: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """(namespace, prefix) pairs, longest namespace first (ties in the context's order)."""
+    return sorted(((namespace, name) for name, namespace in prefixes), key=lambda pair: -len(pair[0]))
 
 
 def _term(term: object, prefixes: dict[str, str]) -> Any:
@@ -91,12 +110,14 @@ def _subject_id(term: object, prefixes: dict[str, str]) -> str:
 
 
 def _node(subject: object, triples: Iterable[ox.Quad], prefixes: dict[str, str]) -> dict[str, Any]:
-    """One node object: its id, types and properties, a single value unwrapped from its list."""
+    """One node object: its id, types and properties (in the order first met), a single value unwrapped."""
     node: dict[str, Any] = {"@id": _subject_id(subject, prefixes)}
-    for predicate, group in groupby(triples, key=lambda q: q.predicate.value):
-        objects = [q.object for q in group]
+    by_predicate: dict[str, list[object]] = {}
+    for q in triples:
+        by_predicate.setdefault(q.predicate.value, []).append(q.object)
+    for predicate, objects in by_predicate.items():
         if predicate == _RDF_TYPE and all(isinstance(o, ox.NamedNode) for o in objects):
-            key, values = "@type", [compact_iri(o.value, prefixes) for o in objects]  # type: ignore[union-attr]
+            key, values = "@type", [compact_iri(o.value, prefixes) for o in objects]  # type: ignore[attr-defined]
         else:
             key, values = compact_iri(predicate, prefixes), [_term(o, prefixes) for o in objects]
         node[key] = values[0] if len(values) == 1 else values
@@ -112,9 +133,10 @@ def _graphs(quads: Iterable[ox.Quad], prefixes: dict[str, str]) -> Iterator[tupl
 def write_compacted(quads: Iterable[ox.Quad], out: IO[str]) -> None:
     """Write ``quads`` as compacted JSON-LD with the shipped context copied in.
 
-    ``quads`` must come grouped by graph, then subject, then predicate (sorted, as the build
-    writes them). Each named graph is a node with an ``@graph``; the default graph's nodes
-    come first.
+    ``quads`` must come grouped by graph; a run of quads with one subject is one node object
+    (a subject met again later in its graph gives another node object with the same ``@id``,
+    which JSON-LD merges). Each named graph is a node with an ``@graph``; the default graph's
+    nodes, if any, come first.
     """
     prefixes = _context()
     out.write('{\n  "@context": ' + json.dumps(prefixes, ensure_ascii=False, sort_keys=True) + ',\n  "@graph": [')

@@ -83,3 +83,20 @@ def test_every_kind_of_term_round_trips() -> None:
     # pyld's own compaction with the same context gives the same dataset back, too.
     compacted = jsonld.compact(jsonld.expand(document), {"@context": context()})
     assert _round_trip(compacted) == _canonical(quads)
+
+
+def test_a_subject_s_quads_need_not_be_adjacent_nor_grouped_by_predicate() -> None:
+    """Quads come grouped by graph only (the store's order): no value of a property is lost."""
+    n = ox.NamedNode
+    graph = n("https://w3id.org/smartcity-kg/graph/g")
+    a, b = n("https://w3id.org/smartcity-kg/id/a"), n("https://w3id.org/smartcity-kg/id/b")
+    p, q = n("https://w3id.org/smartcity-kg/ontology#p"), n("https://w3id.org/smartcity-kg/ontology#q")
+    quads = [ox.Quad(a, p, ox.Literal("1"), graph), ox.Quad(a, q, ox.Literal("2"), graph),
+             ox.Quad(a, p, ox.Literal("3"), graph), ox.Quad(b, p, ox.Literal("4"), graph),
+             ox.Quad(a, p, ox.Literal("5"), graph)]
+    out = io.StringIO()
+    write_compacted(quads, out)
+    document = json.loads(out.getvalue())
+    assert _round_trip(document) == _canonical(quads)
+    first = document["@graph"][0]["@graph"][0]
+    assert first == {"@id": "id:a", "sck:p": ["1", "3"], "sck:q": "2"}

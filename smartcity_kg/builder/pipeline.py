@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,17 +16,17 @@ from .checks import CHECK_TIMEOUT, run_checks
 from ..exceptions import InputError, OutputError, Problem, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
 from .links import add_links
-from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, RDF
+from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES
 from .ontology import Ontology, load_ontology
 from .sectors import add_sectors
-from ..store.rdfio import read_rdf, value_of
-from ..store.ondisk import STORE_FROM, write_build_store
-from ..jsonld import write_compacted
+from ..store.rdfio import read_rdf
+from ..store.ondisk import STORE_FROM
 from ..outputs import check_folder, replacing_folder, write_file
 from ..resources import shipped
 from .scope import local_shapes, neighbourhood, reach
 from .sources import load_sources
 from .validate import shacl_problems
+from .writing import Tally, canonical_quads, write_dataset
 
 __all__ = ["REASONERS", "BuildOptions", "BuildResult", "build"]
 
@@ -165,10 +165,9 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
                      "consistency_checked": _CHECKED[options.reasoner], "inferred_triples": len(inferred)}
         lap("reason")
     notify("write")
-    quads = _dataset(onto, compiled, inferred, options.base)
-    report = _report(quads, compiled, onto, options, check_counts, reasoning)
     try:
-        _write(out_dir, quads, report, options, add_outputs)
+        report = _write(out_dir, _dataset(onto, compiled, inferred, options.base), options,
+                        lambda tally: _report(tally, compiled, onto, options, check_counts, reasoning), add_outputs)
         lap("write")
         _write_timings(out_dir, timings)
         write_record(out_dir, key)
@@ -252,42 +251,28 @@ def _reason(triples: list[ox.Triple], options: BuildOptions) -> list[ox.Triple]:
     return infer(triples, timeout=options.reason_timeout).triples
 
 
-def _dataset(onto: Ontology, compiled: Compiled, inferred: list[ox.Triple], base: str) -> list[ox.Quad]:
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ONTOLOGY_IRI)) for t in onto.triples]
-    for graph, triples in compiled.graphs.items():
-        quads += [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
-    quads += [ox.Quad(t.subject, t.predicate, t.object, graph_iri(base, "inferred")) for t in inferred]
-    # Only quads that hold a blank node (the ontology's class expressions: a few hundred, whatever
-    # the size of the graph) need canonical names; the labels depend on those quads alone.
-    blank = ox.Dataset(q for q in quads if isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode))
-    blank.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    named = {q for q in quads if not (isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode))}
-    return sorted(named.union(blank), key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+def _dataset(onto: Ontology, compiled: Compiled, inferred: list[ox.Triple], base: str) -> Iterator[ox.Quad]:
+    """The dataset's quads: the ontology's, each source's and the inferred graph; blank nodes canonical, no order."""
+    graphs = [(ox.NamedNode(ONTOLOGY_IRI), onto.triples)]
+    graphs += [(ox.NamedNode(graph), triples) for graph, triples in compiled.graphs.items()]
+    graphs.append((graph_iri(base, "inferred"), inferred))
+    return canonical_quads(graphs)
 
 
-def _report(quads: list[ox.Quad], compiled: Compiled, onto: Ontology, options: BuildOptions,
+def _report(tally: Tally, compiled: Compiled, onto: Ontology, options: BuildOptions,
             checks: dict[str, int], reasoning: dict[str, object]) -> dict[str, object]:
-    rdf_type = ox.NamedNode(RDF + "type")
-    per_graph: dict[str, int] = {}
-    members: dict[str, set[str]] = {}
-    for q in quads:
-        graph = value_of(q.graph_name)
-        per_graph[graph] = per_graph.get(graph, 0) + 1
-        if q.predicate == rdf_type and graph != ONTOLOGY_IRI and isinstance(q.object, ox.NamedNode):
-            members.setdefault(q.object.value, set()).add(value_of(q.subject))
     sources = {}
     for source_id, path in sorted(compiled.sheets.items()):
         graph = graph_iri(options.base, source_id).value
-        sources[source_id] = {"fact_sheet": path.name, "graph": graph, "triples": per_graph.get(graph, 0)}
-    triples = {(q.subject, q.predicate, q.object) for q in quads}
+        sources[source_id] = {"fact_sheet": path.name, "graph": graph, "triples": tally.graphs.get(graph, 0)}
     return {
         "base": options.base,
-        "ontology": {"iri": ONTOLOGY_IRI, "modules": len(onto.modules), "triples": per_graph.get(ONTOLOGY_IRI, 0)},
-        "quads": len(quads),
-        "triples": len(triples),
+        "ontology": {"iri": ONTOLOGY_IRI, "modules": len(onto.modules), "triples": tally.graphs.get(ONTOLOGY_IRI, 0)},
+        "quads": tally.quads,
+        "triples": tally.triples,
         "items": compiled.items,
         "sources": sources,
-        "classes": {iri: len(found) for iri, found in sorted(members.items())},
+        "classes": tally.classes,
         "validation": {"fact_sheets": "ok", "shacl": "conforms", "checks": checks},
         "reasoning": reasoning,
     }
@@ -298,17 +283,17 @@ def _write_timings(out_dir: Path, timings: dict[str, float]) -> None:
     write_file(out_dir / "timings.json", json.dumps(timings, indent=2) + "\n")
 
 
-def _write(out_dir: Path, quads: list[ox.Quad], report: dict[str, object], options: BuildOptions,
-           add_outputs: Callable[[Path], None] | None = None) -> None:
+def _write(out_dir: Path, quads: Iterable[ox.Quad], options: BuildOptions,
+           describe: Callable[[Tally], dict[str, object]],
+           add_outputs: Callable[[Path], None] | None = None) -> dict[str, object]:
+    """Write the dataset files and the report that ``describe`` makes of their tally; return the report.
+
+    ``add_outputs`` is called on the temporary folder last, before the swap.
+    """
     with replacing_folder(out_dir, inputs=options.inputs, later=["timings.json"]) as tmp:
-        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-        ox.serialize(quads, str(tmp / "graph.trig"), format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
-        ox.serialize(triples, str(tmp / "graph.nt"), format=ox.RdfFormat.N_TRIPLES)
-        if len(quads) >= options.store_from:
-            write_build_store(tmp)
-        ox.serialize(triples, str(tmp / "graph.ttl"), format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-        with (tmp / "graph.jsonld").open("w", encoding="utf-8") as out:
-            write_compacted(quads, out)
+        tally = write_dataset(tmp, quads, ontology=ox.NamedNode(ONTOLOGY_IRI), store_from=options.store_from)
+        report = describe(tally)
         (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
         if add_outputs is not None:
             add_outputs(tmp)
+    return report

@@ -19,6 +19,7 @@ The check for consistency is limited to disjoint classes (``owl:disjointWith``,
 
 from __future__ import annotations
 
+import itertools
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -66,30 +67,57 @@ class Rule:
     query: str
     bindings: dict[ox.Variable, _Term]
     axiom: str
+    #: The rule read against the quads added since it last ran, for a rule whose body holds one
+    #: pattern besides the tables: its data pattern inside ``GRAPH ?previous`` or ``GRAPH ?current``.
+    delta: str | None = None
 
 
 _DOMAIN, _RANGE = ox.NamedNode("urn:smartcity-kg:rules#domain"), ox.NamedNode("urn:smartcity-kg:rules#range")
+#: Where the quads that each round adds are kept too, rounds taking turns (see :func:`_saturate`).
+_ADDED = (ox.NamedNode("urn:smartcity-kg:rules#added-even"), ox.NamedNode("urn:smartcity-kg:rules#added-odd"))
+_PREVIOUS, _CURRENT = ox.Variable("previous"), ox.Variable("current")
+
+
+def _table_rule(head: str, table: str, data: str, absent: str) -> Rule:
+    """``head`` where the table holds ``table`` and the data ``data``, unless ``absent`` is there already."""
+    where = "WHERE {{ GRAPH <urn:smartcity-kg:rules> {{ {} }} {} FILTER NOT EXISTS {{ {} }} }}"
+    recent = f"{{ GRAPH ?previous {{ {data} }} }} UNION {{ GRAPH ?current {{ {data} }} }}"
+    return Rule(f"CONSTRUCT {{ {head} }} " + where.format(table, data, absent), {}, "table",
+                f"CONSTRUCT {{ {head} }} " + where.format(table, recent, absent))
+
+
 #: The rules that apply the tables: the hierarchies first, then named domains and ranges.
-_TABLE_RULES = [Rule(query, {}, "table") for query in (
-    "CONSTRUCT { ?x a ?d } WHERE { GRAPH <urn:smartcity-kg:rules> { ?c <urn:smartcity-kg:rules#superClass> ?d } "
-    "?x a ?c FILTER NOT EXISTS { ?x a ?d } }",
-    "CONSTRUCT { ?x ?q ?y } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#superProperty> ?q } "
-    "?x ?p ?y FILTER NOT EXISTS { ?x ?q ?y } }",
-    "CONSTRUCT { ?y ?q ?x } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#inverseSuperProperty> ?q } "
-    "?x ?p ?y FILTER NOT EXISTS { ?y ?q ?x } }",
-    "CONSTRUCT { ?x a ?c } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#domain> ?c } "
-    "?x ?p ?y FILTER NOT EXISTS { ?x a ?c } }",
-    "CONSTRUCT { ?y a ?c } WHERE { GRAPH <urn:smartcity-kg:rules> { ?p <urn:smartcity-kg:rules#range> ?c } "
-    "?x ?p ?y FILTER NOT EXISTS { ?y a ?c } }",
-)]
+_TABLE_RULES = [
+    _table_rule("?x a ?d", "?c <urn:smartcity-kg:rules#superClass> ?d", "?x a ?c", "?x a ?d"),
+    _table_rule("?x ?q ?y", "?p <urn:smartcity-kg:rules#superProperty> ?q", "?x ?p ?y", "?x ?q ?y"),
+    _table_rule("?y ?q ?x", "?p <urn:smartcity-kg:rules#inverseSuperProperty> ?q", "?x ?p ?y", "?y ?q ?x"),
+    _table_rule("?x a ?c", "?p <urn:smartcity-kg:rules#domain> ?c", "?x ?p ?y", "?x a ?c"),
+    _table_rule("?y a ?c", "?p <urn:smartcity-kg:rules#range> ?c", "?x ?p ?y", "?y a ?c"),
+]
+
+#: The predicates of the axioms that the rules read (and rdf:type, for the types in :data:`_AXIOM_TYPES`).
+_AXIOM_PREDICATES = frozenset(ox.NamedNode(iri) for iri in (
+    RDFS + "subClassOf", RDFS + "subPropertyOf", RDFS + "domain", RDFS + "range", RDF + "first", RDF + "rest",
+    OWL + "equivalentClass", OWL + "equivalentProperty", OWL + "inverseOf", OWL + "intersectionOf", OWL + "unionOf",
+    OWL + "onProperty", OWL + "hasValue", OWL + "someValuesFrom", OWL + "propertyChainAxiom", OWL + "disjointWith",
+    OWL + "members"))
+_AXIOM_TYPES = frozenset(ox.NamedNode(OWL + name) for name in ("TransitiveProperty", "SymmetricProperty", "AllDisjointClasses"))
+
 
 class _Axioms:
-    """An index of the triples by subject and predicate, with RDF lists read as Python lists."""
+    """An index of the axioms among the triples by subject and predicate, with RDF lists read as Python lists.
+
+    Only triples whose predicate the rules read are kept (and types that mark transitive or
+    symmetric properties and groups of disjoint classes): the facts about individuals, most
+    of the triples, are passed over.
+    """
 
     def __init__(self, triples: Iterable[ox.Triple]) -> None:
         self.index: dict[tuple[_Term, str], list[_Term]] = {}
         for t in triples:
-            self.index.setdefault((t.subject, t.predicate.value), []).append(t.object)
+            predicate = t.predicate
+            if predicate in _AXIOM_PREDICATES or (predicate == _TYPE and t.object in _AXIOM_TYPES):
+                self.index.setdefault((t.subject, predicate.value), []).append(t.object)
 
     def objects(self, subject: _Term, predicate: str) -> list[_Term]:
         return self.index.get((subject, predicate), [])
@@ -367,21 +395,36 @@ def _kept(store: ox.Store, new: Iterable[ox.Triple | ox.Quad], asserted: list[ox
 
 
 def _saturate(store: ox.Store, rules: list[Rule], deadline: float, timeout: float) -> list[ox.Quad]:
-    """Run ``rules`` until a round adds nothing; return what they added."""
+    """Run ``rules`` until a round adds nothing; return what they added.
+
+    A rule with a ``delta`` form reads, after the first round, only the quads added since it
+    last ran (semi-naively): those of the previous round and of this one so far, each round's
+    kept in a graph of its own (two graphs taking turns). Its one data pattern must then match
+    one of them for anything new to follow, so it derives what it would from all the data.
+    """
     derived: list[ox.Quad] = []
-    while True:
+    for round_ in itertools.count():
         before = len(derived)
+        current, previous = _ADDED[round_ % 2], _ADDED[(round_ + 1) % 2]
+        store.remove_graph(current)  # the quads of two rounds ago
         for rule in rules:
             if time.perf_counter() > deadline:
                 raise ReasoningError(f"the rules did not reach a fixpoint within {timeout:g} s; "
                                      "raise the limit with --reason-timeout")
-            found = store.query(rule.query, substitutions=rule.bindings)
+            if round_ and rule.delta:
+                found = store.query(rule.delta, substitutions={**rule.bindings, _PREVIOUS: previous, _CURRENT: current})
+            else:
+                found = store.query(rule.query, substitutions=rule.bindings)
             quads = dict.fromkeys(ox.Quad(t.subject, t.predicate, t.object) for t in found)  # type: ignore[union-attr]
             new = [q for q in quads if q not in store]
             store.extend(new)
+            store.extend(ox.Quad(q.subject, q.predicate, q.object, current) for q in new)
             derived += new
         if len(derived) == before:
-            return derived
+            break
+    for graph in _ADDED:
+        store.remove_graph(graph)
+    return derived
 
 
 def _check_disjoint(store: ox.Store) -> None:

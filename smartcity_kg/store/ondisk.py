@@ -15,12 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["STORE_DIR", "STORE_FROM", "build_store", "write_build_store"]
+__all__ = ["STORE_DIR", "STORE_FROM", "build_store", "with_merge", "write_build_store"]
 
 #: The folder of a build that holds its on-disk store.
 STORE_DIR = "store"
@@ -42,25 +42,31 @@ def _identity(trig: Path) -> dict[str, int]:
     return {"size": status.st_size, "mtime_ns": status.st_mtime_ns}
 
 
-def _with_merge(trig: Path) -> Iterator[ox.Quad]:
-    """Each quad of ``trig``, then its triple in the default graph (the store keeps each once).
+def with_merge(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+    """Each quad, then its triple in the default graph (a store keeps each once).
 
-    Blank nodes keep their labels, so the default graph's are those of the named graphs; the
-    file is the build's own, just written, so its IRIs are not checked again.
+    Blank nodes keep their labels, so the default graph's are those of the named graphs.
     """
-    for quad in ox.parse(path=trig, format=ox.RdfFormat.TRIG, rename_blank_nodes=False, lenient=True):
+    for quad in quads:
         yield quad
         yield ox.Quad(quad.subject, quad.predicate, quad.object)
 
 
-def write_build_store(build_dir: Path) -> Path:
-    """Write the on-disk store of the build being written in ``build_dir`` (from its graph.trig).
+def write_build_store(build_dir: Path, quads: Iterable[ox.Quad] | None = None) -> Path:
+    """Write the on-disk store of the build in ``build_dir``, and stamp it as holding its graph.trig.
 
-    The stamp is written last, so a store cut short is never taken for a whole one.
+    ``quads`` are the store's whole content, named graphs and their merge in the default graph
+    (a build passes those of the store it wrote its files from); by default, graph.trig's quads
+    and their merge. Either way they are bulk-loaded (``bulk_extend``), blank nodes keeping
+    their labels (pyoxigraph's ``bulk_load`` would rename them, file by file). The stamp is
+    written last, so a store cut short is never taken for a whole one.
     """
     trig, folder = build_dir / "graph.trig", build_dir / STORE_DIR
+    if quads is None:
+        # The file is the build's own, just written, so its IRIs are not checked again.
+        quads = with_merge(ox.parse(path=trig, format=ox.RdfFormat.TRIG, rename_blank_nodes=False, lenient=True))
     store = ox.Store(str(folder))
-    store.bulk_extend(_with_merge(trig))
+    store.bulk_extend(quads)
     store.flush()
     del store
     stamp = {"graph.trig": {"sha256": _digest(trig), **_identity(trig)}, "format": 1}

@@ -50,6 +50,10 @@ CASES = {
         ":D owl:equivalentClass [ a owl:Restriction ; owl:onProperty :p ; owl:hasValue :country ] ."
         ":firm :p :city . :city :q :region . :region :q :country .",
         [":firm :p :country", ":firm a :D"], []),
+    # A later round's rules read what an earlier round added after they ran.
+    "a super-property, then its range, then the range's superclasses": (
+        ":q rdfs:subPropertyOf :p . :p rdfs:range :B . :B rdfs:subClassOf :C . :C rdfs:subClassOf :D . :a :q :b .",
+        [":a :p :b", ":b a :B", ":b a :C", ":b a :D"], [":a a :B"]),
 }
 
 
