@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+import threading
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -85,6 +86,7 @@ class _State:
         from ..store.entities import EntityIndex
 
         self.config = config
+        network: Any = None  # the saved network of a large build, else projected when first asked
         if config.endpoint:
             self.runner: Any = RemoteEndpoint(config.endpoint, timeout=config.timeout, max_rows=config.max_rows)
             self.graph: Any = RemoteGraph(config.endpoint, timeout=max(config.timeout, 30.0))
@@ -94,11 +96,17 @@ class _State:
 
             from ..store.dataset import open_store
 
+            from ..network.snapshot import build_network
+
             self.graph = open_store(config.build_dir, config.store_dir)  # read-only on the build's store, if it has one
-            with ThreadPoolExecutor(1) as starter:  # the workers start while the index is built
+            with ThreadPoolExecutor(1) as starter:  # the workers start while the index is read or built
                 runner = starter.submit(_local_runner, config)
                 try:
-                    self.index = EntityIndex.from_store(self.graph)
+                    saved = build_network(config.build_dir)  # a large build's network and index, saved with it
+                    if saved is not None and saved.index is not None:
+                        self.index, network = saved.index, saved.network
+                    else:
+                        self.index = EntityIndex.from_store(self.graph)
                 finally:
                     self.runner = runner.result()
         if isinstance(self.graph, ox.Store):  # its list of graphs, not a scan of every quad
@@ -106,7 +114,8 @@ class _State:
         else:
             self.graphs = {row["g"].value for row in self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
         self._triples: int | None = None
-        self._network: Any = None
+        self._network: Any = network
+        self._projecting = threading.Lock()  # two first requests project the network once
         from ..network.tenure import DatedNetworks
 
         self._dated = DatedNetworks()
@@ -136,11 +145,12 @@ class _State:
 
     @property
     def network(self) -> Any:
-        """The whole projected network (embedded store only; built once)."""
-        if self._network is None:
-            from ..network.projection import project
+        """The whole projected network (embedded store only): the one saved with the build, else projected once."""
+        with self._projecting:
+            if self._network is None:
+                from ..network.projection import project
 
-            self._network = project(self.graph, labels=self.index.labels)
+                self._network = project(self.graph, labels=self.index.labels)
         return self._network
 
     def network_around(self, seeds: set[str], hops: int) -> Any:
