@@ -9,9 +9,12 @@ then prints, each as the median of ``--runs`` runs:
   the same TriG file, and each named query through :func:`smartcity_kg.run_query` beside the
   same text on the raw store (its default graph the union of the named graphs), with ratios;
 - the network: projecting it (the graph in memory), reading the network the build saved (builds
-  with an on-disk store save one) and making it as of a date;
+  with an on-disk store save one), making it as of a date, and on that network the k = 5 paths
+  from a U.S. firm and the brokers;
 - each command as a user runs it (``query``, ``paths``, ``brokers``, ``opportunities``), in a
-  process of its own, with its wall time and peak resident memory.
+  process of its own, with its wall time and peak resident memory;
+- a rebuild into the same folder after one fact sheet changed (an item's label edited, then put
+  back), with its stages: the build validates and checks again only what the change reached.
 
 With ``--serve SECONDS`` it also compares the servers (:mod:`serving`): ``smartcity-kg serve``
 and ``oxigraph serve-read-only`` on the same build, each started on 127.0.0.1 and driven for
@@ -147,15 +150,19 @@ def _open_and_query(build_dir: Path, runs: int) -> list[Measure]:
     return out
 
 
-def _network(build_dir: Path, runs: int) -> list[Measure]:
+def _network(build_dir: Path, runs: int, firm: str | None = None) -> list[Measure]:
     """Projecting the network (the graph in memory, as the commands do without a saved network), reading the
-    network a build saved, where it has one, and the network as of a date."""
+    network a build saved, where it has one, the network as of a date, and on that network the k = 5
+    cheapest paths from ``firm`` (a name) to the decision makers and the brokers of the default market."""
+    from smartcity_kg.network.brokers import find_brokers
+    from smartcity_kg.network.paths import find_paths
     from smartcity_kg.network.projection import project
     from smartcity_kg.network.snapshot import build_network
     from smartcity_kg.network.tenure import network_as_of, parse_as_of
 
     store = open_store(build_dir, in_memory=True)
-    labels = EntityIndex.from_store(store).labels
+    index = EntityIndex.from_store(store)
+    labels = index.labels
     network = project(store, labels=labels)
     out = [Measure(f"network: project ({network.graph.number_of_nodes()} nodes, {network.graph.number_of_edges()} "
                    "edges)", _median(runs, lambda: project(store, labels=labels)))]
@@ -163,6 +170,36 @@ def _network(build_dir: Path, runs: int) -> list[Measure]:
         out.append(Measure("network: read the saved network", _median(runs, lambda: build_network(build_dir))))
     when = parse_as_of("2026-06")
     out.append(Measure("network: as of a date", _median(runs, lambda: network_as_of(network, when))))
+    dated = network_as_of(network, when)
+    if firm:
+        start = index.resolve(firm).value
+        out.append(Measure("network: paths (k = 5) from a U.S. firm", _median(runs, lambda: find_paths(dated, start, k=5))))
+    out.append(Measure("network: brokers (top 10)", _median(runs, lambda: find_brokers(dated))))
+    return out
+
+
+def _rebuild(graph: Path, build_dir: Path, runs: int) -> list[Measure]:
+    """A rebuild into ``build_dir`` after one fact sheet changed: one item's label edited, then put back (each a
+    rebuild of a one-sheet change), ``runs`` times; the wall time, peak memory and stages, medians."""
+    sheet = sorted((graph / "facts").glob("*.yaml"))[len(list((graph / "facts").glob("*.yaml"))) // 2]
+    original = sheet.read_text(encoding="utf-8")
+    at = original.index("label: \"") + len("label: \"")
+    edited = original[:at] + "Renamed " + original[at:]
+    walls: list[float] = []
+    peaks: list[float] = []
+    stages: dict[str, list[float]] = {}
+    try:
+        for turn in range(runs):
+            sheet.write_text(edited if turn % 2 == 0 else original, encoding="utf-8")
+            wall, peak, _ = _child(_cli("build", "-q", "--graph", str(graph), "--build-dir", str(build_dir)))
+            walls.append(wall)
+            peaks.append(peak)
+            for stage, seconds in json.loads((build_dir / "timings.json").read_text()).items():
+                stages.setdefault(stage, []).append(seconds)
+    finally:
+        sheet.write_text(original, encoding="utf-8")
+    out = [Measure(f"rebuild after one sheet changed ({sheet.name})", statistics.median(walls), max(peaks))]
+    out += [Measure(f"  rebuild stage {stage}", statistics.median(seconds)) for stage, seconds in stages.items()]
     return out
 
 
@@ -219,8 +256,9 @@ def measure_size(size: int, runs: int, seed: int, work: Path) -> list[Measure]:
     build_dir = work / f"build-{size}"
     measures = _build(made.folder, build_dir, runs)
     measures += _open_and_query(build_dir, runs)
-    measures += _network(build_dir, runs)
+    measures += _network(build_dir, runs, made.us_firm)
     measures += _commands(build_dir, made, runs)
+    measures += _rebuild(made.folder, build_dir, runs)
     return measures
 
 

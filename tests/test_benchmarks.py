@@ -71,6 +71,10 @@ def test_scale_benchmark_runs_at_10k_and_prints_every_figure(tmp_path: Path) -> 
         assert re.search(rf"query {query}" + raw, out), query
     assert re.search(r"network: project \(\d+ nodes, \d+ edges\)" + figure, out), out
     assert re.search(r"network: as of a date" + figure, out), out
+    assert re.search(r"network: paths \(k = 5\) from a U\.S\. firm" + figure, out), out
+    assert re.search(r"network: brokers \(top 10\)" + figure, out), out
+    assert re.search(r"rebuild after one sheet changed \([\w.-]+\.yaml\)" + figure + r"  peak +\d+ MB", out), out
+    assert re.search(r"  rebuild stage validate" + figure, out), out
     for command in ("query decision-makers", "query initiatives", "paths", "brokers", "opportunities"):
         assert re.search(rf"command {command}.*?" + figure + r"  peak +\d+ MB", out), command
 
