@@ -48,6 +48,7 @@ from typing import Any
 from ..exceptions import InputError
 from ..resources import shipped
 from ..store.entities import EntityIndex
+from ..store.ondisk import file_stamp, same_file
 from .collector import collector_paused
 from .projection import Network
 
@@ -74,7 +75,7 @@ def write_network(network: Network, path: Path, graph_trig: Path, *, index: Enti
     (through a temporary file renamed into place)."""
     from .snapshot_format import encode
 
-    header = {"format": _FORMAT, "version": _VERSION, "graph.trig": _identity(graph_trig, digest=True),
+    header = {"format": _FORMAT, "version": _VERSION, "graph.trig": file_stamp(graph_trig),
               "definitions": _definitions()}
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
@@ -107,7 +108,7 @@ def read_network(path: Path, graph_trig: Path | None = None) -> Saved | None:
                 raise ValueError(f"the first line is not the header of a {_FORMAT!r} file")
             if header.get("version") != _VERSION or header.get("definitions") != _definitions():
                 return None
-            if graph_trig is not None and not _same_file(graph_trig, header.get("graph.trig")):
+            if graph_trig is not None and not same_file(graph_trig, header.get("graph.trig")):
                 return None
             with collector_paused():  # millions of small lists, none in a cycle
                 body = json.loads(data.readline())
@@ -143,32 +144,6 @@ def build_network(build_dir: Path) -> Saved | None:
     if path.is_symlink() or not path.is_file():
         return None
     return read_network(path, build_dir / "graph.trig")
-
-
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as data:
-        while chunk := data.read(1 << 20):
-            sha.update(chunk)
-    return sha.hexdigest()
-
-
-def _identity(path: Path, *, digest: bool = False) -> dict[str, Any]:
-    status = path.stat()
-    found: dict[str, Any] = {"size": status.st_size, "mtime_ns": status.st_mtime_ns}
-    if digest:
-        found["sha256"] = _digest(path)
-    return found
-
-
-def _same_file(path: Path, stamp: object) -> bool:
-    """Whether ``path`` is the file ``stamp`` names: the same size and time, or else (a copy) the same SHA-256."""
-    if not isinstance(stamp, dict) or not path.is_file():
-        return False
-    found = _identity(path)
-    if found == {"size": stamp.get("size"), "mtime_ns": stamp.get("mtime_ns")}:
-        return True
-    return found["size"] == stamp.get("size") and _digest(path) == stamp.get("sha256")
 
 
 @functools.cache

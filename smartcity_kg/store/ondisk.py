@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["STORE_DIR", "STORE_FROM", "build_store", "with_merge", "write_build_store"]
+__all__ = ["STORE_DIR", "STORE_FROM", "build_store", "file_stamp", "same_file", "with_merge", "write_build_store"]
 
 #: The folder of a build that holds its on-disk store.
 STORE_DIR = "store"
@@ -37,9 +37,21 @@ def _digest(path: Path) -> str:
     return sha.hexdigest()
 
 
-def _identity(trig: Path) -> dict[str, int]:
-    status = trig.stat()
-    return {"size": status.st_size, "mtime_ns": status.st_mtime_ns}
+def file_stamp(path: Path) -> dict[str, object]:
+    """What names the file at ``path``: its SHA-256, size and modification time (for :func:`same_file`)."""
+    status = path.stat()
+    return {"sha256": _digest(path), "size": status.st_size, "mtime_ns": status.st_mtime_ns}
+
+
+def same_file(path: Path, stamp: object) -> bool:
+    """Whether ``path`` is the file ``stamp`` (of :func:`file_stamp`) names: the same size and modification
+    time, or else (a copy) the same size and SHA-256. A stamp that is no such mapping names no file."""
+    if not isinstance(stamp, dict) or not path.is_file():
+        return False
+    status = path.stat()
+    if status.st_size != stamp.get("size"):
+        return False
+    return status.st_mtime_ns == stamp.get("mtime_ns") or _digest(path) == stamp.get("sha256")
 
 
 def with_merge(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
@@ -69,7 +81,7 @@ def write_build_store(build_dir: Path, quads: Iterable[ox.Quad] | None = None) -
     store.bulk_extend(quads)
     store.flush()
     del store
-    stamp = {"graph.trig": {"sha256": _digest(trig), **_identity(trig)}, "format": 1}
+    stamp = {"graph.trig": file_stamp(trig), "format": 1}
     tmp = folder / f".{_STAMP}.tmp-{os.getpid()}"
     tmp.write_text(json.dumps(stamp, sort_keys=True) + "\n", encoding="utf-8")
     tmp.rename(folder / _STAMP)
@@ -87,12 +99,6 @@ def build_store(build_dir: Path) -> Path | None:
         return None
     try:
         stamp = json.loads((folder / _STAMP).read_text(encoding="utf-8"))["graph.trig"]
-        known = {key: stamp[key] for key in ("sha256", "size", "mtime_ns")}
     except (ValueError, KeyError, TypeError):
         return None
-    identity = _identity(trig)
-    if identity == {"size": known["size"], "mtime_ns": known["mtime_ns"]}:
-        return folder
-    if identity["size"] == known["size"] and _digest(trig) == known["sha256"]:
-        return folder
-    return None
+    return folder if same_file(trig, stamp) else None
