@@ -24,6 +24,7 @@ import pyoxigraph as ox
 
 from ..namespaces import ONTOLOGY_IRI
 from ..outputs import claim_folder, write_file
+from ..store.ondisk import file_digest
 
 __all__ = ["CACHE_FILE", "BuildKey", "Previous", "build_key", "graph_digests", "previous_data", "write_record"]
 
@@ -99,14 +100,6 @@ def _version(name: str) -> str:
         return "absent"
 
 
-def _file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _read_record(out_dir: Path) -> tuple[BuildKey, str] | None:
     """The key and ``graph.trig`` digest recorded in ``out_dir``, or None where there is no sound record."""
     try:
@@ -147,7 +140,7 @@ def previous_data(out_dir: Path, key: BuildKey, needs: tuple[str, ...]) -> Previ
         return None
     path = out_dir / "graph.trig"
     try:
-        if not path.is_file() or _file_digest(path) != trig:
+        if not path.is_file() or file_digest(path) != trig:
             return None
         names = set(recorded.graphs) | set(key.graphs)
         changed = {name for name in names if recorded.graphs.get(name) != key.graphs.get(name)}
@@ -161,6 +154,6 @@ def previous_data(out_dir: Path, key: BuildKey, needs: tuple[str, ...]) -> Previ
 def write_record(out_dir: Path, key: BuildKey) -> None:
     """Record ``key`` and the digest of ``out_dir``/graph.trig, written after the build's swap."""
     record = {"format": _FORMAT, "inputs": key.inputs, "sheets": key.sheets, "graphs": key.graphs,
-              "graph.trig": _file_digest(out_dir / "graph.trig")}
+              "graph.trig": file_digest(out_dir / "graph.trig")}
     claim_folder(out_dir, [CACHE_FILE])
     write_file(out_dir / CACHE_FILE, json.dumps(record, indent=1, sort_keys=True) + "\n")

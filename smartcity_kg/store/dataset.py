@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -11,7 +10,7 @@ import pyoxigraph as ox
 from ..exceptions import InputError, OutputError
 from ..outputs import check_folder
 from ..resources import shipped
-from .ondisk import build_store
+from .ondisk import build_store, file_digest
 
 __all__ = ["load_dataset", "merge_default_graph", "open_store"]
 
@@ -78,7 +77,7 @@ def open_store(build_dir: Path, store_dir: Path | None = None, *, in_memory: boo
     check_folder(store_dir, marker=_STAMP)
     if (store_dir / _STAMP).is_symlink():
         raise OutputError(store_dir / _STAMP, "is a symbolic link, not a stamp that smartcity-kg wrote; remove it")
-    digest = hashlib.sha256(trig.read_bytes()).hexdigest()
+    digest = file_digest(trig)
     store_dir.mkdir(parents=True, exist_ok=True)
     stamp = store_dir / _STAMP
     if not stamp.is_file():

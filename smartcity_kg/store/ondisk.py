@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["STORE_DIR", "STORE_FROM", "build_store", "file_stamp", "same_file", "with_merge", "write_build_store"]
+__all__ = ["STORE_DIR", "STORE_FROM", "build_store", "file_digest", "file_stamp", "same_file", "with_merge", "write_build_store"]
 
 #: The folder of a build that holds its on-disk store.
 STORE_DIR = "store"
@@ -29,7 +29,8 @@ STORE_FROM = 50_000
 _STAMP = "smartcity-kg-store.json"
 
 
-def _digest(path: Path) -> str:
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, in hex, read a megabyte at a time."""
     sha = hashlib.sha256()
     with path.open("rb") as data:
         while chunk := data.read(1 << 20):
@@ -40,7 +41,7 @@ def _digest(path: Path) -> str:
 def file_stamp(path: Path) -> dict[str, object]:
     """What names the file at ``path``: its SHA-256, size and modification time (for :func:`same_file`)."""
     status = path.stat()
-    return {"sha256": _digest(path), "size": status.st_size, "mtime_ns": status.st_mtime_ns}
+    return {"sha256": file_digest(path), "size": status.st_size, "mtime_ns": status.st_mtime_ns}
 
 
 def same_file(path: Path, stamp: object) -> bool:
@@ -51,7 +52,7 @@ def same_file(path: Path, stamp: object) -> bool:
     status = path.stat()
     if status.st_size != stamp.get("size"):
         return False
-    return status.st_mtime_ns == stamp.get("mtime_ns") or _digest(path) == stamp.get("sha256")
+    return status.st_mtime_ns == stamp.get("mtime_ns") or file_digest(path) == stamp.get("sha256")
 
 
 def with_merge(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
