@@ -14,6 +14,7 @@ import pyoxigraph as ox
 
 from .._yaml import Mapping, Scalar, Sequence, parse_yaml
 from ..exceptions import InputError, QueryError
+from .lexer import LexError, tokenize
 
 if TYPE_CHECKING:
     from .entities import EntityIndex
@@ -150,7 +151,7 @@ def load_query(path: Path, extra_keys: tuple[str, ...] = ()) -> NamedQuery:
     if not isinstance(summary, Scalar):
         raise InputError.at(path, 1, "the header needs 'summary:' with one line of text")
     description = header.values.get("description")
-    params = _params(header.values.get("params"), path, text)
+    params = _params(header.values.get("params"), path, _variables(path, text))
     columns = header.values.get("columns")
     shown: tuple[str, ...] = ()
     if columns is not None:
@@ -164,7 +165,25 @@ def load_query(path: Path, extra_keys: tuple[str, ...] = ()) -> NamedQuery:
     )
 
 
-def _params(node: object, path: Path, text: str) -> tuple[Param, ...]:
+def _variables(path: Path, text: str) -> dict[str, int | None]:
+    """Each variable of the query text, by name: the line where ``AS`` assigns it (BIND, a projection), else None."""
+    try:
+        tokens = tokenize(text)
+    except LexError as exc:
+        raise InputError.at(path, exc.line, f"cannot read the query: {exc}") from None
+    found: dict[str, int | None] = {}
+    for before, token in zip([None, *tokens], tokens):
+        if token.kind == "var":
+            name = token.text[1:]
+            if before is not None and before.kind == "word" and before.text.upper() == "AS":
+                found[name] = found.get(name) or text.count("\n", 0, token.offset) + 1
+            else:
+                found.setdefault(name, None)
+    return found
+
+
+def _params(node: object, path: Path, variables: dict[str, int | None]) -> tuple[Param, ...]:
+    """The parameters a ``params`` header declares: each used by the query, none assigned in it."""
     if node is None:
         return ()
     if not isinstance(node, Sequence):
@@ -185,8 +204,12 @@ def _params(node: object, path: Path, text: str) -> tuple[Param, ...]:
         kind = values.get("kind", "entity")
         if kind not in _KINDS:
             raise InputError.at(path, item.keys["kind"], f"unknown kind {kind!r}; expected one of {', '.join(_KINDS)}")
-        if f"?{values['name']}" not in text and f"${values['name']}" not in text:
+        if values["name"] not in variables:
             raise InputError.at(path, item.line, f"parameter {values['name']!r} is not used by the query")
+        assigned = variables[values["name"]]
+        if assigned is not None:  # a bound parameter cannot be assigned again: no rows in one store, an error in another
+            raise InputError.at(path, assigned, f"parameter {values['name']!r} is given by the caller; "
+                                                "the query may not assign it with AS (BIND or a projection)")
         required = values.get("required", "false")
         if required not in ("true", "false"):
             raise InputError.at(path, item.keys["required"], f"'required' must be true or false, not {required!r}")

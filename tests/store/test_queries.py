@@ -242,6 +242,30 @@ def test_bad_headers_are_refused(tmp_path: Path, header: str, message: str) -> N
         load_query(path)
 
 
+
+_PARAM = "#+ summary: x\n#+ params:\n#+   - name: sector\n#+     description: a sector\n"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ("SELECT ?sectorLabel WHERE { ?s ?p ?sectorLabel }\n", "'sector' is not used"),  # a longer name is another variable
+    ("# ?sector\nSELECT ?s WHERE { ?s ?p '?sector' }\n", "'sector' is not used"),  # in a comment or a string, unused
+    ("SELECT ?s WHERE {\n  ?s ?p ?o\n  BIND(?o AS ?sector)\n}\n", r"bad.rq:7: parameter 'sector' is given"),
+    ("SELECT ?s WHERE {\n  { SELECT ?s (?o AS $sector) WHERE { ?s ?p ?o } }\n}\n", r"bad.rq:6: parameter 'sector' is given"),
+    ("SELECT ?s WHERE {\n  ?s ?p ?sector . FILTER(?s = 'unclosed)\n}\n", r"bad.rq:6: cannot read the query"),
+])
+def test_parameters_are_read_from_the_querys_variables(tmp_path: Path, body: str, message: str) -> None:
+    """A parameter is a variable the query uses (not a longer name, a comment or a string) and never assigns."""
+    path = tmp_path / "bad.rq"
+    path.write_text(_PARAM + body)
+    with pytest.raises(InputError, match=message):
+        load_query(path)
+
+
+def test_a_parameter_used_only_with_a_dollar_sign_is_used(tmp_path: Path) -> None:
+    path = tmp_path / "good.rq"
+    path.write_text(_PARAM + "SELECT ?s WHERE { ?s ?p $sector }\n")
+    assert [p.name for p in load_query(path).params] == ["sector"]
+
 def test_queries_run_without_reasoning_where_they_can(unreasoned: Path) -> None:
     store = open_store(unreasoned)
     index = EntityIndex.from_store(store)
