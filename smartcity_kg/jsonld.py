@@ -46,7 +46,13 @@ def compact_iri(iri: str, prefixes: dict[str, str] | None = None) -> str:
     """``iri`` as ``prefix:local`` with the longest namespace of the context it starts with, else unchanged.
 
     An IRI stays whole where its local part would begin with ``//`` (JSON-LD reads that as an
-    absolute IRI), or where its scheme is one of the prefixes (it would be read as a compact IRI).
+    absolute IRI). An IRI whose scheme is one of the prefixes (``id:x`` where ``id`` names a
+    namespace) cannot be written at all: JSON-LD would read it as a compact IRI, so it is refused.
+
+    Raises
+    ------
+    ValueError
+        If ``iri`` would be read back as another IRI: its scheme is a prefix and no namespace fits.
 
     Examples
     --------
@@ -56,6 +62,10 @@ def compact_iri(iri: str, prefixes: dict[str, str] | None = None) -> str:
     'sck:partner'
     >>> compact_iri("https://example.org/other")
     'https://example.org/other'
+    >>> compact_iri("id:cisco")
+    Traceback (most recent call last):
+    ...
+    ValueError: the IRI 'id:cisco' cannot be written in JSON-LD with this context: 'id' is a prefix of it
     """
     if prefixes is None or prefixes is _context():
         return _compact_in_context(iri)
@@ -72,6 +82,9 @@ def _compact(iri: str, ordered: list[tuple[str, str]]) -> str:
     for namespace, name in ordered:
         if iri.startswith(namespace) and not iri.startswith("//", len(namespace)):
             return f"{name}:{iri[len(namespace):]}"
+    scheme, colon, rest = iri.partition(":")
+    if colon and not rest.startswith("//") and any(scheme == name for _, name in ordered):
+        raise ValueError(f"the IRI {iri!r} cannot be written in JSON-LD with this context: {scheme!r} is a prefix of it")
     return iri
 
 

@@ -52,6 +52,15 @@ def test_compact_iri(iri: str, compact: str) -> None:
     assert compact_iri(iri) == compact
 
 
+@pytest.mark.parametrize("prefixes", [None, {"ex": "https://example.org/"}])
+def test_an_iri_that_json_ld_would_read_as_a_compact_iri_is_refused(prefixes: dict[str, str] | None) -> None:
+    name = "id" if prefixes is None else "ex"
+    with pytest.raises(ValueError, match=f"'{name}' is a prefix of it"):
+        compact_iri(f"{name}:cisco", prefixes)
+    assert compact_iri(f"{name}://host/cisco", prefixes) == f"{name}://host/cisco"  # absolute: read as it is
+    assert compact_iri("urn:isbn:0451450523", prefixes) == "urn:isbn:0451450523"
+
+
 def test_the_build_writes_compacted_json_ld_that_expands_to_the_dataset(built: Path) -> None:
     document = json.loads((built / "graph.jsonld").read_text(encoding="utf-8"))
     assert document["@context"] == context()
