@@ -128,8 +128,8 @@ def run_build(build_dir: Path, options: BuildOptions, quiet: bool) -> BuildResul
 
 
 def _save_network(folder: Path) -> None:
-    """Save the projected network with a build that has an on-disk store (a large one: smaller builds project
-    in well under a second), so that the network commands read it instead of projecting again."""
+    """Save the projected network with a build that has an on-disk store (every build, unless its
+    ``store_from`` says otherwise), so that the network commands read it instead of projecting again."""
     from ..network.snapshot import write_build_network
     from ..store.ondisk import build_store
 
@@ -246,7 +246,7 @@ def network_of(build_dir: Path, store_dir: Path | None,
     queries run there), its entity index and its store.
 
     A build saved with its network (:mod:`smartcity_kg.network.snapshot`) gives it without projecting,
-    and its store is then opened where it lies (a large build's on-disk store): nothing is loaded.
+    and its store is then opened where it lies (the build's on-disk store): nothing is loaded.
     Otherwise the graph is loaded into memory, where projecting it runs 2–3 times faster than on disk.
     """
     from ..network.projection import project
