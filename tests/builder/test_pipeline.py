@@ -13,7 +13,8 @@ from smartcity_kg import BuildOptions, InputError, build
 from smartcity_kg.namespaces import COUNTRY, SCK
 from smartcity_kg.outputs import MARKER
 
-OUTPUTS = ("graph.trig", "graph.nt", "graph.ttl", "graph.jsonld", "report.json", "timings.json", "build-cache.json", MARKER)
+OUTPUTS = ("graph.trig", "graph.nt", "graph.ttl", "graph.jsonld", "report.json", "timings.json", "build-cache.json", MARKER,
+           "store")
 
 
 @pytest.fixture(scope="module")
@@ -33,9 +34,10 @@ def test_build_writes_every_output(two_builds: tuple[Path, Path]) -> None:
 
 def test_two_builds_are_byte_identical(two_builds: tuple[Path, Path]) -> None:
     first, second = two_builds
-    same, different, errors = filecmp.cmpfiles(first, second, [n for n in OUTPUTS if n != "timings.json"], shallow=False)
+    same, different, errors = filecmp.cmpfiles(first, second, [n for n in OUTPUTS if n not in ("timings.json", "store")],
+                                               shallow=False)
     assert different == [] and errors == []
-    assert len(same) == len(OUTPUTS) - 1
+    assert len(same) == len(OUTPUTS) - 2
 
 
 def test_outputs_parse_and_agree(two_builds: tuple[Path, Path]) -> None:
@@ -97,7 +99,7 @@ def test_failed_build_leaves_previous_build_intact(tmp_path: Path, two_builds: t
                                                    built_copy: Path) -> None:
     first, _ = two_builds
     out = built_copy  # the previous build, at tmp_path / "build"
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = _files(out)
     broken = tmp_path / "graph"
     (broken / "sources").mkdir(parents=True)
     (broken / "facts").mkdir()
@@ -105,8 +107,13 @@ def test_failed_build_leaves_previous_build_intact(tmp_path: Path, two_builds: t
     (broken / "facts" / "x.yaml").write_text("source: x\nitems: []\n")
     with pytest.raises(InputError, match=r"sources\.yaml:2: malformed YAML"):
         build(out, BuildOptions(graph_dir=broken, reasoner="none"))
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _files(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "graph"]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (its on-disk store's too), by path within it, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_base_must_end_with_a_separator(tmp_path: Path) -> None:
@@ -154,7 +161,7 @@ def test_builds_in_two_processes_are_byte_identical(tmp_path: Path) -> None:
         subprocess.run([sys.executable, "-m", "smartcity_kg", "build", "-q", "--build-dir", str(out)], check=True,
                        env={**os.environ, "PYTHONHASHSEED": seed}, stdout=subprocess.DEVNULL)
         outs.append(out)
-    names = [n for n in OUTPUTS if n not in ("timings.json", MARKER)]
+    names = [n for n in OUTPUTS if n not in ("timings.json", MARKER, "store")]  # a store's files are RocksDB's
     same, different, errors = filecmp.cmpfiles(outs[0], outs[1], names, shallow=False)
     assert different == [] and errors == [] and len(same) == len(names)
 
