@@ -13,7 +13,7 @@ from .claims import HolderClaim
 from .collector import collector_paused
 from .markets import DEFAULT_MARKET, Market, decision_posts, resolve_market
 from .projection import Evidence, Network, Tie
-from .routes import Arcs, route_arcs, start_arcs
+from .routes import Arcs, hubs, route_arcs, start_arcs
 
 __all__ = ["PROFILE_PREFIX", "Hop", "Path", "Profile", "add_profile", "find_paths", "resolve_sector"]
 
@@ -192,8 +192,9 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
     found: list[Path] = []
     kept: list[list[str]] = []
     with collector_paused():  # many small lists, none in a cycle
-        arcs = route_arcs(network, markets, wanted, network.markets.get(source, frozenset()))
-        start_arcs(arcs, network, source)
+        hub = hubs(network)
+        arcs = route_arcs(network, markets, wanted, network.markets.get(source, frozenset()), hub=hub)
+        start_arcs(arcs, network, source, hub)
         for nodes in _candidates(arcs, source, wanted, max_hops):
             if not any(_repeats(nodes, other) for other in kept):
                 kept.append(nodes)

@@ -38,7 +38,8 @@ HUB_TYPES = frozenset({SKOS + "Concept", SCK + "Country"})
 
 def hubs(network: Network) -> set[str]:
     """The sectors and countries of ``network``."""
-    return {node for node in network.graph if network.types.get(node, frozenset()) & HUB_TYPES}
+    kinds = {found for found in set(network.types.values()) if not found.isdisjoint(HUB_TYPES)}  # nodes share sets
+    return {node for node in network.graph if network.types.get(node) in kinds}
 
 
 def route_graph(network: Network, markets: Iterable[str], ends: Iterable[str] = (),
@@ -77,8 +78,10 @@ def route_graph(network: Network, markets: Iterable[str], ends: Iterable[str] = 
     return routes
 
 
-def route_arcs(network: Network, markets: Iterable[str], ends: Iterable[str] = (), homes: Iterable[str] = ()) -> Arcs:
-    """:func:`route_graph` as plain successor lists, each node's in the order the graph has them.
+def route_arcs(network: Network, markets: Iterable[str], ends: Iterable[str] = (), homes: Iterable[str] = (), *,
+               hub: set[str] | None = None) -> Arcs:
+    """:func:`route_graph` as plain successor lists, each node's in the order the graph has them (``hub``:
+    :func:`hubs` of ``network``, if the caller has them).
 
     Path finding walks these lists itself: a search over them does the same steps as networkx's
     over the graph, without the cost of its views.
@@ -99,31 +102,40 @@ def route_arcs(network: Network, markets: Iterable[str], ends: Iterable[str] = (
     >>> arcs["firm"]
     [('lighting', 3.0)]
     """
-    nodes, arcs = _route(network, markets, ends, homes)
+    nodes, arcs = _route(network, markets, ends, homes, hub)
     found: Arcs = {node: [] for node in nodes}
     for a, b, weight in arcs:
         found[a].append((b, weight))
     return found
 
 
-def _route(network: Network, markets: Iterable[str], ends: Iterable[str],
-           homes: Iterable[str]) -> tuple[list[str], Iterator[tuple[str, str, float]]]:
+def _route(network: Network, markets: Iterable[str], ends: Iterable[str], homes: Iterable[str],
+           hub: set[str] | None = None) -> tuple[list[str], Iterator[tuple[str, str, float]]]:
     """The nodes of :func:`route_graph`, in the network's order, and its arcs (from, to, cost), in the order
-    they are added."""
-    wanted, targets, hub = frozenset(markets), set(ends), hubs(network)
+    they are added: each edge in the order of ``network.graph.edges``, one way and then the other."""
+    wanted, targets, hub = frozenset(markets), set(ends), hubs(network) if hub is None else hub
     kept = wanted | frozenset(homes) if wanted else wanted
-    foreign = {n for n in network.graph if n not in targets and _foreign(network, n, kept)}
-    leaves = {n: _leaves_to(network, n, wanted, hub) for n in network.graph if n not in foreign}
+    nodes = [n for n in network.graph if n in targets or not _foreign(network, n, kept)]
+    # Whether an arc may enter the node, and whether an arc out of a hub may lead to it.
+    enters = {n: n not in hub or n in targets for n in nodes}
+    leaves = {n: _leaves_to(network, n, wanted, hub) for n in nodes}
 
     def arcs() -> Iterator[tuple[str, str, float]]:
-        for u, v, weight in network.graph.edges(data="weight"):
-            if u in foreign or v in foreign:
-                continue
-            for a, b in ((u, v), (v, u)):
-                if (b not in hub or b in targets) and (a not in hub or leaves[b]):
-                    yield a, b, weight
+        done: set[str] = set()  # the nodes whose edges were all met, as graph.edges walks them
+        for u, neighbours in network.graph._adj.items():  # networkx's own dicts, walked as its algorithms do
+            if u in enters:  # not left out as foreign
+                from_hub = u in hub
+                for v, data in neighbours.items():
+                    if v in done or v not in enters:
+                        continue
+                    weight = data["weight"]
+                    if enters[v] and (not from_hub or leaves[v]):
+                        yield u, v, weight
+                    if enters[u] and (v not in hub or leaves[u]):
+                        yield v, u, weight
+            done.add(u)
 
-    return [n for n in network.graph if n not in foreign], arcs()
+    return nodes, arcs()
 
 
 def add_start(routes: nx.DiGraph, network: Network, start: str, hub: set[str] | None = None) -> list[tuple[str, str]]:
