@@ -189,18 +189,23 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
     if not wanted:
         return []
     markets = {market.iri} if market else {m for t in wanted for m in network.markets.get(t, ())}
-    found: list[Path] = []
-    kept: list[list[str]] = []
     with collector_paused():  # many small lists, none in a cycle
         hub = hubs(network)
         arcs = route_arcs(network, markets, wanted, network.markets.get(source, frozenset()), hub=hub)
         start_arcs(arcs, network, source, hub)
-        for nodes in _candidates(arcs, source, wanted, max_hops):
-            if not any(_repeats(nodes, other) for other in kept):
-                kept.append(nodes)
-                found.append(_explain(network, nodes))
-                if len(found) == k:
-                    break
+        return _chosen(network, _candidates(arcs, source, wanted, max_hops), k)
+
+
+def _chosen(network: Network, candidates: Iterable[list[str]], k: int) -> list[Path]:
+    """The first ``k`` candidates, explained, each unless it repeats one kept before it (:func:`_repeats`)."""
+    found: list[Path] = []
+    kept: list[list[str]] = []
+    for nodes in candidates:
+        if not any(_repeats(nodes, other) for other in kept):
+            kept.append(nodes)
+            found.append(_explain(network, nodes))
+            if len(found) == k:
+                break
     return found
 
 
