@@ -20,7 +20,8 @@ With ``--serve SECONDS`` it also compares the servers (:mod:`serving`): ``smartc
 and ``oxigraph serve-read-only`` on the same build, each started on 127.0.0.1 and driven for
 SECONDS by ``--clients`` concurrent clients (default 32) sending the named queries through the
 SPARQL protocol: start time, requests/s, the share of 503 answers, p50 and p99 latency.
-``--build-dir B`` measures an existing build instead of generating one (``--sizes`` is then ignored).
+``--build-dir B`` measures an existing build instead of generating one (``--sizes`` is then ignored): opening
+and querying it, or with ``--network FIRM`` its network, the paths starting from the firm named FIRM.
 
 The machine's load (``uptime``) is printed first and last. Figures go to standard output.
 """
@@ -277,10 +278,14 @@ def main(argv: list[str] | None = None) -> None:
                         help="also compare the servers under load for SECONDS each (0: not)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients of --serve")
     parser.add_argument("--build-dir", type=Path, default=None, help="an existing build to measure (no generation)")
+    parser.add_argument("--network", metavar="FIRM", default=None,
+                        help="with --build-dir: measure the network instead, paths from the firm named FIRM")
     args = parser.parse_args(argv)
     print("load: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
     if args.build_dir is not None:
-        for measure in _open_and_query(args.build_dir, args.runs):
+        measures = (_network(args.build_dir, args.runs, args.network) if args.network
+                    else _open_and_query(args.build_dir, args.runs))
+        for measure in measures:
             print(measure.line(), flush=True)
         for line in _serve(args.build_dir, args.serve, args.clients) if args.serve else []:
             print(line, flush=True)

@@ -96,3 +96,16 @@ def test_scale_benchmark_compares_the_servers_on_a_build_with_a_store(built: Pat
         line = re.search(rf"serve {name} +start +[\d.]+ s +[\d.]+ requests/s  503 busy +[\d.]+%  p50 +[\d.]+ ms  "
                          rf"p99 +[\d.]+ ms  ok (\d+)  cpu +[\d.]+ ms/request", out)
         assert line and int(line.group(1)) > 0, out
+
+
+def test_scale_benchmark_measures_a_builds_network(built: Path) -> None:
+    """``--build-dir B --network FIRM``: the network's figures on that build, paths from the firm named FIRM."""
+    done = subprocess.run([sys.executable, str(BENCHMARKS / "scale.py"), "--build-dir", str(built), "--runs", "1",
+                           "--network", "Cisco"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    figure = r" +[\d.]+ ms"
+    for what in (r"network: project \(\d+ nodes, \d+ edges\)", "network: as of a date",
+                 r"network: paths \(k = 5\) from a U\.S\. firm", r"network: brokers \(top 10\)"):
+        assert re.search(what + figure, out), out
+    assert "query " not in out and out.rstrip().splitlines()[-1].startswith("load: ")

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
+from heapq import heappop, heappush
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
 
 from ..exceptions import EntityNotFoundError, QueryError
 from ..namespaces import SCK, SKOS
 from .claims import HolderClaim
+from .collector import collector_paused
 from .markets import DEFAULT_MARKET, Market, decision_posts, resolve_market
 from .projection import Evidence, Network, Tie
-from .routes import add_start, route_graph
-
-if TYPE_CHECKING:
-    import networkx as nx
+from .routes import Arcs, hubs, route_arcs, start_arcs
 
 __all__ = ["PROFILE_PREFIX", "Hop", "Path", "Profile", "add_profile", "find_paths", "resolve_sector"]
 
@@ -191,11 +189,18 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
     if not wanted:
         return []
     markets = {market.iri} if market else {m for t in wanted for m in network.markets.get(t, ())}
-    routes = route_graph(network, markets, wanted, network.markets.get(source, frozenset()))
-    add_start(routes, network, source)
+    with collector_paused():  # many small lists, none in a cycle
+        hub = hubs(network)
+        arcs = route_arcs(network, markets, wanted, network.markets.get(source, frozenset()), hub=hub)
+        start_arcs(arcs, network, source, hub)
+        return _chosen(network, _candidates(arcs, source, wanted, max_hops), k)
+
+
+def _chosen(network: Network, candidates: Iterable[list[str]], k: int) -> list[Path]:
+    """The first ``k`` candidates, explained, each unless it repeats one kept before it (:func:`_repeats`)."""
     found: list[Path] = []
     kept: list[list[str]] = []
-    for nodes in _candidates(routes, source, wanted, max_hops):
+    for nodes in candidates:
         if not any(_repeats(nodes, other) for other in kept):
             kept.append(nodes)
             found.append(_explain(network, nodes))
@@ -204,7 +209,7 @@ def find_paths(network: Network, source: str, targets: Iterable[str] | None = No
     return found
 
 
-def _candidates(routes: nx.DiGraph, source: str, wanted: set[str], max_hops: int) -> Iterator[list[str]]:
+def _candidates(arcs: Arcs, source: str, wanted: set[str], max_hops: int) -> Iterator[list[str]]:
     """For each introducer and target, the cheapest simple path through them, cheapest first.
 
     One Dijkstra search per introducer (a node after ``source``), over the nodes that can lie
@@ -213,30 +218,96 @@ def _candidates(routes: nx.DiGraph, source: str, wanted: set[str], max_hops: int
     thousands of them to find a few distinct introducers). Paths longer than ``max_hops`` are
     left out; ties in cost go by length, then by the nodes' IRIs.
     """
-    import networkx as nx
-
-    from_source = nx.single_source_shortest_path_length(routes, source, cutoff=max_hops)
-    reverse = routes.reverse(copy=False)
-    ends = wanted & set(routes)
-    if not ends:
-        return
-    # Hops to the nearest target: one search from all targets at once, each edge counting one.
-    to_target = nx.multi_source_dijkstra_path_length(reverse, ends, cutoff=max_hops,
-                                                     weight=lambda u, v, data: 1)
+    forward = {node: [other for other, _ in after] for node, after in arcs.items()}
+    from_source = _hops_from(forward, [source], max_hops)
+    reverse: dict[str, list[str]] = {node: [] for node in from_source}
+    for node in from_source:  # the nodes after one on a short enough path are near the source too
+        for other in forward.get(node, ()):
+            if other in reverse:
+                reverse[other].append(node)
+    to_target = _hops_from(reverse, sorted(wanted & reverse.keys()), max_hops)
     keep = {n for n, d in from_source.items() if n in to_target and d + to_target[n] <= max_hops}
     if source not in keep:
         return
-    onward = routes.subgraph(keep - {source})
+    keep.discard(source)
+    onward = {node: [(other, cost) for other, cost in arcs.get(node, ()) if other in keep] for node in keep}
+    aimed = wanted & keep
     found: list[tuple[float, int, tuple[str, ...]]] = []
-    for introducer in sorted(set(routes.successors(source)) & keep):
-        first = routes[source][introducer]["weight"]
-        costs, paths = nx.single_source_dijkstra(onward, introducer, weight="weight")
-        for target in wanted & set(paths):
-            nodes = (source, *paths[target])
+    first = dict(arcs[source])
+    for introducer in sorted(first.keys() & keep):
+        costs, before = dijkstra(onward, introducer, aimed)
+        for target in aimed & costs.keys():
+            nodes = (source, *_walk_back(before, target))
             if len(nodes) - 1 <= max_hops:
-                found.append((first + costs[target], len(nodes), nodes))
+                found.append((first[introducer] + costs[target], len(nodes), nodes))
     for _, _, nodes in sorted(found):
         yield list(nodes)
+
+
+def _hops_from(following: dict[str, list[str]], starts: list[str], cutoff: int) -> dict[str, int]:
+    """The fewest steps (node → ``following[node]``) from any of ``starts`` to each node within ``cutoff`` of them."""
+    hops = dict.fromkeys(starts, 0)
+    level, depth = list(hops), 0
+    while level and depth < cutoff:
+        depth += 1
+        reached = []
+        for node in level:
+            for other in following.get(node, ()):
+                if other not in hops:
+                    hops[other] = depth
+                    reached.append(other)
+        level = reached
+    return hops
+
+
+def dijkstra(arcs: Arcs, start: str, targets: set[str]) -> tuple[dict[str, float], dict[str, str]]:
+    """The cost of the cheapest path from ``start`` to each node it reaches, and each node's predecessor on it.
+
+    The search makes the same steps as networkx's ``single_source_dijkstra`` on a graph whose
+    successors come in the order of ``arcs`` (:func:`~smartcity_kg.network.routes.route_arcs`), so it
+    finds the same path where several cost the same. It stops once every one of ``targets`` is
+    settled; the nodes settled by then have their final cost and path.
+
+    Examples
+    --------
+    >>> arcs = {"a": [("b", 1.0), ("c", 3.0)], "b": [("c", 1.0)], "c": []}
+    >>> dijkstra(arcs, "a", {"c"})
+    ({'a': 0, 'b': 1.0, 'c': 2.0}, {'b': 'a', 'c': 'b'})
+    """
+    settled: dict[str, float] = {}
+    seen: dict[str, float] = {start: 0}
+    before: dict[str, str] = {}
+    fringe: list[tuple[float, int, str]] = [(0, 0, start)]
+    pushed, left = 0, len(targets)
+    while fringe:
+        cost, _, node = heappop(fringe)
+        if node in settled:
+            continue
+        settled[node] = cost
+        if node in targets:
+            left -= 1
+            if not left:
+                break
+        for other, step in arcs[node]:
+            total = cost + step
+            if other in settled:
+                continue
+            if other not in seen or total < seen[other]:
+                seen[other] = total
+                pushed += 1
+                heappush(fringe, (total, pushed, other))
+                before[other] = node
+    return settled, before
+
+
+def _walk_back(before: dict[str, str], node: str) -> list[str]:
+    """The path that ``before`` (each node's predecessor) leads to ``node`` by."""
+    path = [node]
+    while node in before:
+        node = before[node]
+        path.append(node)
+    path.reverse()
+    return path
 
 
 def _repeats(nodes: list[str], cheaper: list[str]) -> bool:

@@ -5,6 +5,12 @@ place: the projection queries ``queries/projections/*.rq``, each with ``cost`` a
 ``says`` in its ``#+`` header. Reified facts (a partnership, a post holding, an award, an
 investment) collapse into ties that keep the fact's IRI, date, source and quote.
 
+A projection query selects ``?a ?b ?fact ?date ?evidence``, in that order: the evidence's
+sources and quotes are read once for the whole graph (``queries/network/evidence-sources.rq``)
+and joined here, a row whose evidence has no source being left out as a join in the query
+would leave it out. A query may instead select ``?a ?b ?fact ?date ?source ?quote`` and join
+them itself.
+
 Older evidence costs more. Asked as of a date (:mod:`smartcity_kg.network.tenure`), each tie
 costs ``cost × (1 + age / AGEING_YEARS)``, where ``age`` is the time in years from its newest
 evidence dated by then (a year or month counts from its first day; a fact without a date of
@@ -29,13 +35,14 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ..exceptions import InputError
-from ..namespaces import OWL, RDF, RDFS, SCK, SKOS
+from ..namespaces import OWL, RDFS, SCK, SKOS
 from ..store.queries import load_query
 from ..store.rdfio import select, value_of
 from ..resources import shipped
 from .claims import TimeFacts, load_time_facts
 from .collector import collector_paused
 from .editions import Editions, load_editions
+from .rows import Cited, evidence_of, evidence_sources, facts, network_query, types_of, whole_graph_types
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -55,20 +62,6 @@ _FACT_TYPES = {SCK + name for name in ("Partnership", "PostHolding", "AwardEvent
                                        "SectorInvestment", "Estimate", "MarketInsight", "Target", "RankingEntry",
                                        "Merger", "Evidence", "QuoteSelector")}
 _NOT_NODES = frozenset(_SCHEMA_TYPES | _FACT_TYPES)
-_IDENTIFIERS = """
-PREFIX sck: <https://w3id.org/smartcity-kg/ontology#>
-SELECT ?node ?register ?id WHERE {
-  VALUES (?property ?register) { (sck:wikidataId "Wikidata") (sck:geonamesId "GeoNames") (sck:dbpediaResource "DBpedia")
-    (sck:isoCode "ISO 3166") (sck:nutsCode "NUTS") (sck:municipalityCode "municipality code") (sck:rorId "ROR") }
-  ?node ?property ?id .
-}
-"""
-_TYPES = """
-SELECT DISTINCT ?node ?type WHERE { ?node a ?type FILTER(isIRI(?node) && isIRI(?type)) }
-"""
-#: The whole graph's types are read from the default graph's rdf:type triples, as ``_TYPES`` would find
-#: them, without the query's per-row cost; ``_TYPES`` asks for a neighbourhood's.
-_RDF_TYPE = ox.NamedNode(RDF + "type")
 
 
 @dataclass(frozen=True)
@@ -213,21 +206,27 @@ def _project(store: ox.Store, projections: list[Projection], labels: dict[str, s
     import networkx as nx
 
     if around is None:
-        types = _whole_graph_types(store)
+        types = whole_graph_types(store)
+        cited_by = evidence_sources(select(store, network_query("evidence-sources")))
         groups: Iterable[tuple[Projection, Any]] = ((p, select(store, p.query)) for p in projections)
         seen: set[str] = set()
     else:
         groups, seen = _neighbourhood(store, projections, around, hops)
-        types = _types_of(row for batch in _batches(seen) for row in select(store, _restricted(_TYPES, "node", batch)))
+        query = network_query("types")
+        types = types_of(row for batch in _batches(seen) for row in select(store, _restricted(query, "node", batch)))
+        query = network_query("evidence-sources")
+        cited_by = evidence_sources(row for batch in _batches(evidence_of(groups))
+                                    for row in select(store, _restricted(query, "evidence", batch)))
     schema = {node for node, kinds in types.items() if not kinds.isdisjoint(_NOT_NODES)}
-    nodes, pairs = _ties_of(groups, schema, labels)  # the queries run as their rows are read
+    nodes, pairs = _ties_of(groups, schema, labels, cited_by)  # the queries run as their rows are read
     graph = nx.Graph()
     none: frozenset[str] = frozenset()
     graph.add_nodes_from((node, {"label": labels.get(node, node), "types": types.get(node, none)}) for node in nodes)
     graph.add_edges_from(_edges(pairs))
     identifiers: dict[str, set[str]] = {}
-    identifier_rows = (select(store, _IDENTIFIERS) if around is None else
-                       [row for batch in _batches(seen) for row in select(store, _restricted(_IDENTIFIERS, "node", batch))])
+    query = network_query("identifiers")
+    identifier_rows = (select(store, query) if around is None else
+                       [row for batch in _batches(seen) for row in select(store, _restricted(query, "node", batch))])
     for row in identifier_rows:
         identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
     return Network(graph, labels, types, {node: tuple(sorted(ids)) for node, ids in identifiers.items()},
@@ -256,30 +255,6 @@ def _neighbourhood(store: ox.Store, projections: list[Projection], around: set[s
     return groups, seen
 
 
-def _whole_graph_types(store: Any) -> dict[str, frozenset[str]]:
-    """Every node's types: read from an embedded store's triples, asked of a remote one with ``_TYPES``."""
-    if isinstance(store, ox.Store):
-        return _types_of((q.subject, q.object) for q in store.quads_for_pattern(None, _RDF_TYPE, None, ox.DefaultGraph()))
-    return _types_of(select(store, _TYPES))
-
-
-def _types_of(rows: Any) -> dict[str, frozenset[str]]:
-    """Each node's types, from rows of (node, type); only IRIs count (as in the query ``_TYPES``)."""
-    found: dict[str, set[str]] = {}
-    named = ox.NamedNode
-    for node, kind in rows:
-        if type(node) is not named or type(kind) is not named:
-            continue
-        iri = node.value
-        kinds = found.get(iri)
-        if kinds is None:
-            found[iri] = {kind.value}
-        else:
-            kinds.add(kind.value)
-    shared: dict[frozenset[str], frozenset[str]] = {}  # nodes of one kind share one set
-    return {node: shared.setdefault(kinds, kinds) for node, kinds in ((n, frozenset(k)) for n, k in found.items())}
-
-
 def _edges(pairs: dict[tuple[str, str], list[Tie]]) -> Any:
     """The graph's edges, each with its ties cheapest first and its weight, the cost of the cheapest."""
     for (a, b), ties in pairs.items():
@@ -292,15 +267,15 @@ def _tie_order(tie: Tie) -> tuple[float, str, str]:
     return tie.cost, tie.relation, tie.fact or ""
 
 
-def _ties_of(groups: Iterable[tuple[Projection, Any]], schema: set[str],
-             labels: dict[str, str]) -> tuple[dict[str, None], dict[tuple[str, str], list[Tie]]]:
+def _ties_of(groups: Iterable[tuple[Projection, Any]], schema: set[str], labels: dict[str, str],
+             cited_by: Cited) -> tuple[dict[str, None], dict[tuple[str, str], list[Tie]]]:
     """The nodes (in the order first met) and the ties of each pair of nodes, from each projection's rows.
 
     Rows of one fact (projection, ends, fact) merge into one tie with every date and piece of
     evidence; facts come in the order of their keys, so the network is the same for the same
     graph (node and neighbour order included, which settles equal-cost paths).
     """
-    found, by_name = _facts(groups, schema)
+    found, by_name = facts(groups, schema, cited_by)
     cited: dict[tuple[str, str | None], Evidence] = {}  # one Evidence per (source, quote), shared by the ties
     nodes: dict[str, None] = {}
     pairs: dict[tuple[str, str], list[Tie]] = {}
@@ -341,38 +316,6 @@ def _evidence_order(evidence: tuple[str, str | None]) -> tuple[str, str]:
 
 def _precision(date: str) -> tuple[int, str]:
     return -len(date), date
-
-
-def _facts(groups: Iterable[tuple[Projection, Any]],
-           schema: set[str]) -> tuple[dict[tuple[str, str, str, str | None], tuple[set[str], set[tuple[str, str | None]]]],
-                                      dict[str, Projection]]:
-    """The rows merged by fact: (projection, ends, fact) → its dates and its (source, quote) pairs; and
-    the projections by name.
-
-    Rows whose ends are not both IRIs, are one node, or touch a term of the schema or a reified
-    fact are left out.
-    """
-    found: dict[tuple[str, str, str, str | None], tuple[set[str], set[tuple[str, str | None]]]] = {}
-    by_name: dict[str, Projection] = {}
-    named = ox.NamedNode
-    for projection, rows in groups:
-        name = projection.name
-        by_name[name] = projection
-        for a, b, fact, date, source, quote in rows:
-            if type(a) is not named or type(b) is not named:
-                continue
-            a_iri, b_iri = a.value, b.value
-            if a_iri == b_iri or a_iri in schema or b_iri in schema:
-                continue
-            key = (name, a_iri, b_iri, None if fact is None else fact.value)
-            entry = found.get(key)
-            if entry is None:
-                entry = found[key] = (set(), set())
-            if date is not None:
-                entry[0].add(date.value)
-            if source is not None:
-                entry[1].add((source.value, None if quote is None else quote.value))
-    return found, by_name
 
 
 def _markets(store: ox.Store, around: set[str] | None, seen: set[str]) -> dict[str, frozenset[str]]:

@@ -58,7 +58,7 @@ __all__ = ["SNAPSHOT", "Saved", "build_network", "read_network", "write_build_ne
 SNAPSHOT = "network.json.gz"
 _FORMAT, _VERSION = "smartcity-kg network", 1
 #: The modules whose code makes the network saved (a change to any of them makes older snapshots stale).
-_CODE = tuple(f"network/{name}.py" for name in ("projection", "claims", "editions", "snapshot", "snapshot_format")) + (
+_CODE = tuple(f"network/{name}.py" for name in ("projection", "rows", "claims", "editions", "snapshot", "snapshot_format")) + (
     "store/entities.py",)
 
 
@@ -152,7 +152,8 @@ def _definitions() -> str:
     sha = hashlib.sha256(f"{_FORMAT} {_VERSION}\n".encode())
     queries, package = shipped("queries"), Path(__file__).resolve().parent.parent
     for path in [*(package / name for name in _CODE), queries / "markets.rq",
-                 *sorted((queries / "projections").glob("*.rq")), *sorted((queries / "time").glob("*.rq"))]:
+                 *sorted((queries / "projections").glob("*.rq")), *sorted((queries / "network").glob("*.rq")),
+                 *sorted((queries / "time").glob("*.rq"))]:
         sha.update(f"{path.parent.name}/{path.name}\n".encode())
         sha.update(path.read_bytes())
     return sha.hexdigest()

@@ -287,3 +287,30 @@ def test_no_path_is_a_cheaper_one_plus_a_detour(many_paths: list[list[Path]]) ->
 def test_the_market_is_a_parameter(network: Network) -> None:
     assert find_paths(network, CISCO, market=resolve_market("DK"), k=3) == find_paths(network, CISCO, k=3)
     assert find_paths(network, CISCO, market=resolve_market("IT"), k=3) == []  # no decision makers known there
+
+
+@pytest.mark.parametrize("market", ["DK", "PT"])
+def test_route_arcs_are_the_route_graphs_successors_in_order(network: Network, market: str) -> None:
+    from smartcity_kg.network.routes import add_start, route_arcs, route_graph, start_arcs
+
+    iri = resolve_market(market).iri
+    routes, arcs = route_graph(network, {iri}, homes={COUNTRY + "US"}), route_arcs(network, {iri}, homes={COUNTRY + "US"})
+    assert add_start(routes, network, CISCO) == start_arcs(arcs, network, CISCO)
+    assert list(arcs) == list(routes)
+    assert arcs == {node: [(other, data["weight"]) for other, data in routes.adj[node].items()] for node in routes}
+
+
+def test_dijkstra_finds_networkx_paths_where_several_cost_the_same() -> None:
+    """On a grid where many paths cost the same, each node's path is the one networkx finds."""
+    from smartcity_kg.network.paths import _walk_back, dijkstra
+
+    graph = nx.grid_2d_graph(6, 6).to_directed()
+    for number, (u, v) in enumerate(graph.edges):
+        graph.edges[u, v]["weight"] = float(1 + number % 2)
+    named = nx.relabel_nodes(graph, {n: f"{n[0]}-{n[1]}" for n in graph})
+    arcs = {node: [(other, data["weight"]) for other, data in named.adj[node].items()] for node in named}
+    costs, paths = nx.single_source_dijkstra(named, "0-0", weight="weight")
+    found, before = dijkstra(arcs, "0-0", set(named))
+    assert found == costs
+    assert {node: _walk_back(before, node) for node in found} == paths
+    assert len({tuple(p) for p in paths.values()}) == len(paths) and max(map(len, paths.values())) > 6

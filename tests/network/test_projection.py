@@ -181,3 +181,27 @@ def test_a_neighbourhood_pulled_with_construct_gives_the_same_paths(store: ox.St
     pulled = project(local, labels=network.labels, around={cisco}, hops=hops)
     assert find_paths(pulled, cisco, k=20, max_hops=hops) == find_paths(network, cisco, k=20, max_hops=hops)
     assert len(local) < 2 * len(store)  # not the whole dataset (its default graph is the merge)
+
+
+def _selecting_sources(projection: Projection) -> Projection:
+    """``projection`` joining its evidence's sources and quotes itself, selecting them in place of ?evidence."""
+    query = projection.query.replace("SELECT ?a ?b ?fact ?date ?evidence WHERE {",
+                                     "SELECT ?a ?b ?fact ?date ?source ?quote WHERE {\n"
+                                     "  ?evidence <https://w3id.org/smartcity-kg/ontology#source> ?source .\n"
+                                     "  OPTIONAL { ?evidence <https://w3id.org/smartcity-kg/ontology#selector>/"
+                                     "<https://w3id.org/smartcity-kg/ontology#quote> ?quote }")
+    assert query != projection.query
+    return Projection(projection.name, projection.path, query, projection.cost, projection.says)
+
+
+def test_a_projection_may_select_the_sources_and_quotes_itself(store: ox.Store, network: Network) -> None:
+    """A query selecting ?source ?quote (joined in SPARQL) gives the same ties as one selecting ?evidence."""
+    joined = project(store, [_selecting_sources(p) for p in load_projections()])
+    assert list(joined.graph.edges(data="ties")) == list(network.graph.edges(data="ties"))
+    assert any(tie.evidence and tie.evidence[0].quote for _, _, ties in joined.graph.edges(data="ties") for tie in ties)
+
+
+def test_a_projection_selecting_other_columns_is_refused(store: ox.Store, tmp_path: Path) -> None:
+    (tmp_path / "narrow.rq").write_text(GOOD.replace("?source ?quote", "").replace("<urn:x:p>", "a"), encoding="utf-8")
+    with pytest.raises(InputError, match=r"narrow\.rq.*selects \?a \?b \?fact \?date \?evidence.*not 4"):
+        project(store, load_projections(tmp_path))

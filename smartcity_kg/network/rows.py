@@ -1,0 +1,138 @@
+"""Reading the rows the network projection is made of: each node's types, each tie's rows merged by fact,
+and the sources and quotes of the evidence, read once and joined to the projection queries' rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from itertools import chain
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph as ox
+
+from ..exceptions import InputError
+from ..namespaces import RDF
+from ..resources import shipped
+from ..store.queries import load_query
+from ..store.rdfio import select
+
+if TYPE_CHECKING:
+    from .projection import Projection
+
+__all__ = ["Cited", "Facts", "evidence_of", "evidence_sources", "facts", "network_query", "types_of", "whole_graph_types"]
+
+#: Each piece of evidence (its IRI) → its (source, quote) pairs, the quote ``None`` where there is none.
+Cited = dict[str, tuple[tuple[str, "str | None"], ...]]
+#: The facts' rows merged: (projection, a, b, fact) → the fact's dates and its (source, quote) pairs.
+Facts = dict[tuple[str, str, str, "str | None"], tuple[set[str], set[tuple[str, "str | None"]]]]
+_RDF_TYPE = ox.NamedNode(RDF + "type")
+
+
+def network_query(name: str) -> str:
+    """The text of the shipped query ``queries/network/{name}.rq``."""
+    return load_query(shipped("queries") / "network" / f"{name}.rq").text
+
+
+def evidence_sources(rows: Iterable[Any]) -> Cited:
+    """Each piece of evidence's (source, quote) pairs, from rows of (evidence, source, quote)."""
+    found: dict[str, list[tuple[str, str | None]]] = {}
+    for evidence, source, quote in rows:
+        pair = (source.value, None if quote is None else quote.value)
+        pairs = found.get(evidence.value)
+        if pairs is None:
+            found[evidence.value] = [pair]
+        else:
+            pairs.append(pair)
+    return {evidence: tuple(pairs) for evidence, pairs in found.items()}
+
+
+def evidence_of(groups: list[tuple[Projection, Any]]) -> set[str]:
+    """The evidence (IRIs) that rows of ``groups`` selecting ``?evidence`` name."""
+    return {row[4].value for _, rows in groups for row in rows if len(row) == 5 and isinstance(row[4], ox.NamedNode)}
+
+
+def whole_graph_types(store: Any) -> dict[str, frozenset[str]]:
+    """Every node's types: read from an embedded store's rdf:type triples, as the query ``types`` would find them
+    without its cost per row; asked of a remote one with that query."""
+    if isinstance(store, ox.Store):
+        return types_of((q.subject, q.object) for q in store.quads_for_pattern(None, _RDF_TYPE, None, ox.DefaultGraph()))
+    return types_of(select(store, network_query("types")))
+
+
+def types_of(rows: Any) -> dict[str, frozenset[str]]:
+    """Each node's types, from rows of (node, type); only IRIs count (as in the query ``types``)."""
+    found: dict[str, set[str]] = {}
+    named = ox.NamedNode
+    for node, kind in rows:
+        if type(node) is not named or type(kind) is not named:
+            continue
+        iri = node.value
+        kinds = found.get(iri)
+        if kinds is None:
+            found[iri] = {kind.value}
+        else:
+            kinds.add(kind.value)
+    shared: dict[frozenset[str], frozenset[str]] = {}  # nodes of one kind share one set
+    return {node: shared.setdefault(kinds, kinds) for node, kinds in ((n, frozenset(k)) for n, k in found.items())}
+
+
+def facts(groups: Iterable[tuple[Projection, Any]], schema: set[str],
+          cited_by: Cited) -> tuple[
+               dict[tuple[str, str, str, str | None], tuple[set[str], set[tuple[str, str | None]]]], dict[str, Projection]]:
+    """The rows merged by fact: (projection, ends, fact) → its dates and its (source, quote) pairs; and
+    the projections by name.
+
+    Rows whose ends are not both IRIs, are one node, or touch a term of the schema or a reified
+    fact are left out; so are rows whose evidence has no source in ``cited_by``.
+    """
+    found: Facts = {}
+    by_name: dict[str, Projection] = {}
+    named = ox.NamedNode
+    for projection, rows in groups:
+        name = projection.name
+        by_name[name] = projection
+        for a, b, fact, date, pairs in _with_sources(projection, rows, cited_by):
+            if type(a) is not named or type(b) is not named:
+                continue
+            a_iri, b_iri = a.value, b.value
+            if a_iri == b_iri or a_iri in schema or b_iri in schema:
+                continue
+            key = (name, a_iri, b_iri, None if fact is None else fact.value)
+            entry = found.get(key)
+            if entry is None:
+                entry = found[key] = (set(), set())
+            if date is not None:
+                entry[0].add(date.value)
+            if pairs:
+                entry[1].update(pairs)
+    return found, by_name
+
+
+def _with_sources(projection: Projection, rows: Iterable[Any],
+                  cited_by: Cited) -> Iterator[tuple[Any, Any, Any, Any, Any]]:
+    """The rows of ``projection`` as (a, b, fact, date, (source, quote) pairs), whether it selects
+    ``?evidence`` (joined to ``cited_by``; a row whose evidence has none is left out) or ``?source ?quote``.
+
+    Raises
+    ------
+    InputError
+        If the rows have neither five nor six columns.
+    """
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
+        return
+    width = len(first)
+    if width == 5:
+        for a, b, fact, date, evidence in chain((first,), rows):
+            if evidence is None:
+                yield a, b, fact, date, ()
+                continue
+            pairs = cited_by.get(evidence.value)
+            if pairs is not None:
+                yield a, b, fact, date, pairs
+    elif width == 6:
+        for a, b, fact, date, source, quote in chain((first,), rows):
+            yield a, b, fact, date, () if source is None else ((source.value, None if quote is None else quote.value),)
+    else:
+        raise InputError.at(projection.path, None, f"a projection query selects ?a ?b ?fact ?date ?evidence (or ?source "
+                                                   f"?quote in its place), not {width} variables")
