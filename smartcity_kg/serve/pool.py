@@ -169,7 +169,7 @@ class Pool:
     def _replace(self, old: WorkerProcess) -> None:
         """Reap ``old``, then start workers until one is ready (waiting longer after each failure) and free it."""
         old.kill()
-        pause = 1.0
+        pause, began = 1.0, time.monotonic()
         try:
             while not self._closed:
                 try:
@@ -186,6 +186,8 @@ class Pool:
                 if closed:
                     fresh.kill()
                 else:
+                    LOG.info("query worker %s replaced by %s, ready in %.1f s", old.process.pid, fresh.process.pid,
+                             time.monotonic() - began)
                     self.give(fresh)
                 return
         finally:

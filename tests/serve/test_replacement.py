@@ -75,7 +75,7 @@ class _Worker:
     """A stand-in for a worker process: :meth:`wait_ready` returns once ``gate`` is set."""
 
     def __init__(self, gate: threading.Event) -> None:
-        self.gate, self.killed = gate, False
+        self.gate, self.killed, self.pid = gate, False, 0
         self.process = self.conn = self  # kill() is called on the process and on the worker alike
 
     def send(self, message: object) -> None:
