@@ -119,6 +119,8 @@ class LocalEndpoint:
         self._lanes = Lanes(light=self.fast_timeout / 4)
         self._general = Pool(workers, lambda: WorkerProcess(context, trig, base, self.limits, store), queue)
         self._fast = Pool(fast_workers, lambda: WorkerProcess(context, trig, base, self.limits, store), queue)
+        self._general.fill()  # the first of each pool is ready: the others start while queries are answered
+        self._fast.fill()
 
     @property
     def pids(self) -> list[int]:

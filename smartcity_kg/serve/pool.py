@@ -105,7 +105,8 @@ class Pool:
     Callers get a free worker first come, first served: one who waits is never passed by one
     who came later (a plain queue lets a newcomer take a worker that an older waiter was woken
     for, so under load a few unlucky callers wait out their time and get 503). At most ``queue``
-    callers wait at once; one more is turned away at once. A worker handed to :meth:`retire` is
+    callers wait at once; one more is turned away at once. The pool serves as soon as its first
+    worker is ready; :meth:`fill` starts the others, which join as they get ready. A worker handed to :meth:`retire` is
     killed and a new one started by a thread of its own: the caller goes on at once, and the
     others keep taking the workers that are free until the new one is ready and joins them.
     """
@@ -118,13 +119,22 @@ class Pool:
         self._lock = threading.Lock()
         self._closed = False
         self._starting = 0
-        self.all: list[WorkerProcess] = [start() for _ in range(size)]  # started together, then awaited
+        self.all: list[WorkerProcess] = [start()] if size else []
         try:
-            self._free = [worker.wait_ready() for worker in self.all]
+            self._free = [worker.wait_ready() for worker in self.all]  # one ready: the pool serves
         except BaseException:
             for worker in self.all:
                 worker.kill()
             raise
+        self._size = size
+
+    def fill(self) -> None:
+        """Start the pool's other workers, together, in the background: each joins once it is ready."""
+        with self._lock:
+            count = self._size - len(self.all) - self._starting
+            self._starting += max(count, 0)
+        if count > 0:
+            threading.Thread(target=self._join, args=(count,), name="smartcity-kg-worker-start", daemon=True).start()
 
     @property
     def starting(self) -> int:
@@ -165,6 +175,29 @@ class Pool:
                 return
             self._starting += 1
         threading.Thread(target=self._replace, args=(worker,), name="smartcity-kg-worker-start", daemon=True).start()
+
+    def _join(self, count: int) -> None:
+        """Start ``count`` more workers together and free each once it is ready; one that fails is replaced."""
+        workers = [self._start() for _ in range(count)]
+        with self._lock:
+            self.all += workers
+        for worker in workers:
+            try:
+                worker.wait_ready()
+            except Exception as exc:  # noqa: BLE001 - logged, and another one started
+                with self._lock:
+                    self.all = [w for w in self.all if w is not worker]
+                if not self._closed:
+                    LOG.error("a query worker did not start (%s); starting another", exc)
+                self._replace(worker)
+                continue
+            with self._lock:
+                self._starting -= 1
+                closed = self._closed
+            if closed:
+                worker.kill()
+            else:
+                self.give(worker)
 
     def _replace(self, old: WorkerProcess) -> None:
         """Reap ``old``, then start workers until one is ready (waiting longer after each failure) and free it."""

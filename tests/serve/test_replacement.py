@@ -43,6 +43,7 @@ def slow_starting(built: Path, serve: Callable[..., contextlib.AbstractContextMa
     try:
         with serve(built, "--workers", "2", "--fast-workers", "0", "--timeout", str(TIMEOUT)) as url:
             patch.undo()  # the server has its environment; the tests' own processes do not sleep
+            time.sleep(DELAY + 2)  # it answers once one worker is ready; the other starts after it
             yield url
     finally:
         patch.undo()
@@ -131,3 +132,25 @@ def test_a_replacement_ready_after_close_is_stopped() -> None:
     while pool.starting and time.monotonic() < deadline:
         time.sleep(0.05)
     assert pool.starting == 0 and pool.all == [] and len(started) == 2 and started[-1].killed
+
+
+def test_a_pool_serves_once_its_first_worker_is_ready_and_fill_starts_the_others() -> None:
+    gate = threading.Event()
+    gate.set()
+    started: list[_Worker] = []
+
+    def start() -> _Worker:
+        started.append(_Worker(gate))
+        return started[-1]
+
+    pool = Pool(3, start)  # type: ignore[arg-type]
+    assert len(started) == 1 and pool.take(0) is started[0]
+    gate.clear()
+    pool.fill()
+    deadline = time.monotonic() + 5
+    while len(started) < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert len(started) == 3 and pool.starting == 2 and pool.take(0.2) is None  # started, not ready
+    gate.set()
+    assert {id(pool.take(5)), id(pool.take(5))} == {id(started[1]), id(started[2])} and pool.starting == 0
+    pool.close()
