@@ -33,7 +33,8 @@ class Served:
 
     Outcomes: ``"200"`` (a whole answer), ``"busy"`` (a 503 for want of a free worker),
     ``"stopped"`` (the query was stopped at the time limit, whatever the status, or a 200 answer was
-    cut at a limit), or another status.
+    cut at a limit: flagged so, or, as ``oxigraph serve`` does at its time limit, its JSON body
+    broken off by an error message), or another status.
     """
 
     name: str
@@ -103,8 +104,9 @@ def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, started: 
 
 def _outcome(response: httpx.Response) -> str:
     """``"200"``, ``"busy"``, ``"stopped"`` or the status of ``response`` (see :class:`Served`)."""
-    if response.status_code == 200:
-        return "stopped" if "x-sparql-truncated" in response.headers else "200"
+    if response.status_code == 200:  # cut at a limit: flagged, or a body that ends before its JSON does
+        cut = "x-sparql-truncated" in response.headers or not response.content.rstrip().endswith(b"}")
+        return "stopped" if cut else "200"
     text = response.text.lower()
     if response.status_code == 503 and "busy" in text:
         return "busy"
