@@ -109,9 +109,10 @@ class Pool:
     who came later (a plain queue lets a newcomer take a worker that an older waiter was woken
     for, so under load a few unlucky callers wait out their time and get 503). At most ``queue``
     callers wait at once; one more is turned away at once. The pool serves as soon as its first
-    worker is ready; :meth:`fill` starts the others, which join as they get ready. A worker handed to :meth:`retire` is
-    killed and a new one started by a thread of its own: the caller goes on at once, and the
-    others keep taking the workers that are free until the new one is ready and joins them.
+    worker is ready; :meth:`fill` starts the others, which join as they get ready. A worker
+    handed to :meth:`retire` is killed and a new one started by a thread of its own: the caller
+    goes on at once, and the others keep taking the workers that are free until the new one is
+    ready and joins them.
     """
 
     def __init__(self, size: int, start: Callable[[], WorkerProcess], queue: int = 1_000_000) -> None:
@@ -141,7 +142,7 @@ class Pool:
 
     @property
     def starting(self) -> int:
-        """How many replacements are starting now."""
+        """How many workers are starting now: those :meth:`fill` started, and replacements."""
         with self._lock:
             return self._starting
 
