@@ -23,6 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..store.remote import RemoteStore as RemoteGraph, bind_values  # the pages read a remote endpoint as a store
 from .lanes import Lanes
@@ -193,10 +194,10 @@ class LocalEndpoint:
         self._fast.close()
 
 
-def _receive(worker: WorkerProcess) -> tuple[object, ...]:
+def _receive(worker: WorkerProcess) -> tuple[Any, ...]:
     """The reply ``worker`` sent, or ``("crashed", exit code)`` when it died instead."""
     try:
-        reply: tuple[object, ...] = worker.conn.recv()
+        reply: tuple[Any, ...] = worker.conn.recv()
         return reply
     except (EOFError, OSError):
         worker.process.join(5)  # the pipe closes a moment before the process is reaped
