@@ -19,9 +19,12 @@ then prints, each as the median of ``--runs`` runs:
 With ``--serve SECONDS`` it also compares the servers (:mod:`serving`): ``smartcity-kg serve``
 and ``oxigraph serve-read-only`` on the same build, each started on 127.0.0.1 and driven for
 SECONDS by ``--clients`` concurrent clients (default 32) sending the named queries through the
-SPARQL protocol: start time, requests/s, the share of 503 answers, p50 and p99 latency.
-``--build-dir B`` measures an existing build instead of generating one (``--sizes`` is then ignored): opening
-and querying it, or with ``--network FIRM`` its network, the paths starting from the firm named FIRM.
+SPARQL protocol, as the ``query`` command runs them: start time (to the first 200 on a query),
+requests/s, the share of 503s for want of a worker, the share stopped at the time or row limit,
+p50 and p99 latency. ``--serve-option`` passes options to ``smartcity-kg serve``.
+``--build-dir B`` measures an existing build instead of generating one (``--sizes`` is then
+ignored): opening and querying it, or with ``--network FIRM`` its network, the paths starting
+from the firm named FIRM; with ``--serve-only``, only the servers are compared on it.
 
 The machine's load (``uptime``) is printed first and last. Figures go to standard output.
 """
@@ -207,14 +210,20 @@ def _rebuild(graph: Path, build_dir: Path, runs: int) -> list[Measure]:
     return out
 
 
-def _serve(build_dir: Path, seconds: float, clients: int) -> list[str]:
-    """The lines of the server comparison on the build in ``build_dir``."""
+def _serve(build_dir: Path, seconds: float, clients: int, options: tuple[str, ...] = ()) -> list[str]:
+    """The lines of the server comparison on the build in ``build_dir`` (``options`` go to ``smartcity-kg serve``)."""
+    from smartcity_kg.store.queries import is_reasoned
+
     store = open_store(build_dir)
     bindings = _bindings(store, EntityIndex.from_store(store))
+    reasoned = is_reasoned(store)
     del store
-    queries = query_mix({name: {k: str(v) for k, v in given.items()} for name, given in bindings.items()})
-    lines = [f"  servers: {clients} clients, {len(queries)} named queries in turn, {seconds:g} s each"]
-    lines += [served.line() for served in compare_servers(build_dir, queries, clients=clients, seconds=seconds)]
+    queries = query_mix({name: {k: str(v) for k, v in given.items()} for name, given in bindings.items()},
+                        reasoned=reasoned)
+    lines = [f"  servers: {clients} clients, {len(queries)} named queries in turn, {seconds:g} s each"
+             + (f", serve {' '.join(options)}" if options else "")]
+    lines += [served.line() for served in compare_servers(build_dir, queries, clients=clients, seconds=seconds,
+                                                          serve_options=options)]
     return lines
 
 
@@ -277,17 +286,25 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--serve", type=float, default=0, metavar="SECONDS",
                         help="also compare the servers under load for SECONDS each (0: not)")
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients of --serve")
+    parser.add_argument("--serve-option", dest="serve_options", action="append", default=[], metavar="OPTION",
+                        help="an option for smartcity-kg serve under --serve (repeatable: --serve-option=--workers "
+                             "--serve-option=8)")
     parser.add_argument("--build-dir", type=Path, default=None, help="an existing build to measure (no generation)")
     parser.add_argument("--network", metavar="FIRM", default=None,
                         help="with --build-dir: measure the network instead, paths from the firm named FIRM")
+    parser.add_argument("--serve-only", action="store_true",
+                        help="with --build-dir and --serve: only the server comparison")
     args = parser.parse_args(argv)
+    if args.serve_only and not (args.build_dir and args.serve):
+        parser.error("--serve-only needs --build-dir and --serve")
+    options = tuple(args.serve_options)
     print("load: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
     if args.build_dir is not None:
-        measures = (_network(args.build_dir, args.runs, args.network) if args.network
+        measures = ([] if args.serve_only else _network(args.build_dir, args.runs, args.network) if args.network
                     else _open_and_query(args.build_dir, args.runs))
         for measure in measures:
             print(measure.line(), flush=True)
-        for line in _serve(args.build_dir, args.serve, args.clients) if args.serve else []:
+        for line in _serve(args.build_dir, args.serve, args.clients, options) if args.serve else []:
             print(line, flush=True)
         print("load: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
         return
@@ -297,7 +314,7 @@ def main(argv: list[str] | None = None) -> None:
         for size in args.sizes:
             for measure in measure_size(size, args.runs, args.seed, work):
                 print(measure.line(), flush=True)
-            for line in _serve(work / f"build-{size}", args.serve, args.clients) if args.serve else []:
+            for line in _serve(work / f"build-{size}", args.serve, args.clients, options) if args.serve else []:
                 print(line, flush=True)
     print("load: " + subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), flush=True)
 

@@ -2,10 +2,12 @@
 
 :func:`compare_servers` starts each server on a 127.0.0.1 port over one build (oxigraph on the
 build's own on-disk store, ``store/``, which holds the same dataset with the default graph the
-merge of the named graphs), then drives it with ``clients`` concurrent clients, each from its
-own loopback address (127.0.0.2 …, so that each counts as one client of the server), each
-sending the same mix of named queries (their parameters bound with VALUES blocks) through
-the SPARQL protocol for ``seconds`` seconds. The servers run one after the other, never at once.
+merge of the named graphs), measures its start (from the process's start to the first 200 on a
+query), then drives it with ``clients`` concurrent clients, each from its own loopback address
+(127.0.0.2 …, so that each counts as one client of the server), each sending the same mix of
+named queries (as the ``query`` command runs them: their parameters bound with VALUES blocks,
+the materialised types read on a reasoned build) through the SPARQL protocol for ``seconds``
+seconds. The servers run one after the other, never at once.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ __all__ = ["Served", "compare_servers", "query_mix"]
 class Served:
     """What one server did: its start time, the requests answered by outcome, and their latencies.
 
-    Outcomes: ``"200"``, ``"busy"`` (a 503 for want of a free worker), ``"time limit"`` (the
-    query was stopped at the time limit, whatever the status), or another status.
+    Outcomes: ``"200"`` (a whole answer), ``"busy"`` (a 503 for want of a free worker),
+    ``"stopped"`` (the query was stopped at the time limit, whatever the status, or a 200 answer was
+    cut at a limit: flagged so, or, as ``oxigraph serve`` does at its time limit, its JSON body
+    broken off by an error message), or another status.
     """
 
     name: str
@@ -46,21 +50,26 @@ class Served:
         ordered = sorted(self.latencies)
         p50 = statistics.median(ordered) if ordered else float("nan")
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] if ordered else float("nan")
-        busy = self.statuses["busy"] / total if total else 0.0
-        others = ", ".join(f"{code}: {n}" for code, n in sorted(self.statuses.items()) if code not in ("200", "busy"))
+        busy, stopped = (self.statuses[k] / total if total else 0.0 for k in ("busy", "stopped"))
+        others = ", ".join(f"{code}: {n}" for code, n in sorted(self.statuses.items())
+                           if code not in ("200", "busy", "stopped"))
         return (f"  serve {self.name:<12} start {self.start_seconds:6.1f} s  {total / self.seconds:7.1f} requests/s  "
-                f"503 busy {busy:6.2%}  p50 {p50 * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms  "
+                f"503 busy {busy:6.2%}  stopped {stopped:6.2%}  p50 {p50 * 1000:8.1f} ms  p99 {p99 * 1000:8.1f} ms  "
                 f"ok {self.statuses['200']}  cpu {self.cpu_seconds / max(total, 1) * 1000:6.1f} ms/request"
                 + (f"  others {others}" if others else ""))
 
 
-def query_mix(bindings: dict[str, dict[str, str]]) -> list[str]:
-    """The texts of the named queries, each with its parameters (N-Triples terms) bound by a VALUES block first in every group of its WHERE clause."""
+def query_mix(bindings: dict[str, dict[str, str]], *, reasoned: bool = False) -> list[str]:
+    """The texts of the named queries as the ``query`` command runs them: each with its parameters (N-Triples
+    terms) bound by a VALUES block first in every group of its WHERE clause and, on a ``reasoned`` build,
+    the materialised types read instead of walking ``rdfs:subClassOf*``."""
     from smartcity_kg import load_catalogue, shipped
+    from smartcity_kg.store.queries import on_closed_types
     from smartcity_kg.store.remote import bind_values
 
     catalogue = load_catalogue(shipped("queries"))
-    return [bind_values(catalogue[name].text, given) for name, given in sorted(bindings.items())]
+    texts = {name: on_closed_types(query.text) if reasoned else query.text for name, query in catalogue.items()}
+    return [bind_values(texts[name], given) for name, given in sorted(bindings.items())]
 
 
 def _free_port() -> int:
@@ -72,30 +81,37 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path) -> float:
-    """Seconds until ``url`` answers; the server's log if it never does."""
-    started = time.monotonic()
+_PROBE = "ASK { ?s ?p ?o }"
+
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], log: Path, started: float) -> float:
+    """Seconds from ``started`` (the process's start) to the first 200 on a query to the SPARQL endpoint ``url``;
+    the server's log if it never answers."""
     while time.monotonic() - started < 600:
         if process.poll() is not None:
             break
         try:
-            if httpx.get(url, timeout=5).status_code < 500:
+            if httpx.post(url, content=_PROBE.encode("utf-8"), timeout=5, headers={
+                    "Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+                          ).status_code == 200:
                 return time.monotonic() - started
         except httpx.HTTPError:
-            time.sleep(0.1)
+            pass
+        time.sleep(0.05)
     process.kill()
     raise SystemExit(f"{url} did not start:\n{log.read_text()[-3000:]}")
 
 
 def _outcome(response: httpx.Response) -> str:
-    """``"200"``, ``"busy"``, ``"time limit"`` or the status of ``response`` (see :class:`Served`)."""
-    if response.status_code == 200:
-        return "200"
+    """``"200"``, ``"busy"``, ``"stopped"`` or the status of ``response`` (see :class:`Served`)."""
+    if response.status_code == 200:  # cut at a limit: flagged, or a body that ends before its JSON does
+        cut = "x-sparql-truncated" in response.headers or not response.content.rstrip().endswith(b"}")
+        return "stopped" if cut else "200"
     text = response.text.lower()
     if response.status_code == 503 and "busy" in text:
         return "busy"
     if "limit of" in text or "timeout" in text or "timed out" in text:
-        return "time limit"
+        return "stopped"
     return str(response.status_code)
 
 
@@ -154,10 +170,11 @@ def _cpu_seconds(pid: int) -> float:
 def _run(name: str, command: list[str], url: str, queries: list[str], clients: int, seconds: float) -> Served:
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
+        started = time.monotonic()
         with log.open("wb") as sink:
             process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT)
         try:
-            start = _wait_ready(url.rsplit("/", 1)[0] + "/", process, log)
+            start = _wait_ready(url, process, log, started)
             _drive(url, queries, clients, min(5.0, seconds))  # warm the page cache alike for both
             cpu = _cpu_seconds(process.pid)
             statuses, latencies = _drive(url, queries, clients, seconds)

@@ -87,13 +87,15 @@ def test_scale_benchmark_compares_the_servers_on_a_build_with_a_store(built: Pat
     build_dir = Path(shutil.copytree(built, tmp_path / "build"))
     write_build_store(build_dir)
     done = subprocess.run([sys.executable, str(BENCHMARKS / "scale.py"), "--build-dir", str(build_dir), "--runs", "1",
-                           "--serve", "2", "--clients", "3"], capture_output=True, text=True, timeout=600)
+                           "--serve", "2", "--clients", "3", "--serve-only", "--serve-option=--workers",
+                           "--serve-option=3"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     out = done.stdout
-    assert re.search(r"open the build \(open_store\) +[\d.]+ ms  raw pyoxigraph", out), out
-    assert "servers: 3 clients, " in out
+    assert "open the build" not in out and "query " not in out  # --serve-only: the servers alone
+    assert "servers: 3 clients, " in out and out.count(", serve --workers 3") == 1
     for name in ("smartcity-kg", "oxigraph"):
-        line = re.search(rf"serve {name} +start +[\d.]+ s +[\d.]+ requests/s  503 busy +[\d.]+%  p50 +[\d.]+ ms  "
+        line = re.search(rf"serve {name} +start +[\d.]+ s +[\d.]+ requests/s  503 busy +[\d.]+%  stopped +[\d.]+%  "
+                         rf"p50 +[\d.]+ ms  "
                          rf"p99 +[\d.]+ ms  ok (\d+)  cpu +[\d.]+ ms/request", out)
         assert line and int(line.group(1)) > 0, out
 
@@ -109,3 +111,34 @@ def test_scale_benchmark_measures_a_builds_network(built: Path) -> None:
                  r"network: paths \(k = 5\) from a U\.S\. firm", r"network: brokers \(top 10\)"):
         assert re.search(what + figure, out), out
     assert "query " not in out and out.rstrip().splitlines()[-1].startswith("load: ")
+
+
+def test_the_served_mix_is_the_named_queries_as_the_query_command_runs_them() -> None:
+    from serving import query_mix
+
+    from smartcity_kg import load_catalogue, shipped
+    from smartcity_kg.store.queries import on_closed_types
+
+    given = {"initiatives": {}, "decision-makers": {"market": '"DK"'}}
+    walked, read = query_mix(given), query_mix(given, reasoned=True)
+    catalogue = load_catalogue(shipped("queries"))
+    initiatives = catalogue["initiatives"].text
+    assert walked[1] == initiatives and read[1] == on_closed_types(initiatives) != initiatives
+    assert '"DK"' in read[0] and read[0] != catalogue["decision-makers"].text  # the parameter bound
+
+
+@pytest.mark.parametrize(("status", "headers", "body", "outcome"), [
+    (200, {}, "{}", "200"),
+    (200, {"X-SPARQL-Truncated": "max-rows=10000"}, "{}", "stopped"),  # a 200 cut at a limit is not a whole answer
+    (200, {}, '{"head": {"vars": ["x"]}, "results": {"bindings": [The SPARQL operation has been cancelled',
+     "stopped"),  # oxigraph's answer at its time limit: a 200 whose body breaks off
+    (503, {}, '{"error": "every query worker is busy; try again"}', "busy"),
+    (503, {}, '{"error": "the query ran longer than the limit of 10 s and was stopped"}', "stopped"),
+    (500, {}, "Timeout while evaluating the query", "stopped"),
+    (500, {}, "boom", "500"),
+])
+def test_each_answer_is_counted_by_its_outcome(status: int, headers: dict[str, str], body: str, outcome: str) -> None:
+    import httpx
+    from serving import _outcome
+
+    assert _outcome(httpx.Response(status, headers=headers, text=body)) == outcome

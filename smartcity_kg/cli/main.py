@@ -212,7 +212,7 @@ def query_command(name: str, params: tuple[str, ...], fmt: str, build_dir: Path,
 @STORE
 @ENDPOINT
 @click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Query worker processes.  [default: 2 per core (at most 16, and no more than the memory holds at "
+              help="Query worker processes.  [default: 8 per core (at most 16, and no more than the memory holds at "
                    "--max-memory each) over a build's store/; 2 for a build loaded by each worker]")
 @click.option("--fast-workers", type=click.IntRange(0, 16), default=1, show_default=True,
               help="More workers kept for light queries (ASK, a final LIMIT of at most 100, or a query that ran in "

@@ -123,6 +123,7 @@ async def graph_document(request: Request) -> Response:
     if media != "text/html":
         return _rdf(await run_in_threadpool(_graph_triples, state.graph, iri), iri, media)
     triples, subjects = await run_in_threadpool(_graph_size, state.graph, iri)
+    await state.loaded()  # the index names the source
     name = iri.rsplit("/", 1)[-1]
     source = state.config.base + "source/" + name
     page = render("document.html", title=f"Named graph {name}", iri=iri, triples=triples,

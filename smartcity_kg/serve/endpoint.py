@@ -3,8 +3,9 @@
 Each local query runs in a worker process (:mod:`smartcity_kg.serve.worker`) with no network
 and a memory limit, over the build's on-disk store opened read-only (one copy of the data for
 every worker; a small build without one is loaded by each worker). A worker that passes the
-time limit is killed (the work really stops) and replaced; one that crashes or runs out of
-memory is replaced too. Queries wait for a worker in the order they came; when none is free
+time limit is killed (the work really stops) and its caller answered at once, while a new
+worker starts in the background; one that crashes or runs out of memory is replaced so too,
+and no request waits for a worker to open the dataset. Queries wait for a worker in the order they came; when none is free
 within a bounded wait, the caller is told so (HTTP 503) rather than queued without end; one
 client runs only a few queries at a time (HTTP 429 beyond), and
 light queries (by their text, or by how long they took last time: :mod:`.lanes`) have a worker
@@ -22,6 +23,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..store.remote import RemoteStore as RemoteGraph, bind_values  # the pages read a remote endpoint as a store
 from .lanes import Lanes
@@ -118,6 +120,8 @@ class LocalEndpoint:
         self._lanes = Lanes(light=self.fast_timeout / 4)
         self._general = Pool(workers, lambda: WorkerProcess(context, trig, base, self.limits, store), queue)
         self._fast = Pool(fast_workers, lambda: WorkerProcess(context, trig, base, self.limits, store), queue)
+        self._general.fill()  # the first of each pool is ready: the others start while queries are answered
+        self._fast.fill()
 
     @property
     def pids(self) -> list[int]:
@@ -151,30 +155,31 @@ class LocalEndpoint:
 
     def _on(self, pool: Pool, job: Job, timeout: float, wait: float) -> Answer | None:
         """``job``'s answer from a worker of ``pool``; ``None`` if none was free within ``wait`` seconds, or
-        (in the fast pool) the job needed more than ``timeout``."""
+        (in the fast pool) the job needed more than ``timeout``. A worker stopped at the limit, crashed or
+        out of memory is retired (replaced in the background) and the caller answered at once."""
         worker = pool.take(wait)
         if worker is None:
             return None
         started = time.monotonic()
         try:
             worker.conn.send(job)
-            if not worker.conn.poll(timeout):
-                if job.media is not None:
-                    self._lanes.ran(job.text, (job.bindings, job.dataset), None)
-                worker = pool.replace(worker)
-                if pool is self._fast:
-                    return None
-                return _error(503, f"the query ran longer than the limit of {timeout:g} s and was stopped")
-            try:
-                reply = worker.conn.recv()
-            except (EOFError, OSError):
-                worker.process.join(5)  # the pipe closes a moment before the process is reaped
-                reply = ("crashed", worker.process.exitcode)
-            if reply[0] == "crashed" or reply[:2] == ("failed", _OUT_OF_MEMORY):
-                worker = pool.replace(worker)
-                return _crashed(reply[1], self.limits.max_memory)
-        finally:
-            pool.give(worker)
+            reply = _receive(worker) if worker.conn.poll(timeout) else None
+        except OSError:  # it died before it read the job (a broken pipe)
+            reply = ("crashed", None)
+        except BaseException:
+            pool.retire(worker)  # in the middle of a job: of no use to the next caller
+            raise
+        if reply is None:
+            pool.retire(worker)
+            if job.media is not None:
+                self._lanes.ran(job.text, (job.bindings, job.dataset), None)
+            if pool is self._fast:
+                return None
+            return _error(503, f"the query ran longer than the limit of {timeout:g} s and was stopped")
+        if reply[0] == "crashed" or reply[:2] == ("failed", _OUT_OF_MEMORY):
+            pool.retire(worker)
+            return _crashed(reply[1], self.limits.max_memory)
+        pool.give(worker)
         if reply[0] == "error":
             return _error(reply[1], reply[2])
         if reply[0] == "failed":
@@ -189,7 +194,17 @@ class LocalEndpoint:
         self._fast.close()
 
 
-def _crashed(code: int | str | None, max_memory: int) -> Answer:
+def _receive(worker: WorkerProcess) -> tuple[Any, ...]:
+    """The reply ``worker`` sent, or ``("crashed", exit code)`` when it died instead."""
+    try:
+        reply: tuple[Any, ...] = worker.conn.recv()
+        return reply
+    except (EOFError, OSError):
+        worker.process.join(5)  # the pipe closes a moment before the process is reaped
+        return ("crashed", worker.process.exitcode)
+
+
+def _crashed(code: object, max_memory: int) -> Answer:
     """The answer for a worker that died under a query (exit ``code``) or ran out of memory: over its
     memory limit, or a crash."""
     if code in (-signal.SIGABRT, _OUT_OF_MEMORY) and max_memory:

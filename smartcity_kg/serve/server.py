@@ -82,49 +82,52 @@ class _State:
     def __init__(self, config: ServerConfig) -> None:
         import pyoxigraph as ox
 
+        from concurrent.futures import ThreadPoolExecutor
+
         from .endpoint import RemoteEndpoint, RemoteGraph
-        from ..store.entities import EntityIndex
 
         self.config = config
-        network: Any = None  # the saved network of a large build, else projected when first asked
         if config.endpoint:
             self.runner: Any = RemoteEndpoint(config.endpoint, timeout=config.timeout, max_rows=config.max_rows)
             self.graph: Any = RemoteGraph(config.endpoint, timeout=max(config.timeout, 30.0))
-            self.index = EntityIndex.from_store(self.graph)  # type: ignore[arg-type]  # it answers like a store
         else:
-            from concurrent.futures import ThreadPoolExecutor
-
             from ..store.dataset import open_store
 
-            from ..network.snapshot import build_network
-
             self.graph = open_store(config.build_dir, config.store_dir)  # read-only on the build's store, if it has one
-            with ThreadPoolExecutor(1) as starter:  # the workers start while the index is read or built
-                runner = starter.submit(_local_runner, config)
-                try:
-                    saved = build_network(config.build_dir)  # a large build's network and index, saved with it
-                    if saved is not None and saved.index is not None:
-                        self.index, network = saved.index, saved.network
-                    else:
-                        self.index = EntityIndex.from_store(self.graph)
-                finally:
-                    self.runner = runner.result()
+            self.runner = _local_runner(config)
+        # The index (and a large build's saved network) is read once the workers are up (reading JSON holds
+        # the interpreter's lock for seconds at a time): the server answers SPARQL without it (at 1M triples
+        # it takes some 10 s), and what needs it waits for it.
+        self._reading = ThreadPoolExecutor(1, thread_name_prefix="smartcity-kg-index")
+        self._loaded = self._reading.submit(_read_index, config, self.graph)
+        self._loaded.add_done_callback(_log_failure)
         if isinstance(self.graph, ox.Store):  # its list of graphs, not a scan of every quad
             self.graphs = {g.value for g in self.graph.named_graphs() if isinstance(g, ox.NamedNode)}
         else:
             self.graphs = {row["g"].value for row in self.graph.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
         self._triples: int | None = None
-        self._network: Any = network
+        self._network: Any = None
         self._projecting = threading.Lock()  # two first requests project the network once
         from ..network.tenure import DatedNetworks
 
         self._dated = DatedNetworks()
         self._ox = ox
-        from ..store.queries import load_catalogue
+        from ..store.queries import is_reasoned, load_catalogue
         from ..resources import shipped
 
         self.catalogue = load_catalogue(shipped("queries"))
+        self.reasoned = is_reasoned(self.graph)  # its named queries then read the materialised types
         self._pages: dict[str, str] | None = None
+
+    @property
+    def index(self) -> Any:
+        """The :class:`~smartcity_kg.store.entities.EntityIndex`; the first callers wait until it is read."""
+        return self._loaded.result()[0]
+
+    async def loaded(self) -> None:
+        """Wait, off the event loop, until the index is read (at once when it is)."""
+        if not self._loaded.done():
+            await run_in_threadpool(self._loaded.result)
 
     @property
     def triples(self) -> int:
@@ -150,7 +153,8 @@ class _State:
             if self._network is None:
                 from ..network.projection import project
 
-                self._network = project(self.graph, labels=self.index.labels)
+                saved = self._loaded.result()[1]
+                self._network = saved if saved is not None else project(self.graph, labels=self.index.labels)
         return self._network
 
     def network_around(self, seeds: set[str], hops: int) -> Any:
@@ -176,7 +180,29 @@ class _State:
         return self._dated.get(when.day, lambda: network_as_of(self.network, when))
 
     def close(self) -> None:
+        """Stop the workers, and the reading of the index if it still runs."""
+        self._reading.shutdown(wait=False, cancel_futures=True)
         self.runner.close()
+
+
+def _read_index(config: ServerConfig, graph: Any) -> tuple[Any, Any]:
+    """The entity index of ``graph`` and the network saved with the build of ``config`` (``None``: none saved, or
+    a remote endpoint): both read from the saved network where the build has one, else the index made."""
+    from ..store.entities import EntityIndex
+
+    if not config.endpoint:
+        from ..network.snapshot import build_network
+
+        saved = build_network(config.build_dir)  # a large build's network and index, saved with it
+        if saved is not None and saved.index is not None:
+            return saved.index, saved.network
+    return EntityIndex.from_store(graph), None
+
+
+def _log_failure(future: Any) -> None:
+    """Log why the index could not be read (the requests that need it answer 500)."""
+    if not future.cancelled() and future.exception() is not None:
+        LOG.error("the entity index could not be read: %s", future.exception())
 
 
 def _local_runner(config: ServerConfig) -> Any:
@@ -249,8 +275,13 @@ async def queries_list(request: Request) -> JSONResponse:
 
 
 async def query_named(request: Request) -> Response:
-    """Run one named query with its parameters from the query string."""
+    """Run one named query with its parameters from the query string.
+
+    On a reasoned build it reads types as the reasoner materialised them
+    (:func:`~smartcity_kg.store.queries.on_closed_types`), as the ``query`` command does: the same rows, cheaper.
+    """
     from ..exceptions import EntityNotFoundError
+    from ..store.queries import on_closed_types
 
     state: _State = request.app.state.smartcity
     catalogue = state.catalogue
@@ -265,6 +296,7 @@ async def query_named(request: Request) -> Response:
         return _error(400, f"query {name!r} has no parameter {', '.join(unknown)}; its parameters: "
                            f"{', '.join(known) or 'none'}")
     bindings: dict[str, str] = {}
+    await state.loaded()
     try:
         for key, param in known.items():
             value = given.get(key, param.default)
@@ -276,7 +308,8 @@ async def query_named(request: Request) -> Response:
             bindings[key] = str(term)
     except EntityNotFoundError as exc:
         return _error(404, str(exc))
-    return await run_in_threadpool(_answer, state, request, query.text, bindings)
+    text = on_closed_types(query.text) if state.reasoned else query.text  # as the query command runs it
+    return await run_in_threadpool(_answer, state, request, text, bindings)
 
 
 def _wants_html(request: Request) -> str | None:
@@ -342,6 +375,7 @@ async def view_page(request: Request) -> Response:
     state: _State = request.app.state.smartcity
     if request.path_params["kind"] != "ego":
         return _error(404, "the views served are /view/ego?entity=…; the others are on /paths")
+    await state.loaded()
     try:
         entity = state.index.resolve(request.query_params.get("entity", ""))
         radius = int(request.query_params.get("radius", "1"))

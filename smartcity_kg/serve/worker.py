@@ -5,7 +5,9 @@ address space (``RLIMIT_AS``) and opens the dataset, and only then reads queries
 it evaluates can reach an address or take the machine's memory. The dataset is the build's
 on-disk store, opened read-only (nothing loaded: a new worker is ready at once, and every
 worker reads the one copy on disk; the cap is then set just after opening, on top of what the
-open reserved), or for a build without one its TriG file, loaded into memory under the cap. :func:`evaluate` answers one job.
+open reserved), or for a build without one its TriG file, loaded into memory under the cap; it
+answers one query of its own before it says it is ready, so that its first job finds the modules
+imported. :func:`evaluate` answers one job.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ def serve_jobs(conn: Connection, trig: str, base: str, limits: WorkerLimits,  # 
         _limit_address_space(limits.max_memory, 0)
         dataset = ox.Store()
         load_dataset(dataset, Path(trig))
+    # One query before any is taken: the modules that answer are imported and the store's first
+    # reads done now, while the worker starts, not on the first request's time.
+    evaluate(dataset, Job("ASK { ?s ?p ?o }", "application/sparql-results+json", 1, 1000), base)
     conn.send("ready")
     while True:
         job = conn.recv()
