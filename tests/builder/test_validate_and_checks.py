@@ -263,11 +263,11 @@ def test_a_build_failing_while_writing_keeps_the_previous_build(
         graph_dir: Path, previous_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from smartcity_kg.builder import writing
 
-    def fail_on_json_ld(*args: object, **kwargs: object) -> None:
+    def fail_on_files(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
     before = _snapshot(previous_build)
-    monkeypatch.setattr(writing, "write_compacted", fail_on_json_ld)
+    monkeypatch.setattr(writing, "write_files", fail_on_files)
     message = re.escape(f"{previous_build}: cannot write the build: No space left on device")
     with pytest.raises(OutputError, match="^" + message + "$"):
         build(previous_build, BuildOptions(graph_dir=graph_dir, reasoner="none"))
