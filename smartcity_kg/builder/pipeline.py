@@ -160,9 +160,10 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     lap("check")
     inferred: list[ox.Triple] = []
     reasoning: dict[str, object] = {"reasoner": None}
+    digests = _digests(key, options.reasoner)
     if options.reasoner != "none":
         notify("reason")
-        inferred = _reason(onto.triples + data, options)
+        inferred = _reason(onto.triples + data, options, earlier, digests, compiled)
         reasoning = {"reasoner": REASONERS[options.reasoner], "consistent": True,
                      "consistency_checked": _CHECKED[options.reasoner], "inferred_triples": len(inferred)}
         lap("reason")
@@ -170,7 +171,8 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     try:
         report, tally = _write(out_dir, _dataset(onto, compiled, inferred, options.base), options,
                                lambda tally: _report(tally, compiled, onto, options, check_counts, reasoning),
-                               earlier, _digests(key, inferred, options.base), add_outputs, lap)
+                               earlier, {**digests, **graph_digests({graph_iri(options.base, "inferred").value: inferred})},
+                               add_outputs, lap)
         _write_timings(out_dir, timings)
         write_record(out_dir, key, tally)
     except OSError as exc:  # a read-only or full disk: one line, the previous build kept
@@ -242,10 +244,18 @@ def _term_origins(onto: Ontology) -> dict[str, Problem]:
     return origins
 
 
-def _reason(triples: list[ox.Triple], options: BuildOptions) -> list[ox.Triple]:
-    """The inferred types and object-property values of the named individuals."""
+def _reason(triples: list[ox.Triple], options: BuildOptions, earlier: Earlier | None, digests: dict[str, str],
+            compiled: Compiled) -> list[ox.Triple]:
+    """The inferred types and object-property values of the named individuals: the rules', or the previous
+    build's (``earlier``) where the change touched nothing the rules read (:mod:`smartcity_kg.builder.unread`)."""
     from .rules import close_hierarchies, infer
 
+    if options.reasoner == "rules":
+        from .unread import kept_inference
+
+        kept = kept_inference(earlier, digests, compiled.graphs, triples, graph_iri(options.base, "inferred").value)
+        if kept is not None:
+            return kept
     if options.reasoner == "hermit":
         from .reason import reason
 
@@ -283,11 +293,12 @@ def _write_timings(out_dir: Path, timings: dict[str, float]) -> None:
     write_file(out_dir / "timings.json", json.dumps(timings, indent=2) + "\n")
 
 
-def _digests(key: BuildKey, inferred: list[ox.Triple], base: str) -> dict[str, str]:
-    """A digest of each graph the build writes: the compiled graphs', the ontology's (its inputs) and the inferred one's."""
+def _digests(key: BuildKey, reasoner: str) -> dict[str, str]:
+    """A digest of each graph the build writes but the inferred one: the compiled graphs', the ontology's (its
+    inputs, and the reasoner, on which the inferred graph of the same ontology depends)."""
     digests = dict(key.graphs)
-    digests[ONTOLOGY_IRI] = json.dumps({name: key.inputs.get(name) for name in _VALIDATED_BY}, sort_keys=True)
-    digests.update(graph_digests({graph_iri(base, "inferred").value: inferred}))
+    inputs = {name: key.inputs.get(name) for name in _VALIDATED_BY}
+    digests[ONTOLOGY_IRI] = json.dumps({**inputs, "reasoner": reasoner}, sort_keys=True)
     return digests
 
 
