@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from ..jsonld import write_compacted
 from ..namespaces import PREFIXES
 
-__all__ = ["FILES", "Plan", "Written", "merge_blocks", "write_files"]
+__all__ = ["FILES", "Plan", "Span", "Written", "merge_blocks", "read_blocks", "write_files"]
 
 #: The dataset files, each written as blocks.
 FILES = ("graph.trig", "graph.jsonld", "graph.nt", "graph.ttl")

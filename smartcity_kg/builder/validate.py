@@ -35,7 +35,7 @@ def _to_rdflib(triples: list[ox.Triple]):  # type: ignore[no-untyped-def]
         if node.language:  # type: ignore[union-attr]
             return rdflib.Literal(node.value, lang=node.language)  # type: ignore[union-attr]
         datatype = node.datatype.value  # type: ignore[union-attr]
-        return rdflib.Literal(node.value) if datatype == _XSD_STRING else rdflib.Literal(node.value, datatype=term(node.datatype))  # type: ignore[union-attr]
+        return rdflib.Literal(node.value) if datatype == _XSD_STRING else rdflib.Literal(node.value, datatype=rdflib.URIRef(datatype))
 
     graph = rdflib.Graph()
     graph.addN((term(t.subject), term(t.predicate), term(t.object), graph) for t in triples)  # type: ignore[arg-type]
