@@ -3,12 +3,14 @@
 A build writes :data:`CACHE_FILE` beside its outputs: a digest of every input other than the
 fact sheets (ontology and shapes, sources, sectors, base, checks, the package's own code and
 the versions of the libraries that decide the result), a digest of each fact sheet and of each
-named graph it compiled, and the digest of the ``graph.trig`` it wrote. Only the graphs whose
-digest changed are read back from the previous ``graph.trig``. The next build into the same folder trusts that
-``graph.trig`` as the previous *validated* data only when the record is well formed, names the
-same inputs and the file still has its digest; anything else (no record, another format, a
-changed input, an edited or truncated ``graph.trig``) means full work. The previous build is
-read before it is replaced, and the record is written after the swap, so a build killed in
+named graph it compiled, the size and SHA-256 of each dataset file it wrote and where each
+graph's blocks lie in them (:mod:`smartcity_kg.builder.blocks`). The next build into the same
+folder copies the blocks of the graphs that did not change from those files where they still
+have their size and SHA-256 and the code is the same (:func:`previous_blocks`); it trusts the
+previous ``graph.trig`` as *validated* data where, besides, every other input is the same
+(:func:`previous_data`), and reads back only the blocks of the graphs whose digest changed.
+Anything else (no record, another format, a changed input, an edited or truncated file) means
+full work. The previous build is read before it is replaced, and the record is written after the swap, so a build killed in
 between leaves a folder with no record: the next build then does full work.
 """
 
@@ -24,13 +26,16 @@ import pyoxigraph as ox
 
 from ..namespaces import ONTOLOGY_IRI
 from ..outputs import claim_folder, write_file
-from ..store.ondisk import file_digest
+from .blocks import FILES, read_blocks
+from .rewrite import Earlier
+from .writing import Tally
 
-__all__ = ["CACHE_FILE", "BuildKey", "Previous", "build_key", "graph_digests", "previous_data", "write_record"]
+__all__ = ["CACHE_FILE", "BuildKey", "Previous", "build_key", "graph_digests", "previous_blocks", "previous_data",
+           "write_record"]
 
 #: The record of the inputs of the build in the same folder.
 CACHE_FILE = "build-cache.json"
-_FORMAT = 2
+_FORMAT = 3
 #: Libraries whose version decides what a build validates, checks or writes.
 _LIBRARIES = ("pyoxigraph", "pyshacl", "rdflib")
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -100,19 +105,31 @@ def _version(name: str) -> str:
         return "absent"
 
 
-def _read_record(out_dir: Path) -> tuple[BuildKey, str] | None:
-    """The key and ``graph.trig`` digest recorded in ``out_dir``, or None where there is no sound record."""
+def _read_record(out_dir: Path) -> tuple[BuildKey, dict[str, object]] | None:
+    """The key and the ``blocks`` entry recorded in ``out_dir``, or None where there is no sound record."""
     try:
         record = json.loads((out_dir / CACHE_FILE).read_text(encoding="utf-8"))
         if record.get("format") != _FORMAT:
             return None
-        inputs, sheets, graphs, trig = record["inputs"], record["sheets"], record["graphs"], record["graph.trig"]
+        inputs, sheets, graphs, blocks = record["inputs"], record["sheets"], record["graphs"], record["blocks"]
         if not (isinstance(inputs, dict) and isinstance(sheets, dict) and isinstance(graphs, dict)
-                and isinstance(trig, str)):
+                and isinstance(blocks, dict)):
             return None
-        return BuildKey(*({str(k): str(v) for k, v in d.items()} for d in (inputs, sheets, graphs))), trig
+        return BuildKey(*({str(k): str(v) for k, v in d.items()} for d in (inputs, sheets, graphs))), blocks
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+
+
+def previous_blocks(out_dir: Path, key: BuildKey) -> Earlier | None:
+    """The previous build in ``out_dir`` whose files' blocks a build of ``key`` may copy, or None.
+
+    Only where its record names the same format and code as ``key`` (a block depends on its
+    graph and on the code that wrote it) and its files are those it wrote.
+    """
+    found = _read_record(out_dir)
+    if found is None or not key.same_inputs(found[0], ("format", "code")):
+        return None
+    return Earlier.from_record(out_dir, found[1])
 
 
 @dataclass(frozen=True)
@@ -125,35 +142,40 @@ class Previous:
     quads: set[ox.Quad]
 
 
-def previous_data(out_dir: Path, key: BuildKey, needs: tuple[str, ...]) -> Previous | None:
+def previous_data(out_dir: Path, key: BuildKey, needs: tuple[str, ...], earlier: Earlier | None = None) -> Previous | None:
     """The fact sheets' quads of the previous build in ``out_dir``, or None where it cannot be trusted.
 
     Trusted only when its record names the same digests as ``key`` for every input of
-    ``needs`` and its ``graph.trig`` still has the recorded digest. The quads are those of the
-    fact sheets' graphs (with the identifier links) whose digest differs from ``key``'s.
+    ``needs`` and its files still have their recorded size and SHA-256 (``earlier``, where given,
+    is that build, its files checked). The quads are those of the fact sheets' graphs (with the
+    identifier links) whose digest differs from ``key``'s.
     """
     found = _read_record(out_dir)
     if found is None:
         return None
-    recorded, trig = found
+    recorded, blocks = found
     if not key.same_inputs(recorded, needs):
         return None
-    path = out_dir / "graph.trig"
+    earlier = earlier or Earlier.from_record(out_dir, blocks)
+    if earlier is None or earlier.folder != out_dir:
+        return None
     try:
-        if not path.is_file() or file_digest(path) != trig:
-            return None
         names = set(recorded.graphs) | set(key.graphs)
         changed = {name for name in names if recorded.graphs.get(name) != key.graphs.get(name)}
-        wanted = {ox.NamedNode(name) for name in changed} - {ox.NamedNode(ONTOLOGY_IRI)}
-        quads = {q for q in ox.parse(path=str(path), format=ox.RdfFormat.TRIG) if q.graph_name in wanted} if wanted else set()
+        spans = [earlier.spans[name]["graph.trig"] for name in sorted(changed - {ONTOLOGY_IRI}) if name in earlier.spans]
+        quads = set(read_blocks(out_dir / "graph.trig", spans)) if spans else set()
         return Previous(recorded, changed, quads)
     except (OSError, SyntaxError, ValueError):
         return None
 
 
-def write_record(out_dir: Path, key: BuildKey) -> None:
-    """Record ``key`` and the digest of ``out_dir``/graph.trig, written after the build's swap."""
+def write_record(out_dir: Path, key: BuildKey, written: Tally) -> None:
+    """Record ``key``, the size and SHA-256 of ``out_dir``'s dataset files and where ``written`` put each graph's
+    blocks in them (with the graph's digest); written after the build's swap."""
+    files = {name: written.files[name] for name in FILES}
+    graphs = {graph: {"digest": written.digests[graph], "spans": {n: list(s) for n, s in spans.items()}}
+              for graph, spans in written.spans.items() if graph in written.digests}
     record = {"format": _FORMAT, "inputs": key.inputs, "sheets": key.sheets, "graphs": key.graphs,
-              "graph.trig": file_digest(out_dir / "graph.trig")}
+              "blocks": {"files": files, "graphs": graphs}}
     claim_folder(out_dir, [CACHE_FILE])
     write_file(out_dir / CACHE_FILE, json.dumps(record, indent=1, sort_keys=True) + "\n")

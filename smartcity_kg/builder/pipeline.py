@@ -5,17 +5,18 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .cache import BuildKey, build_key, previous_data, write_record
+from .cache import BuildKey, build_key, graph_digests, previous_blocks, previous_data, write_record
 from .checks import CHECK_TIMEOUT, run_checks
 from ..exceptions import InputError, OutputError, Problem, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
 from .links import add_links
+from .rewrite import Earlier
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES
 from .ontology import Ontology, load_ontology
 from .sectors import add_sectors
@@ -26,7 +27,7 @@ from ..resources import shipped
 from .scope import local_shapes, neighbourhood, reach
 from .sources import load_sources
 from .validate import shacl_problems
-from .writing import Tally, canonical_quads, write_dataset
+from .writing import Tally, canonical_graphs, write_dataset
 
 __all__ = ["REASONERS", "BuildOptions", "BuildResult", "build"]
 
@@ -149,7 +150,8 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     add_links(onto.triples, compiled.graphs)  # into the graphs, not into ``data``: links are not validated
     key = build_key(ontology_dir=options.ontology_dir, graph_dir=options.graph_dir, checks_dir=options.checks_dir,
                     base=options.base, sheets=sheets, graphs=compiled.graphs)
-    scope, checked = _scope(out_dir, key, compiled, options)
+    earlier = previous_blocks(out_dir, key)
+    scope, checked = _scope(out_dir, key, compiled, options, earlier)
     _validate(onto, data, compiled, options, scope)
     lap("validate")
     notify("check")
@@ -158,19 +160,21 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     lap("check")
     inferred: list[ox.Triple] = []
     reasoning: dict[str, object] = {"reasoner": None}
+    digests = _digests(key, options.reasoner)
     if options.reasoner != "none":
         notify("reason")
-        inferred = _reason(onto.triples + data, options)
+        inferred = _reason(onto.triples + data, options, earlier, digests, compiled)
         reasoning = {"reasoner": REASONERS[options.reasoner], "consistent": True,
                      "consistency_checked": _CHECKED[options.reasoner], "inferred_triples": len(inferred)}
         lap("reason")
     notify("write")
     try:
-        report = _write(out_dir, _dataset(onto, compiled, inferred, options.base), options,
-                        lambda tally: _report(tally, compiled, onto, options, check_counts, reasoning), add_outputs)
-        lap("write")
+        report, tally = _write(out_dir, _dataset(onto, compiled, inferred, options.base), options,
+                               lambda tally: _report(tally, compiled, onto, options, check_counts, reasoning),
+                               earlier, {**digests, **graph_digests({graph_iri(options.base, "inferred").value: inferred})},
+                               add_outputs, lap)
         _write_timings(out_dir, timings)
-        write_record(out_dir, key)
+        write_record(out_dir, key, tally)
     except OSError as exc:  # a read-only or full disk: one line, the previous build kept
         where = f": {exc.filename}" if exc.filename else ""
         raise OutputError(out_dir, f"cannot write the build: {exc.strerror or exc}{where}") from None
@@ -192,14 +196,14 @@ def _check_options(options: BuildOptions) -> None:
 _VALIDATED_BY = ("format", "base", "ontology", "graph", "code")
 
 
-def _scope(out_dir: Path, key: BuildKey, compiled: Compiled,
-           options: BuildOptions) -> tuple[set[ox.NamedNode] | None, bool]:
+def _scope(out_dir: Path, key: BuildKey, compiled: Compiled, options: BuildOptions,
+           earlier: Earlier | None) -> tuple[set[ox.NamedNode] | None, bool]:
     """The nodes to validate again, where ``out_dir`` holds a trusted previous build (None: all),
     and whether that build ran the same checks (so that they too may look at those nodes only)."""
     data_shapes = options.ontology_dir / "shapes" / "data.ttl"
     if not data_shapes.is_file() or not local_shapes(read_rdf(data_shapes)):
         return None, False
-    previous = previous_data(out_dir, key, _VALIDATED_BY)
+    previous = previous_data(out_dir, key, _VALIDATED_BY, earlier)
     if previous is None:
         return None, False
     quads = {ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
@@ -240,10 +244,18 @@ def _term_origins(onto: Ontology) -> dict[str, Problem]:
     return origins
 
 
-def _reason(triples: list[ox.Triple], options: BuildOptions) -> list[ox.Triple]:
-    """The inferred types and object-property values of the named individuals."""
+def _reason(triples: list[ox.Triple], options: BuildOptions, earlier: Earlier | None, digests: dict[str, str],
+            compiled: Compiled) -> list[ox.Triple]:
+    """The inferred types and object-property values of the named individuals: the rules', or the previous
+    build's (``earlier``) where the change touched nothing the rules read (:mod:`smartcity_kg.builder.unread`)."""
     from .rules import close_hierarchies, infer
 
+    if options.reasoner == "rules":
+        from .unread import kept_inference
+
+        kept = kept_inference(earlier, digests, compiled.graphs, triples, graph_iri(options.base, "inferred").value)
+        if kept is not None:
+            return kept
     if options.reasoner == "hermit":
         from .reason import reason
 
@@ -251,12 +263,10 @@ def _reason(triples: list[ox.Triple], options: BuildOptions) -> list[ox.Triple]:
     return infer(triples, timeout=options.reason_timeout).triples
 
 
-def _dataset(onto: Ontology, compiled: Compiled, inferred: list[ox.Triple], base: str) -> Iterator[ox.Quad]:
-    """The dataset's quads: the ontology's, each source's and the inferred graph; blank nodes canonical, no order."""
-    graphs = [(ox.NamedNode(ONTOLOGY_IRI), onto.triples)]
-    graphs += [(ox.NamedNode(graph), triples) for graph, triples in compiled.graphs.items()]
-    graphs.append((graph_iri(base, "inferred"), inferred))
-    return canonical_quads(graphs)
+def _dataset(onto: Ontology, compiled: Compiled, inferred: list[ox.Triple], base: str) -> dict[str, list[ox.Triple]]:
+    """The dataset's graphs: the ontology's, each source's and the inferred graph; blank nodes canonical."""
+    graphs = [(ONTOLOGY_IRI, onto.triples), *compiled.graphs.items(), (graph_iri(base, "inferred").value, inferred)]
+    return canonical_graphs(graphs)
 
 
 def _report(tally: Tally, compiled: Compiled, onto: Ontology, options: BuildOptions,
@@ -283,17 +293,31 @@ def _write_timings(out_dir: Path, timings: dict[str, float]) -> None:
     write_file(out_dir / "timings.json", json.dumps(timings, indent=2) + "\n")
 
 
-def _write(out_dir: Path, quads: Iterable[ox.Quad], options: BuildOptions,
-           describe: Callable[[Tally], dict[str, object]],
-           add_outputs: Callable[[Path], None] | None = None) -> dict[str, object]:
-    """Write the dataset files and the report that ``describe`` makes of their tally; return the report.
+def _digests(key: BuildKey, reasoner: str) -> dict[str, str]:
+    """A digest of each graph the build writes but the inferred one: the compiled graphs', the ontology's (its
+    inputs, and the reasoner, on which the inferred graph of the same ontology depends)."""
+    digests = dict(key.graphs)
+    inputs = {name: key.inputs.get(name) for name in _VALIDATED_BY}
+    digests[ONTOLOGY_IRI] = json.dumps({**inputs, "reasoner": reasoner}, sort_keys=True)
+    return digests
 
-    ``add_outputs`` is called on the temporary folder last, before the swap.
+
+def _write(out_dir: Path, graphs: dict[str, list[ox.Triple]], options: BuildOptions,
+           describe: Callable[[Tally], dict[str, object]], earlier: Earlier | None, digests: dict[str, str],
+           add_outputs: Callable[[Path], None] | None, lap: Stage) -> tuple[dict[str, object], Tally]:
+    """Write the dataset files and the report that ``describe`` makes of their tally; return the report and tally.
+
+    The blocks of the graphs whose ``digests`` the previous build ``earlier`` shares are copied
+    from its files. ``add_outputs`` is called on the temporary folder last, before the swap; ``lap``
+    times the dataset (``write``) and the other outputs (``outputs``).
     """
     with replacing_folder(out_dir, inputs=options.inputs, later=["timings.json"]) as tmp:
-        tally = write_dataset(tmp, quads, ontology=ox.NamedNode(ONTOLOGY_IRI), store_from=options.store_from)
+        tally = write_dataset(tmp, graphs, ontology=ox.NamedNode(ONTOLOGY_IRI), store_from=options.store_from,
+                              digests=digests, earlier=earlier)
         report = describe(tally)
         (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+        lap("write")
         if add_outputs is not None:
             add_outputs(tmp)
-    return report
+        lap("outputs")
+    return report, tally

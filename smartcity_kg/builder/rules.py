@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from ..exceptions import InconsistentOntologyError, ReasoningError
 from ..namespaces import OWL, RDF, RDFS
 
-__all__ = ["Inference", "Rule", "close_hierarchies", "compile_rules", "infer"]
+__all__ = ["AXIOM_PREDICATES", "DOMAIN_TABLE", "Inference", "RANGE_TABLE", "Rule", "close_hierarchies", "compile_rules", "infer"]
 
 _T = TypeVar("_T")
 _Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
@@ -73,6 +73,8 @@ class Rule:
 
 
 _DOMAIN, _RANGE = ox.NamedNode("urn:smartcity-kg:rules#domain"), ox.NamedNode("urn:smartcity-kg:rules#range")
+#: The predicates of the table quads ``p domain c`` and ``p range c`` (a named property's named domain and range).
+DOMAIN_TABLE, RANGE_TABLE = _DOMAIN, _RANGE
 #: Where the quads that each round adds are kept too, rounds taking turns (see :func:`_saturate`).
 _ADDED = (ox.NamedNode("urn:smartcity-kg:rules#added-even"), ox.NamedNode("urn:smartcity-kg:rules#added-odd"))
 _PREVIOUS, _CURRENT = ox.Variable("previous"), ox.Variable("current")
@@ -101,6 +103,8 @@ _AXIOM_PREDICATES = frozenset(ox.NamedNode(iri) for iri in (
     OWL + "equivalentClass", OWL + "equivalentProperty", OWL + "inverseOf", OWL + "intersectionOf", OWL + "unionOf",
     OWL + "onProperty", OWL + "hasValue", OWL + "someValuesFrom", OWL + "propertyChainAxiom", OWL + "disjointWith",
     OWL + "members"))
+#: The predicates of the axioms from which the rules are compiled.
+AXIOM_PREDICATES = _AXIOM_PREDICATES
 _AXIOM_TYPES = frozenset(ox.NamedNode(OWL + name) for name in ("TransitiveProperty", "SymmetricProperty", "AllDisjointClasses"))
 
 

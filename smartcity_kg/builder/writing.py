@@ -1,50 +1,45 @@
-"""The build's dataset files written from one pyoxigraph store, in the store's order: no sort in Python.
+"""The build's dataset files and on-disk store, written graph by graph: no sort in Python.
 
-The dataset's quads go once into an in-memory store: the named graphs and their merge in the
-default graph. TriG and JSON-LD are read back from the named graphs, graph by graph in the
-order of their IRIs; N-Triples and Turtle are dumped from the default graph by pyoxigraph.
-Within a graph, the in-memory store gives quads in the reverse of the order they were added,
-whatever the process, and the build adds them in the order it compiled them, which is fixed by
-its input (the few quads with blank nodes, canonicalised, in the order of their text). So two
-builds of the same input write the same bytes. Past a size, the build's on-disk store is then
-filled from the same store (:func:`smartcity_kg.store.ondisk.write_build_store`).
-
-A store keeps typed literals of XSD's types by value (``"4.50"^^xsd:decimal`` comes back as
-``"4.5"``, ``"7"^^xsd:positiveInteger`` as ``"7"^^xsd:integer``), so the quads with such a
-literal (dates, amounts: a few in a hundred) are set aside in Python, by graph and subject,
-and written as the build gave them: in TriG and JSON-LD right after their subject's run of
-quads, in N-Triples and Turtle after the store's dump (Turtle then declares its prefixes twice).
-The on-disk store holds them as any store does.
+The dataset's quads are grouped by named graph, graphs in the order of their IRIs, each graph's
+quads in the order the build gave them (the order it compiled them, fixed by its input; the few
+quads with blank nodes, canonicalised, in the order of their text). Each file is written as
+blocks, one per graph (:mod:`smartcity_kg.builder.blocks`), so two builds of the same input write
+the same bytes, and a rebuild copies the blocks of the graphs that did not change from the previous
+build (:mod:`smartcity_kg.builder.rewrite`). Literals are written as the build gave them
+(``"4.50"^^xsd:decimal`` stays so). Past a size, the build's on-disk store is written too
+(:func:`smartcity_kg.store.ondisk.write_build_store`), or, on a rebuild, the previous one updated.
 """
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..jsonld import write_compacted
-from ..namespaces import PREFIXES, RDF, XSD
-from ..store.ondisk import with_merge, write_build_store
+from ..namespaces import RDF
+from ..store.ondisk import write_build_store
+from .blocks import Span, write_files
+from .rewrite import Earlier, plan_rewrite, update_store
 
-__all__ = ["Tally", "canonical_quads", "write_dataset"]
+__all__ = ["Tally", "canonical_graphs", "write_dataset"]
 
 _TYPE = ox.NamedNode(RDF + "type")
-_STRING = ox.NamedNode(XSD + "string")
-_Subject = ox.NamedNode | ox.BlankNode | ox.Triple
-_Graph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
 
 
 @dataclass
 class Tally:
-    """What the written dataset holds: quads per named graph, distinct triples, members per class."""
+    """What the written dataset holds: quads per named graph, distinct triples, members per class, and
+    where each graph's blocks lie in each file (``spans``) with each file's size and SHA-256 and each graph's digest."""
 
     graphs: dict[str, int] = field(default_factory=dict)
     triples: int = 0
     classes: dict[str, int] = field(default_factory=dict)
+    spans: dict[str, dict[str, Span]] = field(default_factory=dict)
+    files: dict[str, dict[str, object]] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
 
     @property
     def quads(self) -> int:
@@ -52,117 +47,80 @@ class Tally:
         return sum(self.graphs.values())
 
 
-def canonical_quads(graphs: Iterable[tuple[ox.NamedNode, Iterable[ox.Triple]]]) -> Iterator[ox.Quad]:
-    """The triples of each named graph as quads, blank nodes given canonical labels.
+def canonical_graphs(graphs: Iterable[tuple[str, Iterable[ox.Triple]]]) -> dict[str, list[ox.Triple]]:
+    """Each named graph's triples without repeats, graphs in the order of their IRIs, blank nodes given canonical
+    labels graph by graph (so that they depend on their graph alone; the graph's own mark keeps them apart
+    from another graph's). A graph's triples with a blank node (class expressions of an ontology: a few
+    hundred, whatever the size of the graph) come last, in the order of their text.
 
-    Only quads that hold a blank node (class expressions of an ontology: a few hundred, whatever
-    the size of the graph) are held back and canonicalised; their labels depend on them alone.
+    Examples
+    --------
+    >>> a, p = ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/p")
+    >>> graphs = canonical_graphs([("https://example.org/g", [ox.Triple(a, p, ox.BlankNode("x")), ox.Triple(a, p, a)])])
+    >>> [str(t) for t in graphs["https://example.org/g"]]
+    ['<https://example.org/a> <https://example.org/p> <https://example.org/a>', '<https://example.org/a> <https://example.org/p> _:c14n0g17a9812f']
     """
-    blank: list[ox.Quad] = []
-    for graph, triples in graphs:
-        for t in triples:
-            subject, obj = t.subject, t.object
-            quad = ox.Quad(subject, t.predicate, obj, graph)
-            if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
-                blank.append(quad)
-            else:
-                yield quad
-    dataset = ox.Dataset(blank)
+    grouped: dict[str, dict[ox.Triple, None]] = {}
+    for name, triples in graphs:
+        grouped.setdefault(name, {}).update(dict.fromkeys(triples))
+    return {name: _canonical(name, list(grouped[name])) for name in sorted(grouped)}
+
+
+def _canonical(name: str, triples: list[ox.Triple]) -> list[ox.Triple]:
+    """``triples`` of the graph ``name``, those with a blank node canonicalised and moved last."""
+    blank = [t for t in triples if type(t.subject) is ox.BlankNode or type(t.object) is ox.BlankNode]
+    if not blank:
+        return triples
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in blank)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    yield from sorted(dataset, key=str)  # a dataset's order changes from one process to the next
+    mark = "g" + hashlib.sha256(name.encode()).hexdigest()[:8]
+
+    def marked(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
+        return ox.BlankNode(term.value + mark) if isinstance(term, ox.BlankNode) else term
+
+    kept = dict.fromkeys(blank)
+    relabelled = [ox.Triple(marked(q.subject), q.predicate, marked(q.object)) for q in dataset]  # type: ignore[arg-type]
+    return [t for t in triples if t not in kept] + sorted(relabelled, key=str)  # a dataset's order changes between processes
 
 
-class _Aside:
-    """The quads whose literal a store would keep in another form, kept out of it by graph and subject."""
-
-    def __init__(self) -> None:
-        self.by_graph: dict[_Graph, dict[_Subject, dict[ox.Quad, None]]] = {}
-
-    def sift(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
-        """The other quads, each followed by its triple in the default graph."""
-        for quad in quads:
-            obj = quad.object
-            if isinstance(obj, ox.Literal):
-                datatype = obj.datatype
-                if datatype != _STRING and datatype.value.startswith(XSD):  # "007"^^xsd:int would be "7"^^xsd:integer
-                    self.by_graph.setdefault(quad.graph_name, {}).setdefault(quad.subject, {})[quad] = None
-                    continue
-            yield quad
-            yield ox.Quad(quad.subject, quad.predicate, obj)
-
-    def quads(self) -> Iterator[ox.Quad]:
-        """Every quad set aside."""
-        for subjects in self.by_graph.values():
-            for quads in subjects.values():
-                yield from quads
-
-    def triples(self) -> list[ox.Triple]:
-        """Their distinct triples, in the order first met."""
-        return list(dict.fromkeys(ox.Triple(q.subject, q.predicate, q.object) for q in self.quads()))
-
-
-def _graph(store: ox.Store, graph: _Graph, aside: dict[_Subject, dict[ox.Quad, None]]) -> Iterator[ox.Quad]:
-    """The quads of ``graph``: the store's, each subject's quads set aside right after its run of them."""
-    aside = dict(aside)
-    previous = None
-    for quad in store.quads_for_pattern(None, None, None, graph):
-        subject = quad.subject
-        if subject != previous:
-            if previous is not None:
-                yield from aside.pop(previous, ())
-            previous = subject
-        yield quad
-    if previous is not None:
-        yield from aside.pop(previous, ())
-    for quads in aside.values():
-        yield from quads
-
-
-def _named(store: ox.Store, aside: _Aside, tally: Tally) -> Iterator[ox.Quad]:
-    """The quads of every named graph, graphs in the order of their names, each counted into ``tally``."""
-    for graph in sorted(set(store.named_graphs()) | set(aside.by_graph), key=str):
-        count = 0
-        for quad in _graph(store, graph, aside.by_graph.get(graph, {})):
-            count += 1
-            yield quad
-        tally.graphs[str(graph) if isinstance(graph, ox.DefaultGraph) else graph.value] = count
-
-
-def _members(store: ox.Store, skip: ox.NamedNode) -> dict[str, int]:
+def _members(graphs: dict[str, list[ox.Triple]], skip: str) -> dict[str, int]:
     """The distinct subjects typed with each named class in the named graphs other than ``skip``."""
-    members: dict[str, set[_Subject]] = {}
-    for graph in store.named_graphs():
+    members: dict[str, set[object]] = {}
+    for graph, triples in graphs.items():
         if graph == skip:
             continue
-        for quad in store.quads_for_pattern(None, _TYPE, None, graph):
-            if isinstance(quad.object, ox.NamedNode):
-                members.setdefault(quad.object.value, set()).add(quad.subject)
+        for t in triples:
+            if t.predicate == _TYPE and isinstance(t.object, ox.NamedNode):
+                members.setdefault(t.object.value, set()).add(t.subject)
     return {iri: len(found) for iri, found in sorted(members.items())}
 
 
-def write_dataset(folder: Path, quads: Iterable[ox.Quad], *, ontology: ox.NamedNode, store_from: int) -> Tally:
-    """Write graph.trig, graph.nt, graph.ttl and graph.jsonld of ``quads`` into ``folder``, and tally them.
+def _with_merge(graphs: dict[str, list[ox.Triple]]) -> Iterator[ox.Quad]:
+    """Each graph's quads, each followed by its triple in the default graph."""
+    for graph, triples in graphs.items():
+        node = ox.NamedNode(graph)
+        for t in triples:
+            yield ox.Quad(t.subject, t.predicate, t.object, node)
+            yield ox.Quad(t.subject, t.predicate, t.object)
+
+
+def write_dataset(folder: Path, graphs: dict[str, list[ox.Triple]], *, ontology: ox.NamedNode, store_from: int,
+                  digests: dict[str, str] | None = None, earlier: Earlier | None = None) -> Tally:
+    """Write graph.trig, graph.nt, graph.ttl and graph.jsonld of ``graphs`` (of :func:`canonical_graphs`) into
+    ``folder``, and tally them.
 
     With at least ``store_from`` quads, the build's on-disk store is written too. ``ontology``
-    names the graph whose types are not counted as class members.
+    names the graph whose types are not counted as class members. With ``earlier`` (a previous
+    build) and ``digests`` (of each graph, as that build recorded them), the blocks of the graphs
+    whose digest is unchanged are copied from its files and its on-disk store is updated: the
+    files and the store's content are those a build from nothing writes.
     """
-    aside = _Aside()
-    store = ox.Store()
-    store.bulk_extend(aside.sift(quads))
-    tally = Tally()
-    with (folder / "graph.jsonld").open("w", encoding="utf-8") as out:
-        write_compacted(_named(store, aside, tally), out)
-    ox.serialize(_named(store, aside, Tally()), str(folder / "graph.trig"), format=ox.RdfFormat.TRIG,
-                 prefixes=PREFIXES)
-    triples = aside.triples()
-    for name, fmt, prefixes in (("graph.nt", ox.RdfFormat.N_TRIPLES, None), ("graph.ttl", ox.RdfFormat.TURTLE, PREFIXES)):
-        store.dump(str(folder / name), fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-        if triples:
-            with (folder / name).open("ab") as out:
-                ox.serialize(triples, out, format=fmt, prefixes=prefixes)
-    kept = sum(len(quads) for subjects in aside.by_graph.values() for quads in subjects.values())
-    tally.triples = len(store) - (tally.quads - kept) + len(triples)
-    tally.classes = _members(store, ontology)
+    digests = digests or {}
+    rewrite = plan_rewrite(graphs, digests, earlier)
+    written = write_files(folder, rewrite.plan)
+    tally = Tally({graph: len(triples) for graph, triples in graphs.items()}, sum(map(len, rewrite.plan.merged.values())),
+                  _members(graphs, ontology.value), written.spans, written.files, digests)
     if tally.quads >= store_from:
-        write_build_store(folder, itertools.chain(store, with_merge(aside.quads())))
+        if not (rewrite.plan.reuse and earlier is not None and update_store(folder, earlier, rewrite)):
+            write_build_store(folder, _with_merge(graphs))
     return tally

@@ -87,3 +87,23 @@ def test_another_input_or_record_means_no_previous_data(built: Path, graph_dir: 
 
 def test_a_folder_without_a_record_has_no_previous_data(tmp_path: Path, graph_dir: Path) -> None:
     assert previous_data(tmp_path / "absent", _key(graph_dir), ALL) is None
+
+
+def test_a_rebuild_after_an_edit_writes_the_bytes_and_store_of_a_build_from_nothing(graph_dir: Path, tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from smartcity_kg.builder.blocks import FILES
+    from smartcity_kg.store.ondisk import STORE_DIR
+
+    options = BuildOptions(graph_dir=graph_dir, store_from=0)
+    build(tmp_path / "again", options)
+    sheet = graph_dir / "facts" / "tiny-source.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("label: Acme", "label: Acme Inc"), encoding="utf-8")
+    before = (tmp_path / "again" / "graph.nt").read_bytes()
+    build(tmp_path / "again", options)
+    build(tmp_path / "fresh", options)
+    for name in (*FILES, "report.json", CACHE_FILE):
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "fresh" / name).read_bytes(), name
+    assert (tmp_path / "again" / "graph.nt").read_bytes() != before
+    stores = [set(ox.Store.read_only(str(tmp_path / folder / STORE_DIR))) for folder in ("again", "fresh")]
+    assert stores[0] == stores[1] and any("Acme Inc" in str(q) for q in stores[0])

@@ -263,11 +263,11 @@ def test_a_build_failing_while_writing_keeps_the_previous_build(
         graph_dir: Path, previous_build: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from smartcity_kg.builder import writing
 
-    def fail_on_json_ld(*args: object, **kwargs: object) -> None:
+    def fail_on_files(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
     before = _snapshot(previous_build)
-    monkeypatch.setattr(writing, "write_compacted", fail_on_json_ld)
+    monkeypatch.setattr(writing, "write_files", fail_on_files)
     message = re.escape(f"{previous_build}: cannot write the build: No space left on device")
     with pytest.raises(OutputError, match="^" + message + "$"):
         build(previous_build, BuildOptions(graph_dir=graph_dir, reasoner="none"))
@@ -369,3 +369,25 @@ def test_checks_find_violations_where_processes_are_spawned_not_forked(
     graph = make_graph(BAD_ITEMS[4].values[0])
     with pytest.raises(ValidationError, match=BAD_ITEMS[4].values[1]):
         build(tmp_path / "out", BuildOptions(graph_dir=graph, reasoner="none"))
+
+
+def test_the_data_reach_pyshacl_as_rdflib_parses_them() -> None:
+    import pyoxigraph as ox
+    import rdflib
+
+    from smartcity_kg.builder.validate import _to_rdflib
+
+    ex, xsd = "https://example.org/", "http://www.w3.org/2001/XMLSchema#"
+    s, p = ox.NamedNode(ex + "s"), ox.NamedNode(ex + "p")
+    objects = [ox.NamedNode(ex + "o"), ox.BlankNode("b"), ox.Literal("plain"), ox.Literal("hej", language="da"),
+               ox.Literal("4.50", datatype=ox.NamedNode(xsd + "decimal")), ox.Literal("x", datatype=ox.NamedNode(xsd + "string")),
+               ox.Literal("007", datatype=ox.NamedNode(xsd + "positiveInteger"))]
+    triples = [ox.Triple(s, p, o) for o in objects] + [ox.Triple(ox.BlankNode("b"), p, s)]
+    parsed = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    made = _to_rdflib(triples)
+
+    def unlabelled(graph: rdflib.Graph) -> set[tuple[object, ...]]:  # the parser renames blank nodes
+        return {tuple((type(x), "_" if isinstance(x, rdflib.BNode) else x) for x in t) for t in graph}
+
+    assert len(made) == len(triples) and unlabelled(made) == unlabelled(parsed)
+    assert len({o for o in made.objects() if isinstance(o, rdflib.BNode)} | set(made.subjects())) == 2

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from smartcity_kg.builder.writing import canonical_quads, write_dataset
+from smartcity_kg.builder.writing import canonical_graphs, write_dataset
 from smartcity_kg.namespaces import RDF, XSD
 from smartcity_kg.store.ondisk import STORE_DIR, build_store
 
@@ -41,7 +41,7 @@ GIVEN = {ox.Quad(t.subject, t.predicate, t.object, g) for g, triples in GRAPHS f
 
 def _write(folder: Path, store_from: int = 10**9) -> dict[str, object]:
     folder.mkdir()
-    tally = write_dataset(folder, canonical_quads(GRAPHS), ontology=ONTO, store_from=store_from)
+    tally = write_dataset(folder, canonical_graphs((g.value, t) for g, t in GRAPHS), ontology=ONTO, store_from=store_from)
     return {"graphs": tally.graphs, "quads": tally.quads, "triples": tally.triples, "classes": tally.classes}
 
 
@@ -84,10 +84,12 @@ def test_the_on_disk_store_is_written_from_a_size_and_holds_the_store_s_forms(tm
     assert {ox.Quad(q.subject, q.predicate, q.object) for q in named} == set(default)
 
 
-def test_blank_node_quads_come_last_canonical_and_in_the_order_of_their_text() -> None:
+def test_blank_node_triples_come_last_canonical_in_the_order_of_their_text_and_marked_by_graph() -> None:
     triples = [_t("a", "near", ox.BlankNode("x")), _t("a", "label", ox.Literal("A")),
                ox.Triple(ox.BlankNode("x"), N(EX + "p"), ox.BlankNode("y")), _t("b", "near", ox.BlankNode("y"))]
-    forward, backward = ([str(q) for q in canonical_quads([(G1, given)])] for given in (triples, triples[::-1]))
-    assert forward[0] == backward[0] == f'<{EX}a> <{EX}label> "A" <{G1.value}>'
+    forward, backward = ([str(t) for t in canonical_graphs([(G1.value, given)])[G1.value]] for given in (triples, triples[::-1]))
+    assert forward[0] == backward[0] == f'<{EX}a> <{EX}label> "A"'
     assert forward[1:] == backward[1:] == sorted(forward[1:])
-    assert all("_:c14n" in q for q in forward[1:]) and len(forward) == 4
+    assert all("_:c14n" in t for t in forward[1:]) and len(forward) == 4
+    other = [str(t) for t in canonical_graphs([(G2.value, triples)])[G2.value]]
+    assert not set(other[1:]) & set(forward[1:])  # the same blank nodes in another graph are other nodes
