@@ -195,7 +195,7 @@ def compare_servers(build_dir: Path, queries: list[str], *, clients: int = 32, s
     ports = (_free_port(), _free_port())
     store = build_dir / "store"
     if not (store / "smartcity-kg-store.json").is_file():
-        raise SystemExit(f"{build_dir} has no on-disk store (store/): build it past the store threshold")
+        raise SystemExit(f"{build_dir} has no on-disk store (store/): build it again (every build writes one)")
     ours = [sys.executable, "-m", "smartcity_kg", "serve", "--build-dir", str(build_dir), "--port", str(ports[0]),
             "--timeout", f"{timeout:g}", *serve_options]
     oxigraph = [str(Path(sys.executable).parent / "oxigraph"), "serve-read-only", "--location", str(store),

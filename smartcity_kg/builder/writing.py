@@ -6,7 +6,7 @@ quads with blank nodes, canonicalised, in the order of their text). Each file is
 blocks, one per graph (:mod:`smartcity_kg.builder.blocks`), so two builds of the same input write
 the same bytes, and a rebuild copies the blocks of the graphs that did not change from the previous
 build (:mod:`smartcity_kg.builder.rewrite`). Literals are written as the build gave them
-(``"4.50"^^xsd:decimal`` stays so). Past a size, the build's on-disk store is written too
+(``"4.50"^^xsd:decimal`` stays so). The build's on-disk store is written too (every build's, by default)
 (:func:`smartcity_kg.store.ondisk.write_build_store`), or, on a rebuild, the previous one updated.
 """
 

@@ -95,7 +95,7 @@ class _State:
 
             self.graph = open_store(config.build_dir, config.store_dir)  # read-only on the build's store, if it has one
             self.runner = _local_runner(config)
-        # The index (and a large build's saved network) is read once the workers are up (reading JSON holds
+        # The index (and the build's saved network) is read once the workers are up (reading JSON holds
         # the interpreter's lock for seconds at a time): the server answers SPARQL without it (at 1M triples
         # it takes some 10 s), and what needs it waits for it.
         self._reading = ThreadPoolExecutor(1, thread_name_prefix="smartcity-kg-index")
@@ -193,7 +193,7 @@ def _read_index(config: ServerConfig, graph: Any) -> tuple[Any, Any]:
     if not config.endpoint:
         from ..network.snapshot import build_network
 
-        saved = build_network(config.build_dir)  # a large build's network and index, saved with it
+        saved = build_network(config.build_dir)  # the build's network and index, saved with it
         if saved is not None and saved.index is not None:
             return saved.index, saved.network
     return EntityIndex.from_store(graph), None

@@ -1,4 +1,4 @@
-"""Tests of a build's own on-disk store: written past a size, opened read-only, never used stale."""
+"""Tests of a build's own on-disk store: written with every build, opened read-only, never used stale."""
 
 from __future__ import annotations
 
