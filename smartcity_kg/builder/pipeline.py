@@ -55,6 +55,8 @@ class BuildOptions:
     #: ``"rules"`` (the ontology's axioms as SPARQL rules; no Java), ``"hermit"`` (owlready2 and
     #: HermiT; needs Java) or ``"none"``.
     reasoner: str = "rules"
+    #: Seconds the reasoner may take: CPU time of the thread that runs the rules (waiting for a
+    #: processor does not count), wall-clock time of HermiT's child process.
     reason_timeout: float = 120.0
     #: Seconds each quality check may run before it is stopped.
     check_timeout: float = CHECK_TIMEOUT

@@ -49,10 +49,11 @@ def reason(triples: list[ox.Triple], *, timeout: float = 120.0) -> Inference:
     owlready2 ``World``, in a session of its own with its Java process.
 
     The child, its Java process and the temporary folder are gone when this returns or raises:
-    after ``timeout`` seconds, on Ctrl-C (``KeyboardInterrupt``) and on SIGTERM (in the main
-    thread, the signal is then delivered again to the previous handler, which by default ends
-    the process). If this process is killed outright, the child notices (see
-    :func:`smartcity_kg.builder._hermit.main`) and stops itself and Java.
+    after ``timeout`` seconds of wall-clock time (the child's CPU time cannot be read before it
+    ends), on Ctrl-C (``KeyboardInterrupt``) and on SIGTERM (in the main thread, the signal is
+    then delivered again to the previous handler, which by default ends the process). If this
+    process is killed outright, the child notices (see :func:`smartcity_kg.builder._hermit.main`)
+    and stops itself and Java.
 
     Raises
     ------
@@ -104,7 +105,7 @@ def _run_child(java: str, path: str, timeout: float) -> tuple[int, bytes, bytes]
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         _kill(process)
-        raise ReasoningError(f"the reasoner did not finish within {timeout:g} s and was stopped; "
+        raise ReasoningError(f"the reasoner did not finish within {timeout:g} s of wall-clock time and was stopped; "
                              "raise the limit with --reason-timeout") from None
     except BaseException:  # Ctrl-C, SIGTERM: stop the child and Java before the folder goes
         _kill(process)

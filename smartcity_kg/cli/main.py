@@ -87,7 +87,8 @@ def main(ctx: click.Context) -> None:
               help="rules: the ontology's axioms as rules, no Java needed; hermit: owlready2 and HermiT (needs Java); "
                    "none: no inferred classes (paths then find no decision maker).")
 @click.option("--reason-timeout", type=click.FloatRange(min=1), default=120.0, show_default=True,
-              help="Seconds the reasoner may take.")
+              help="Seconds the reasoner may take: CPU time for the rules (waiting for a busy processor does "
+                   "not count), wall-clock time for HermiT.")
 @click.option("--check-timeout", type=click.FloatRange(min=0.1), default=None,
               help="Seconds each quality check may take.  [default: 60]")
 @click.option("--quiet", "-q", is_flag=True, help="No progress display.")
