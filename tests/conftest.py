@@ -1,5 +1,6 @@
 """Shared fixtures: a minimal valid graph directory, written into ``tmp_path``; the shipped graph
-built once, and servers run as subprocesses on free ports of 127.0.0.1."""
+built once, a generated 10k graph built once per module, and servers run as subprocesses on free
+ports of 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
 
     from smartcity_kg.builder.pipeline import BuildResult
     from smartcity_kg.network.projection import Network
+
+#: The helpers of the frozen-answer tests (``tests/frozen.py``) assert: their failures are explained as a test's.
+pytest.register_assert_rewrite("frozen")
 
 SOURCE_TEXT = """\
 Acme, an American technology company, has opened an office in Aarhus.
@@ -102,6 +106,14 @@ def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> "BuildResult":
 def built(shipped_build: "BuildResult") -> Path:
     """The folder of the session's build of the shipped graph: read it, never change it (see ``built_copy``)."""
     return shipped_build.out_dir
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build of 10k generated triples (seed 11), made once for each test module that asks for it."""
+    from frozen import generated_build
+
+    return generated_build(tmp_path_factory.mktemp("generated"))
 
 
 #: The small invented second market (a source record, its text, its fact sheet, its sectors).

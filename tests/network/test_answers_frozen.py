@@ -4,30 +4,26 @@ and on a generated 10k graph, as projected and as of a date, compared with a fro
 Paths are dumped whole (every hop: its ends, words, fact, evidence and cost; the path's cost and
 order), from every U.S. firm of the graph to each market, and from a firm profile; brokers with
 their scores and example paths. The frozen dumps in ``tests/network/data/`` were made by
-``python tests/network/test_answers_frozen.py`` from the code before it was made faster. When a
-change of the graph's data, the ontology or a projection query changes the answers on purpose,
-run it again and review the difference."""
+``PYTHONPATH=tests python tests/network/test_answers_frozen.py`` from the code before it was made
+faster. When a change of the graph's data, the ontology or a projection query changes the answers on
+purpose, run it again and review the difference."""
 
 from __future__ import annotations
 
 import dataclasses
-import gzip
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from smartcity_kg import EntityIndex, build, open_store
 from smartcity_kg.namespaces import COUNTRY, SKOS
 from smartcity_kg.network.brokers import find_brokers
 from smartcity_kg.network.markets import firms_based_in, resolve_market
 from smartcity_kg.network.paths import Profile, add_profile, find_paths
-from smartcity_kg.network.projection import Network, project
+from smartcity_kg.network.projection import Network
 from smartcity_kg.network.tenure import network_as_of, parse_as_of
 
-from test_projection_frozen import _first_difference, _generated_build  # this folder is on the path, run either way
+from frozen import assert_parts_as_frozen, first_difference, freeze, projected, read_frozen
 
 DATA = Path(__file__).resolve().parent / "data"
 #: The date the aged network's answers are compared at (amid the evidence).
@@ -65,59 +61,29 @@ def dumps(network: Network) -> dict[str, list[list[Any]]]:
     return {"projected": _answers(network), AS_OF: _answers(network_as_of(network, parse_as_of(AS_OF)))}
 
 
-def _projected(build_dir: Path) -> Network:
-    store = open_store(build_dir)
-    return project(store, labels=EntityIndex.from_store(store).labels)
-
-
 def _compare(name: str, network: Network) -> None:
-    frozen = json.loads(gzip.decompress((DATA / f"answers-{name}.json.gz").read_bytes()))
-    current = json.loads(json.dumps(dumps(network)))  # tuples as lists, as frozen
-    assert list(current) == list(frozen)
-    for part in frozen:
-        assert current[part] == frozen[part], f"{name} {part}: {_first_difference(frozen[part], current[part])}"
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build of 10k generated triples (seed 11)."""
-    return _generated_build(tmp_path_factory.mktemp("answers"))
+    assert_parts_as_frozen(name, read_frozen(DATA / f"answers-{name}.json.gz"), dumps(network))
 
 
 def test_the_generated_answers_are_as_frozen(generated: Path) -> None:
-    _compare("generated-10k", _projected(generated))
+    _compare("generated-10k", projected(generated))
 
 
 def test_the_shipped_answers_are_as_frozen(built: Path) -> None:
-    _compare("shipped", _projected(built))
+    _compare("shipped", projected(built))
 
 
 def test_the_frozen_answers_have_paths_and_brokers() -> None:
     """The comparison can fail: the dumps hold paths and brokers, so a changed path is a difference."""
     for name in ("shipped", "generated-10k"):
-        frozen = json.loads(gzip.decompress((DATA / f"answers-{name}.json.gz").read_bytes()))["projected"]
+        frozen = read_frozen(DATA / f"answers-{name}.json.gz")["projected"]
         assert any(line[0] == "paths" and line[-1] for line in frozen), name
         assert any(line[0] == "brokers" and line[-1] and line[-1][0]["example"] for line in frozen), name
         changed = json.loads(json.dumps(frozen))
         at = next(i for i, line in enumerate(changed) if line[0] == "paths" and line[-1])
         changed[at][-1][0]["hops"].reverse()
-        assert _first_difference(frozen, changed).startswith(f"line {at}: expected ['paths'")
-
-
-def _freeze(out: Path) -> None:
-    """Write the frozen dumps of the generated 10k graph and the shipped graph into ``out``."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        builds = {"generated-10k": _generated_build(Path(tmp)), "shipped": build(Path(tmp) / "shipped").out_dir}
-        for name, build_dir in builds.items():
-            data = json.dumps(dumps(_projected(build_dir)), ensure_ascii=False, separators=(",", ":")).encode()
-            target = out / f"answers-{name}.json.gz"
-            part = target.with_suffix(".part")
-            part.write_bytes(gzip.compress(data, mtime=0))
-            part.replace(target)
-            print(target, len(data), "bytes before compression")
+        assert first_difference(frozen, changed).startswith(f"line {at}: expected ['paths'")
 
 
 if __name__ == "__main__":
-    _freeze(Path(sys.argv[1]) if len(sys.argv) > 1 else DATA)
+    freeze(Path(sys.argv[1]) if len(sys.argv) > 1 else DATA, "answers", lambda folder: dumps(projected(folder)))

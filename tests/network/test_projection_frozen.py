@@ -2,27 +2,25 @@
 the shipped graph, and each as of three dates, compared with a frozen canonical dump of nodes (in order,
 with their attributes), each node's neighbours (in order), edges, ties and the network's lookups.
 
-The frozen dumps in ``tests/network/data/`` were made by ``python tests/network/test_projection_frozen.py``
-from the projection before it was made faster. When a change of the graph's data, the ontology or a
-projection query changes the network on purpose, run it again and review the difference."""
+The frozen dumps in ``tests/network/data/`` were made by ``PYTHONPATH=tests python
+tests/network/test_projection_frozen.py`` from the projection before it was made faster. When a change of
+the graph's data, the ontology or a projection query changes the network on purpose, run it again and
+review the difference."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from smartcity_kg import BuildOptions, EntityIndex, build, open_store
-from smartcity_kg.network.projection import Network, project
+from smartcity_kg.network.projection import Network
 from smartcity_kg.network.tenure import network_as_of, parse_as_of
 
+from frozen import assert_parts_as_frozen, first_difference, freeze, projected, read_frozen
+
 DATA = Path(__file__).resolve().parent / "data"
-BENCHMARKS = Path(__file__).resolve().parent.parent.parent / "benchmarks"
 #: The dates the aged network is compared at: before most evidence, amid it, after all of it.
 AS_OF = ("2012", "2019-06", "2030-12-31")
 
@@ -67,75 +65,27 @@ def dumps(network: Network) -> dict[str, list[list[Any]]]:
     return out
 
 
-def _generated_build(folder: Path) -> Path:
-    sys.path.insert(0, str(BENCHMARKS))
-    from generate import generate  # benchmarks/ is not a package
-
-    made = generate(folder / "graph", 10_000, seed=11)
-    build(folder / "build", BuildOptions(graph_dir=made.folder))
-    return folder / "build"
-
-
-def _projected(build_dir: Path) -> Network:
-    store = open_store(build_dir)
-    return project(store, labels=EntityIndex.from_store(store).labels)
-
-
-def _first_difference(frozen: list[Any], current: list[Any]) -> str:
-    for number, (a, b) in enumerate(zip(frozen, current)):
-        if a != b:
-            return f"line {number}: expected {a!r}, got {b!r}"
-    return f"expected {len(frozen)} lines, got {len(current)}"
-
-
 def _compare(name: str, network: Network) -> None:
-    frozen = json.loads(gzip.decompress((DATA / f"projection-{name}.json.gz").read_bytes()))
-    current = json.loads(json.dumps(dumps(network)))  # tuples as lists, as frozen
-    assert list(current) == list(frozen)
-    for part in frozen:
-        assert current[part] == frozen[part], f"{name} {part}: {_first_difference(frozen[part], current[part])}"
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build of 10k generated triples (seed 11)."""
-    return _generated_build(tmp_path_factory.mktemp("frozen"))
+    assert_parts_as_frozen(name, read_frozen(DATA / f"projection-{name}.json.gz"), dumps(network))
 
 
 def test_the_generated_network_is_as_frozen(generated: Path) -> None:
-    _compare("generated-10k", _projected(generated))
+    _compare("generated-10k", projected(generated))
 
 
 def test_the_shipped_network_is_as_frozen(built: Path) -> None:
-    _compare("shipped", _projected(built))
+    _compare("shipped", projected(built))
 
 
 def test_a_changed_tie_is_told() -> None:
     """The comparison can fail: one tie's cost changed is a difference, named by its line."""
-    frozen = json.loads(gzip.decompress((DATA / "projection-shipped.json.gz").read_bytes()))["projected"]
+    frozen = read_frozen(DATA / "projection-shipped.json.gz")["projected"]
     changed = json.loads(json.dumps(frozen))
     edge = next(i for i, line in enumerate(changed) if line[0] == "edge")
     changed[edge][4][0][3] += 1.0
     assert changed != frozen
-    assert _first_difference(frozen, changed).startswith(f"line {edge}: expected ['edge'")
-
-
-def _freeze(out: Path) -> None:
-    """Write the frozen dumps of the generated 10k graph and the shipped graph into ``out``."""
-    import tempfile
-
-    from smartcity_kg.resources import shipped  # noqa: F401 (the shipped graph is the default)
-
-    with tempfile.TemporaryDirectory() as tmp:
-        builds = {"generated-10k": _generated_build(Path(tmp)), "shipped": build(Path(tmp) / "shipped").out_dir}
-        for name, build_dir in builds.items():
-            data = json.dumps(dumps(_projected(build_dir)), ensure_ascii=False, separators=(",", ":")).encode()
-            target = out / f"projection-{name}.json.gz"
-            part = target.with_suffix(".part")
-            part.write_bytes(gzip.compress(data, mtime=0))
-            part.replace(target)
-            print(target, len(data), "bytes before compression")
+    assert first_difference(frozen, changed).startswith(f"line {edge}: expected ['edge'")
 
 
 if __name__ == "__main__":
-    _freeze(Path(sys.argv[1]) if len(sys.argv) > 1 else DATA)
+    freeze(Path(sys.argv[1]) if len(sys.argv) > 1 else DATA, "projection", lambda folder: dumps(projected(folder)))

@@ -11,16 +11,11 @@ import pytest
 from smartcity_kg import EntityIndex, open_store
 from smartcity_kg.network.projection import project
 from smartcity_kg.network.snapshot_format import decode, encode, insertion_order
-from test_projection_frozen import _compare, _generated_build, dumps
+from test_projection_frozen import _compare, dumps
 
 
 def _round_trip(network):  # through JSON text, as the file holds it
     return decode(json.loads(json.dumps(encode(network), ensure_ascii=False)))
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return _generated_build(tmp_path_factory.mktemp("snapshot"))
 
 
 def test_the_generated_network_comes_back_as_frozen(generated: Path) -> None:

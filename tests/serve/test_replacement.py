@@ -90,7 +90,9 @@ class _Worker:
         self.killed = True
 
 
-def test_a_retired_worker_is_replaced_without_holding_the_caller() -> None:
+def _pool(size: int) -> tuple[Pool, threading.Event, list[_Worker]]:
+    """A pool of ``size`` stand-in workers, as it is once its first worker is ready; the gate that holds the
+    workers it starts next (open); and the workers it started, in order."""
     gate = threading.Event()
     gate.set()
     started: list[_Worker] = []
@@ -99,7 +101,11 @@ def test_a_retired_worker_is_replaced_without_holding_the_caller() -> None:
         started.append(_Worker(gate))
         return started[-1]
 
-    pool = Pool(1, start)  # type: ignore[arg-type]
+    return Pool(size, start), gate, started  # type: ignore[arg-type]
+
+
+def test_a_retired_worker_is_replaced_without_holding_the_caller() -> None:
+    pool, gate, started = _pool(1)
     old = pool.take(0)
     gate.clear()  # the replacement will not be ready until the gate opens
     began = time.monotonic()
@@ -113,15 +119,7 @@ def test_a_retired_worker_is_replaced_without_holding_the_caller() -> None:
 
 
 def test_a_replacement_ready_after_close_is_stopped() -> None:
-    gate = threading.Event()
-    gate.set()
-    started: list[_Worker] = []
-
-    def start() -> _Worker:
-        started.append(_Worker(gate))
-        return started[-1]
-
-    pool = Pool(1, start)  # type: ignore[arg-type]
+    pool, gate, started = _pool(1)
     old = pool.take(0)
     gate.clear()
     pool.retire(old)  # type: ignore[arg-type]
@@ -135,15 +133,7 @@ def test_a_replacement_ready_after_close_is_stopped() -> None:
 
 
 def test_a_pool_serves_once_its_first_worker_is_ready_and_fill_starts_the_others() -> None:
-    gate = threading.Event()
-    gate.set()
-    started: list[_Worker] = []
-
-    def start() -> _Worker:
-        started.append(_Worker(gate))
-        return started[-1]
-
-    pool = Pool(3, start)  # type: ignore[arg-type]
+    pool, gate, started = _pool(3)
     assert len(started) == 1 and pool.take(0) is started[0]
     gate.clear()
     pool.fill()

@@ -1,25 +1,23 @@
 """Named queries keep their answers when they are rewritten to run faster: every named query over a
 generated 10k graph and over the shipped graph, compared row for row (in order) with frozen answers.
 
-The frozen answers in ``tests/store/data/`` were made by ``python tests/store/test_queries_frozen.py``
-from the queries before they were rewritten. When a change of the graph's data, the ontology or a query
-changes an answer on purpose, run it again and review the difference."""
+The frozen answers in ``tests/store/data/`` were made by ``PYTHONPATH=tests python
+tests/store/test_queries_frozen.py`` from the queries before they were rewritten. When a change of the
+graph's data, the ontology or a query changes an answer on purpose, run it again and review the difference."""
 
 from __future__ import annotations
 
-import gzip
-import json
 import sys
 from pathlib import Path
 
 import pyoxigraph as ox
-import pytest
 
-from smartcity_kg import BuildOptions, EntityIndex, build, load_catalogue, open_store, run_query, shipped
+from smartcity_kg import EntityIndex, load_catalogue, open_store, run_query, shipped
 from smartcity_kg.store.queries import bind_params
 
+from frozen import first_difference, freeze, read_frozen
+
 DATA = Path(__file__).resolve().parent / "data"
-BENCHMARKS = Path(__file__).resolve().parent.parent.parent / "benchmarks"
 #: Sectors that ``sector-markets`` is asked about: the shipped sectors that generated ones sit under.
 SECTORS = ("intelligent-lighting", "transport-systems", "climate-adaptation", "energy-renovation", "smart-grid",
            "digital-health-care", "digital-infrastructure", "big-data", "clean-technology")
@@ -65,22 +63,6 @@ def answers(build_dir: Path) -> dict[str, list[list[str]]]:
     return out
 
 
-def _generated_build(folder: Path) -> Path:
-    sys.path.insert(0, str(BENCHMARKS))
-    from generate import generate  # benchmarks/ is not a package
-
-    made = generate(folder / "graph", 10_000, seed=11)
-    build(folder / "build", BuildOptions(graph_dir=made.folder))
-    return folder / "build"
-
-
-def _first_difference(frozen: list[list[str]], current: list[list[str]]) -> str:
-    for number, (a, b) in enumerate(zip(frozen, current)):
-        if a != b:
-            return f"row {number}: expected {a!r}, got {b!r}"
-    return f"expected {len(frozen)} rows, got {len(current)}"
-
-
 def _ordered(key: str, rows: list[list[str]]) -> list[list[str]]:
     """``rows`` without the columns whose order the frozen query left open (see :data:`UNORDERED`)."""
     left_out = UNORDERED.get(key.split(" ")[0], ())
@@ -88,20 +70,14 @@ def _ordered(key: str, rows: list[list[str]]) -> list[list[str]]:
 
 
 def _compare(name: str, build_dir: Path) -> None:
-    frozen = json.loads(gzip.decompress((DATA / f"queries-{name}.json.gz").read_bytes()))
+    frozen = read_frozen(DATA / f"queries-{name}.json.gz")
     current = answers(build_dir)
     assert sorted(current) == sorted(frozen)
     for key in frozen:
         was, now = _ordered(key, frozen[key]), _ordered(key, current[key])
-        assert now == was, f"{name} {key}: {_first_difference(was, now)}"
+        assert now == was, f"{name} {key}: {first_difference(was, now, unit='row')}"
         assert sorted(current[key]) == sorted(frozen[key]), f"{name} {key}: other rows"
     assert sum(map(len, frozen.values())) > 0
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build of 10k generated triples (seed 11)."""
-    return _generated_build(tmp_path_factory.mktemp("frozen"))
 
 
 def test_the_generated_answers_are_as_frozen(generated: Path) -> None:
@@ -114,7 +90,7 @@ def test_the_shipped_answers_are_as_frozen(built: Path) -> None:
 
 def test_the_frozen_answers_tie_markets_to_sectors() -> None:
     """The comparison has something to compare: sector-markets ties markets of each kind of fact."""
-    frozen = json.loads(gzip.decompress((DATA / "queries-generated-10k.json.gz").read_bytes()))
+    frozen = read_frozen(DATA / "queries-generated-10k.json.gz")
     kinds = {row[1] for key, rows in frozen.items() if key.startswith("sector-markets ") for row in rows}
     assert {'"investment"', '"initiative"', '"partnership"', '"decision maker"'} <= kinds
 
@@ -127,24 +103,9 @@ def test_every_query_that_reads_the_clock_is_asked_as_of_the_frozen_day() -> Non
 
 def test_a_changed_row_is_told() -> None:
     """The comparison can fail: one row changed is a difference, named by its number."""
-    assert _first_difference([["a"], ["b"]], [["a"], ["c"]]) == "row 1: expected ['b'], got ['c']"
-    assert _first_difference([["a"]], []) == "expected 1 rows, got 0"
-
-
-def _freeze(out: Path) -> None:
-    """Write the frozen answers over the generated 10k graph and the shipped graph into ``out``."""
-    import tempfile
-
-    with tempfile.TemporaryDirectory() as tmp:
-        builds = {"generated-10k": _generated_build(Path(tmp)), "shipped": build(Path(tmp) / "shipped").out_dir}
-        for name, build_dir in builds.items():
-            data = json.dumps(answers(build_dir), ensure_ascii=False, separators=(",", ":")).encode()
-            target = out / f"queries-{name}.json.gz"
-            part = target.with_suffix(".part")
-            part.write_bytes(gzip.compress(data, mtime=0))
-            part.replace(target)
-            print(target, len(data), "bytes before compression")
+    assert first_difference([["a"], ["b"]], [["a"], ["c"]], unit="row") == "row 1: expected ['b'], got ['c']"
+    assert first_difference([["a"]], [], unit="row") == "expected 1 rows, got 0"
 
 
 if __name__ == "__main__":
-    _freeze(Path(sys.argv[1]) if len(sys.argv) > 1 else DATA)
+    freeze(Path(sys.argv[1]) if len(sys.argv) > 1 else DATA, "queries", answers)
