@@ -275,7 +275,7 @@ def resolve_class(network: Network, name: str, option: str = "--to-class") -> st
 
     from ..namespaces import PREFIXES, SCK
 
-    classes = {t for types in network.types.values() for t in types}
+    classes = network.classes.union(*network.types.values())
     wanted = name.strip()
     prefix, colon, local_name = wanted.partition(":")
     if colon and prefix in PREFIXES and not local_name.startswith("//"):

@@ -144,7 +144,8 @@ def add_profile(network: Network, profile: Profile) -> Network:
         tie = Tie("profile-channel", node, agency, _PROFILE_COST["channel"], says, evidence=based[0].evidence)
         graph.add_edge(node, agency, ties=(tie,), weight=tie.cost)
     return Network(graph, labels, {**network.types, node: frozenset({SCK + "Company"})}, dict(network.identifiers),
-                   {**network.markets, node: frozenset({profile.home})}, network.time, editions=network.editions)
+                   {**network.markets, node: frozenset({profile.home})}, network.time, editions=network.editions,
+                   classes=network.classes | {SCK + "Company"})
 
 
 def _ties(network: Network, u: str, v: str) -> list[Tie]:

@@ -42,7 +42,7 @@ from ..resources import shipped
 from .claims import TimeFacts, load_time_facts
 from .collector import collector_paused
 from .editions import Editions, load_editions
-from .rows import Cited, evidence_of, evidence_sources, facts, network_query, types_of, whole_graph_types
+from .rows import Cited, Facts, evidence_of, evidence_sources, facts, instances, network_query, node_types, restricted
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -124,6 +124,8 @@ class Network:
     time: TimeFacts = field(default_factory=TimeFacts)
     #: The sources that are editions, and when each is in force (:mod:`smartcity_kg.network.editions`).
     editions: Editions = field(default_factory=Editions)
+    #: Every class with an instance in the graph, a node or not (``types`` holds the nodes' types only).
+    classes: frozenset[str] = frozenset()
 
     def ties(self, u: str, v: str) -> list[Tie]:
         """The ties between ``u`` and ``v``, cheapest first."""
@@ -167,16 +169,6 @@ def load_projections(directory: Path | None = None) -> list[Projection]:
     return out
 
 
-def _restricted(query: str, variable: str, nodes: list[str]) -> str:
-    """``query`` with ``?variable`` bound to ``nodes`` by a VALUES block at the start of its WHERE.
-
-    The nodes are IRIs of the graph itself, written as N-Triples terms by pyoxigraph.
-    """
-    position = query.upper().index("WHERE {") + len("WHERE {")
-    values = " ".join(str(ox.NamedNode(node)) for node in nodes)
-    return f"{query[:position]}\n  VALUES ?{variable} {{ {values} }}{query[position:]}"
-
-
 def _batches(nodes: set[str], size: int = 200) -> list[list[str]]:
     ordered = sorted(nodes)
     return [ordered[i:i + size] for i in range(0, len(ordered), size)]
@@ -206,19 +198,21 @@ def _project(store: ox.Store, projections: list[Projection], labels: dict[str, s
     import networkx as nx
 
     if around is None:
-        types = whole_graph_types(store)
         cited_by = evidence_sources(select(store, network_query("evidence-sources")))
         groups: Iterable[tuple[Projection, Any]] = ((p, select(store, p.query)) for p in projections)
         seen: set[str] = set()
     else:
         groups, seen = _neighbourhood(store, projections, around, hops)
-        query = network_query("types")
-        types = types_of(row for batch in _batches(seen) for row in select(store, _restricted(query, "node", batch)))
         query = network_query("evidence-sources")
         cited_by = evidence_sources(row for batch in _batches(evidence_of(groups))
-                                    for row in select(store, _restricted(query, "evidence", batch)))
-    schema = {node for node, kinds in types.items() if not kinds.isdisjoint(_NOT_NODES)}
-    nodes, pairs = _ties_of(groups, schema, labels, cited_by)  # the queries run as their rows are read
+                                    for row in select(store, restricted(query, "evidence", batch)))
+    found, by_name = facts(groups, cited_by)  # the queries run as their rows are read
+    # Only the ends' types are read (and the sectors', which a firm's profile names): a graph has many more
+    # typed IRIs (facts, evidence, quotes) than nodes.
+    ends = seen if around is not None else {iri for key in found for iri in key[1:3]}
+    types = node_types(store, sorted(ends.union(instances(store, SKOS + "Concept"))))
+    schema = {node for node in ends if not types.get(node, frozenset()).isdisjoint(_NOT_NODES)}
+    nodes, pairs = _ties_of(_outside(found, schema), by_name, labels, cited_by)
     graph = nx.Graph()
     none: frozenset[str] = frozenset()
     graph.add_nodes_from((node, {"label": labels.get(node, node), "types": types.get(node, none)}) for node in nodes)
@@ -226,11 +220,12 @@ def _project(store: ox.Store, projections: list[Projection], labels: dict[str, s
     identifiers: dict[str, set[str]] = {}
     query = network_query("identifiers")
     identifier_rows = (select(store, query) if around is None else
-                       [row for batch in _batches(seen) for row in select(store, _restricted(query, "node", batch))])
+                       [row for batch in _batches(seen) for row in select(store, restricted(query, "node", batch))])
     for row in identifier_rows:
         identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
     return Network(graph, labels, types, {node: tuple(sorted(ids)) for node, ids in identifiers.items()},
-                   _markets(store, around, seen), load_time_facts(store), editions=load_editions(store))
+                   _markets(store, around, seen), load_time_facts(store), editions=load_editions(store),
+                   classes=frozenset(value_of(row["class"]) for row in select(store, network_query("classes"))))
 
 
 def _neighbourhood(store: ox.Store, projections: list[Projection], around: set[str],
@@ -244,7 +239,7 @@ def _neighbourhood(store: ox.Store, projections: list[Projection], around: set[s
         for projection in projections:
             for variable in ("a", "b"):
                 for batch in _batches(frontier):
-                    rows = list(select(store, _restricted(projection.query, variable, batch)))
+                    rows = list(select(store, restricted(projection.query, variable, batch)))
                     groups.append((projection, rows))
                     reached.update(value_of(row[v]) for row in rows for v in ("a", "b")
                                    if isinstance(row[v], ox.NamedNode))
@@ -267,15 +262,22 @@ def _tie_order(tie: Tie) -> tuple[float, str, str]:
     return tie.cost, tie.relation, tie.fact or ""
 
 
-def _ties_of(groups: Iterable[tuple[Projection, Any]], schema: set[str], labels: dict[str, str],
+def _outside(found: Facts, schema: set[str]) -> Facts:
+    """The facts of ``found`` whose ends are not terms of the schema or reified facts (``schema``)."""
+    if not schema:
+        return found
+    return {key: entry for key, entry in found.items() if key[1] not in schema and key[2] not in schema}
+
+
+def _ties_of(found: Facts, by_name: dict[str, Projection], labels: dict[str, str],
              cited_by: Cited) -> tuple[dict[str, None], dict[tuple[str, str], list[Tie]]]:
-    """The nodes (in the order first met) and the ties of each pair of nodes, from each projection's rows.
+    """The nodes (in the order first met) and the ties of each pair of nodes, from the facts the projections'
+    rows make (:func:`smartcity_kg.network.rows.facts`).
 
     Rows of one fact (projection, ends, fact) merge into one tie with every date and piece of
     evidence; facts come in the order of their keys, so the network is the same for the same
     graph (node and neighbour order included, which settles equal-cost paths).
     """
-    found, by_name = facts(groups, schema, cited_by)
     cited: dict[tuple[str, str | None], Evidence] = {}  # one Evidence per (source, quote), shared by the ties
     nodes: dict[str, None] = {}
     pairs: dict[tuple[str, str], list[Tie]] = {}
@@ -322,7 +324,7 @@ def _markets(store: ox.Store, around: set[str] | None, seen: set[str]) -> dict[s
     """The countries each node is based or decides in (the named query ``markets``)."""
     query = load_query(shipped("queries") / "markets.rq").text
     rows = (select(store, query) if around is None else
-            [row for batch in _batches(seen) for row in select(store, _restricted(query, "entity", batch))])
+            [row for batch in _batches(seen) for row in select(store, restricted(query, "entity", batch))])
     found: dict[str, set[str]] = {}
     for row in rows:
         found.setdefault(value_of(row["entity"]), set()).add(value_of(row["market"]))

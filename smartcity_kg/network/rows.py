@@ -18,13 +18,15 @@ from ..store.rdfio import select
 if TYPE_CHECKING:
     from .projection import Projection
 
-__all__ = ["Cited", "Facts", "evidence_of", "evidence_sources", "facts", "network_query", "types_of", "whole_graph_types"]
+__all__ = ["Cited", "Facts", "evidence_of", "evidence_sources", "facts", "network_query", "instances", "node_types", "restricted", "types_of"]
 
 #: Each piece of evidence (its IRI) → its (source, quote) pairs, the quote ``None`` where there is none.
 Cited = dict[str, tuple[tuple[str, "str | None"], ...]]
 #: The facts' rows merged: (projection, a, b, fact) → the fact's dates and its (source, quote) pairs.
 Facts = dict[tuple[str, str, str, "str | None"], tuple[set[str], set[tuple[str, "str | None"]]]]
 _RDF_TYPE = ox.NamedNode(RDF + "type")
+#: The nodes bound by one VALUES block when a query is asked of a remote store for a set of nodes.
+_BATCH = 200
 
 
 def network_query(name: str) -> str:
@@ -50,12 +52,37 @@ def evidence_of(groups: list[tuple[Projection, Any]]) -> set[str]:
     return {row[4].value for _, rows in groups for row in rows if len(row) == 5 and isinstance(row[4], ox.NamedNode)}
 
 
-def whole_graph_types(store: Any) -> dict[str, frozenset[str]]:
-    """Every node's types: read from an embedded store's rdf:type triples, as the query ``types`` would find them
-    without its cost per row; asked of a remote one with that query."""
+def node_types(store: Any, nodes: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The types of ``nodes`` (IRIs): read from an embedded store's rdf:type triples of each node, as the query
+    ``types`` would find them without its cost per row; asked of a remote one with that query, a batch of
+    nodes at a time. Nodes come in the order given, so the same nodes give the same mapping."""
     if isinstance(store, ox.Store):
-        return types_of((q.subject, q.object) for q in store.quads_for_pattern(None, _RDF_TYPE, None, ox.DefaultGraph()))
-    return types_of(select(store, network_query("types")))
+        pattern, default = store.quads_for_pattern, ox.DefaultGraph()
+        return types_of((q.subject, q.object) for node in nodes
+                        for q in pattern(ox.NamedNode(node), _RDF_TYPE, None, default))
+    query, ordered = network_query("types"), list(nodes)
+    batches = (ordered[i:i + _BATCH] for i in range(0, len(ordered), _BATCH))
+    return types_of(row for batch in batches for row in select(store, restricted(query, "node", batch)))
+
+
+def instances(store: Any, class_iri: str) -> list[str]:
+    """The IRIs typed ``class_iri`` in the default graph of ``store`` (embedded or remote), in the order of their text."""
+    if isinstance(store, ox.Store):
+        found = {q.subject.value for q in store.quads_for_pattern(None, _RDF_TYPE, ox.NamedNode(class_iri), ox.DefaultGraph())
+                 if type(q.subject) is ox.NamedNode}
+        return sorted(found)
+    query = restricted(network_query("types"), "type", [class_iri])
+    return sorted({row["node"].value for row in select(store, query)})
+
+
+def restricted(query: str, variable: str, nodes: list[str]) -> str:
+    """``query`` with ``?variable`` bound to ``nodes`` by a VALUES block at the start of its WHERE.
+
+    The nodes are IRIs of the graph itself, written as N-Triples terms by pyoxigraph.
+    """
+    position = query.upper().index("WHERE {") + len("WHERE {")
+    values = " ".join(str(ox.NamedNode(node)) for node in nodes)
+    return f"{query[:position]}\n  VALUES ?{variable} {{ {values} }}{query[position:]}"
 
 
 def types_of(rows: Any) -> dict[str, frozenset[str]]:
@@ -75,14 +102,14 @@ def types_of(rows: Any) -> dict[str, frozenset[str]]:
     return {node: shared.setdefault(kinds, kinds) for node, kinds in ((n, frozenset(k)) for n, k in found.items())}
 
 
-def facts(groups: Iterable[tuple[Projection, Any]], schema: set[str],
-          cited_by: Cited) -> tuple[
+def facts(groups: Iterable[tuple[Projection, Any]], cited_by: Cited) -> tuple[
                dict[tuple[str, str, str, str | None], tuple[set[str], set[tuple[str, str | None]]]], dict[str, Projection]]:
     """The rows merged by fact: (projection, ends, fact) → its dates and its (source, quote) pairs; and
     the projections by name.
 
-    Rows whose ends are not both IRIs, are one node, or touch a term of the schema or a reified
-    fact are left out; so are rows whose evidence has no source in ``cited_by``.
+    Rows whose ends are not both IRIs or are one node are left out; so are rows whose evidence has
+    no source in ``cited_by``. (Which ends are terms of the schema or reified facts is known once
+    the ends' types are read: the caller leaves those out.)
     """
     found: Facts = {}
     by_name: dict[str, Projection] = {}
@@ -94,7 +121,7 @@ def facts(groups: Iterable[tuple[Projection, Any]], schema: set[str],
             if type(a) is not named or type(b) is not named:
                 continue
             a_iri, b_iri = a.value, b.value
-            if a_iri == b_iri or a_iri in schema or b_iri in schema:
+            if a_iri == b_iri:
                 continue
             key = (name, a_iri, b_iri, None if fact is None else fact.value)
             entry = found.get(key)

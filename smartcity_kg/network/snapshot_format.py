@@ -94,6 +94,7 @@ def encode(network: Network, names: dict[str, set[str]] | None = None) -> dict[s
         "edges": edges,
         "evidence": [[s(e.source), s(e.source_label), s(e.quote)] for e in evidence],
         "types": [[s(node), typeset(kinds)] for node, kinds in network.types.items()],
+        "classes": s.all(sorted(network.classes)),
         "labels": [[s(entity), s(label)] for entity, label in network.labels.items()],
         "identifiers": [[s(node), s.all(ids)] for node, ids in network.identifiers.items()],
         "markets": [[s(node), s.all(sorted(found))] for node, found in network.markets.items()],
@@ -156,7 +157,8 @@ def decode(body: dict[str, Any]) -> Network:
         {strings[k]: tuple(strings[i] for i in v) for k, v in body["identifiers"]},
         {strings[k]: frozenset(strings[i] for i in v) for k, v in body["markets"]}, _decode_time(body["time"], strings),
         editions=Editions({strings[source]: Window(_day(start), _day(end)) for source, start, end in editions["windows"]},
-                          frozenset((strings[a], strings[b]) for a, b in editions["beyond"])))
+                          frozenset((strings[a], strings[b]) for a, b in editions["beyond"])),
+        classes=frozenset(strings[i] for i in body["classes"]))
 
 
 def decode_names(body: dict[str, Any]) -> dict[str, set[str]] | None:

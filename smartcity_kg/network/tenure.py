@@ -175,7 +175,7 @@ def network_as_of(network: Network, as_of: AsOf) -> Network:
         graph.add_nodes_from(network.graph.nodes(data=True))
         graph.add_edges_from(_aged_edges(network, as_of, former))
     return Network(graph, network.labels, network.types, network.identifiers, network.markets, network.time,
-                   editions=network.editions)
+                   editions=network.editions, classes=network.classes)
 
 
 class DatedNetworks:
