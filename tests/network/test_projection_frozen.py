@@ -54,6 +54,7 @@ def canonical(network: Network) -> list[list[Any]]:
     lines += [["types", k, sorted(v)] for k, v in sorted(network.types.items())]
     lines += [["identifiers", k, list(v)] for k, v in sorted(network.identifiers.items())]
     lines += [["markets", k, sorted(v)] for k, v in sorted(network.markets.items())]
+    lines += [["classes", sorted(network.classes)]]
     return lines
 
 
