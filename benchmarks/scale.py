@@ -4,7 +4,8 @@ Run ``python benchmarks/scale.py [--sizes 10000 100000 1000000] [--runs 3] [--se
 For each size it generates fact sheets (:mod:`generate`, the same ones for the same seed),
 then prints, each as the median of ``--runs`` runs:
 
-- the build from nothing, each of its stages (``timings.json``) and its peak resident memory;
+- the build from nothing, each of its stages (``timings.json``) and its peak memory (its process tree's:
+  :mod:`memory`);
 - opening the build (:func:`smartcity_kg.open_store`) beside pyoxigraph's own bulk load of
   the same TriG file, and each named query through :func:`smartcity_kg.run_query` beside the
   same text on the raw store (its default graph the union of the named graphs), with ratios;
@@ -49,6 +50,7 @@ import pyoxigraph as ox
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generate import Generated, generate  # noqa: E402 (the benchmark's sibling, found by the line above)
+from memory import TreeMemory  # noqa: E402 (likewise)
 from serving import compare_servers, query_mix  # noqa: E402 (likewise)
 
 from smartcity_kg import load_catalogue, open_store, run_query, shipped  # noqa: E402
@@ -79,18 +81,24 @@ class Measure:
 
 
 def _child(command: list[str]) -> tuple[float, float, str]:
-    """Run ``command``; its wall time, its peak resident memory in MB and its standard output."""
+    """Run ``command``; its wall time, its peak memory in MB and its standard output.
+
+    The peak is the larger of the command's own peak resident set and the peak of the memory its
+    process tree holds together (:class:`memory.TreeMemory`: the build writes its store in a child process).
+    """
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(command, stdout=out, stderr=err)
+        sampled = TreeMemory(process.pid)
         _, status, usage = os.wait4(process.pid, 0)
+        tree = sampled.stop()
         process.returncode = os.waitstatus_to_exitcode(status)
         wall = time.perf_counter() - started
         out.seek(0)
         err.seek(0)
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err.read().decode()[-3000:]}")
-        return wall, usage.ru_maxrss / 1024, out.read().decode()
+        return wall, max(usage.ru_maxrss / 1024, tree or 0.0), out.read().decode()
 
 
 def _cli(*args: str) -> list[str]:

@@ -27,7 +27,7 @@ from ..resources import shipped
 from .scope import local_shapes, neighbourhood, reach
 from .sources import load_sources
 from .validate import shacl_problems
-from .writing import Tally, canonical_graphs, write_dataset
+from .writing import Tally, canonical_graphs, start_dataset
 
 __all__ = ["REASONERS", "BuildOptions", "BuildResult", "build"]
 
@@ -310,16 +310,26 @@ def _write(out_dir: Path, graphs: dict[str, list[ox.Triple]], options: BuildOpti
     """Write the dataset files and the report that ``describe`` makes of their tally; return the report and tally.
 
     The blocks of the graphs whose ``digests`` the previous build ``earlier`` shares are copied
-    from its files. ``add_outputs`` is called on the temporary folder last, before the swap; ``lap``
-    times the dataset (``write``) and the other outputs (``outputs``).
+    from its files. The on-disk store is written by a child process meanwhile
+    (:mod:`smartcity_kg.builder.background`). ``add_outputs`` is called on the temporary folder
+    once the files are written, before the swap; ``lap`` times the dataset files (``write``), the
+    other outputs (``outputs``) and what is left of writing the store once they are done (``store``).
     """
     with replacing_folder(out_dir, inputs=options.inputs, later=["timings.json"]) as tmp:
-        tally = write_dataset(tmp, graphs, ontology=ox.NamedNode(ONTOLOGY_IRI), store_from=options.store_from,
-                              digests=digests, earlier=earlier)
-        report = describe(tally)
-        (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-        lap("write")
-        if add_outputs is not None:
-            add_outputs(tmp)
-        lap("outputs")
+        tally, store = start_dataset(tmp, graphs, ontology=ox.NamedNode(ONTOLOGY_IRI), store_from=options.store_from,
+                                     digests=digests, earlier=earlier)
+        try:
+            report = describe(tally)
+            (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+            lap("write")
+            if add_outputs is not None:
+                add_outputs(tmp)
+            lap("outputs")
+            if store is not None:
+                store.finish()
+            lap("store")
+        finally:
+            if store is not None:
+                store.cancel()
     return report, tally

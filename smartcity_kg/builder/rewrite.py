@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..store.ondisk import STORE_DIR, build_store, file_digest, write_build_store
+from ..store.ondisk import STORE_DIR, build_store, file_digest, fill_store
 from .blocks import FILES, Plan, Span, merge_blocks, read_blocks
 
 __all__ = ["Earlier", "plan_rewrite", "update_store"]
@@ -84,25 +84,25 @@ def plan_rewrite(graphs: dict[str, list[ox.Triple]], digests: dict[str, str], ea
     return Rewrite(Plan(graphs, merged, reuse, previous), changed, old_quads, touched)
 
 
-def update_store(folder: Path, earlier: Earlier, rewrite: Rewrite) -> bool:
-    """Write ``folder``'s on-disk store as the previous build's with the changed graphs replaced; False (nothing
-    written) where the previous build has no sound store.
+def update_store(folder: Path, previous: Path, old_quads: list[ox.Quad], new_quads: list[ox.Quad]) -> bool:
+    """Write ``folder``'s on-disk store as that of the build in ``previous`` with the changed graphs' ``old_quads``
+    replaced by their ``new_quads``; False (nothing written) where the previous build has no sound store.
 
-    The store's stamp (:func:`smartcity_kg.store.ondisk.write_build_store`) is written last, after
-    the store is compacted, so a store cut short is never taken for a whole one.
+    The store is left unstamped: its stamp (:func:`smartcity_kg.store.ondisk.stamp_store`) follows once
+    the store is whole, so a store cut short is never taken for a whole one.
     """
-    source = build_store(earlier.folder)
+    source = build_store(previous)
     if source is None:
         return False
     target = folder / STORE_DIR
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.json", "LOCK"))  # no stamp: not whole yet
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.json", "LOCK"),  # no stamp: not whole yet
+                    dirs_exist_ok=True)
     store = ox.Store(str(target))
-    for quad in rewrite.old_quads:
+    for quad in old_quads:
         store.remove(quad)
-    graphs = rewrite.plan.graphs
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph))
-                 for graph in rewrite.changed if graph in graphs for t in graphs[graph])
-    for triple in rewrite.touched:  # the merge: a triple some named graph holds (in the store's form of it)
+    store.extend(new_quads)
+    touched = {q.triple for q in old_quads}.union(q.triple for q in new_quads)
+    for triple in touched:  # the merge: a triple some named graph holds (in the store's form of it)
         held = any(not isinstance(q.graph_name, ox.DefaultGraph)
                    for q in store.quads_for_pattern(triple.subject, triple.predicate, triple.object))
         quad = ox.Quad(triple.subject, triple.predicate, triple.object)
@@ -112,5 +112,5 @@ def update_store(folder: Path, earlier: Earlier, rewrite: Rewrite) -> bool:
             store.remove(quad)
     store.flush()
     del store
-    write_build_store(folder, ())
+    fill_store(target, ())  # compacted
     return True

@@ -7,24 +7,26 @@ blocks, one per graph (:mod:`smartcity_kg.builder.blocks`), so two builds of the
 the same bytes, and a rebuild copies the blocks of the graphs that did not change from the previous
 build (:mod:`smartcity_kg.builder.rewrite`). Literals are written as the build gave them
 (``"4.50"^^xsd:decimal`` stays so). The build's on-disk store is written too (every build's, by default)
-(:func:`smartcity_kg.store.ondisk.write_build_store`), or, on a rebuild, the previous one updated.
+(:func:`smartcity_kg.store.ondisk.write_build_store`), or, on a rebuild, the previous one updated; the build
+has it written by a child process while it writes its network (:mod:`smartcity_kg.builder.storejob`).
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..namespaces import RDF
-from ..store.ondisk import write_build_store
+from ..store.ondisk import STORE_DIR
+from .storejob import Job, StoreJob, start
 from .blocks import Span, write_files
-from .rewrite import Earlier, plan_rewrite, update_store
+from .rewrite import Earlier, plan_rewrite
 
-__all__ = ["Tally", "canonical_graphs", "write_dataset"]
+__all__ = ["Tally", "canonical_graphs", "start_dataset", "write_dataset"]
 
 _TYPE = ox.NamedNode(RDF + "type")
 
@@ -95,32 +97,42 @@ def _members(graphs: dict[str, list[ox.Triple]], skip: str) -> dict[str, int]:
     return {iri: len(found) for iri, found in sorted(members.items())}
 
 
-def _with_merge(graphs: dict[str, list[ox.Triple]]) -> Iterator[ox.Quad]:
-    """Each graph's quads, each followed by its triple in the default graph."""
-    for graph, triples in graphs.items():
-        node = ox.NamedNode(graph)
-        for t in triples:
-            yield ox.Quad(t.subject, t.predicate, t.object, node)
-            yield ox.Quad(t.subject, t.predicate, t.object)
-
-
 def write_dataset(folder: Path, graphs: dict[str, list[ox.Triple]], *, ontology: ox.NamedNode, store_from: int,
                   digests: dict[str, str] | None = None, earlier: Earlier | None = None) -> Tally:
     """Write graph.trig, graph.nt, graph.ttl and graph.jsonld of ``graphs`` (of :func:`canonical_graphs`) into
-    ``folder``, and tally them.
+    ``folder``, and tally them; with at least ``store_from`` quads, the build's on-disk store too.
 
-    With at least ``store_from`` quads, the build's on-disk store is written too. ``ontology``
-    names the graph whose types are not counted as class members. With ``earlier`` (a previous
-    build) and ``digests`` (of each graph, as that build recorded them), the blocks of the graphs
-    whose digest is unchanged are copied from its files and its on-disk store is updated: the
+    ``ontology`` names the graph whose types are not counted as class members. With ``earlier`` (a
+    previous build) and ``digests`` (of each graph, as that build recorded them), the blocks of the
+    graphs whose digest is unchanged are copied from its files and its on-disk store is updated: the
     files and the store's content are those a build from nothing writes.
     """
+    tally, store = start_dataset(folder, graphs, ontology=ontology, store_from=store_from, digests=digests,
+                                 earlier=earlier, background=False)
+    if store is not None:
+        store.finish()
+    return tally
+
+
+def start_dataset(folder: Path, graphs: dict[str, list[ox.Triple]], *, ontology: ox.NamedNode, store_from: int,
+                  digests: dict[str, str] | None = None, earlier: Earlier | None = None,
+                  background: bool = True) -> tuple[Tally, StoreJob | None]:
+    """:func:`write_dataset`, the on-disk store written by a child process (``background``) once the files are
+    written, while the caller goes on, until it calls the returned job's :meth:`~smartcity_kg.builder.storejob.StoreJob.finish`
+    (or :meth:`~smartcity_kg.builder.storejob.StoreJob.cancel`); ``None`` where the build has no store."""
     digests = digests or {}
     rewrite = plan_rewrite(graphs, digests, earlier)
     written = write_files(folder, rewrite.plan)
     tally = Tally({graph: len(triples) for graph, triples in graphs.items()}, sum(map(len, rewrite.plan.merged.values())),
                   _members(graphs, ontology.value), written.spans, written.files, digests)
-    if tally.quads >= store_from:
-        if not (rewrite.plan.reuse and earlier is not None and update_store(folder, earlier, rewrite)):
-            write_build_store(folder, _with_merge(graphs))
-    return tally
+    if sum(map(len, graphs.values())) < store_from:
+        return tally, None
+    (folder / STORE_DIR).mkdir()
+    job = Job(str(folder))
+    if rewrite.plan.reuse and earlier is not None:
+        job = Job(str(folder), str(earlier.folder),
+                  [spans["graph.trig"] for graph, spans in earlier.spans.items() if graph in rewrite.changed],
+                  [written.spans[graph]["graph.trig"] for graph in graphs if graph in rewrite.changed])
+    store = start(job, background=background)
+    store.trig = written.files["graph.trig"]
+    return tally, store

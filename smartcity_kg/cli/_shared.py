@@ -128,12 +128,12 @@ def run_build(build_dir: Path, options: BuildOptions, quiet: bool) -> BuildResul
 
 
 def _save_network(folder: Path) -> None:
-    """Save the projected network with a build that has an on-disk store (every build, unless its
-    ``store_from`` says otherwise), so that the network commands read it instead of projecting again."""
+    """Save the projected network with a build that has an on-disk store, written or being written (every build,
+    unless its ``store_from`` says otherwise), so that the network commands read it instead of projecting again."""
     from ..network.snapshot import write_build_network
-    from ..store.ondisk import build_store
+    from ..store.ondisk import STORE_DIR
 
-    if build_store(folder) is not None:
+    if (folder / STORE_DIR).is_dir():
         write_build_network(folder)
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["STORE_DIR", "STORE_FROM", "build_store", "file_digest", "file_stamp", "same_file", "with_merge", "write_build_store"]
+__all__ = ["STORE_DIR", "STORE_FROM", "build_store", "file_digest", "file_stamp", "fill_store", "same_file", "stamp_store", "with_merge",
+           "write_build_store"]
 
 #: The folder of a build that holds its on-disk store.
 STORE_DIR = "store"
@@ -69,18 +70,27 @@ def with_merge(quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
 
 
 def write_build_store(build_dir: Path, quads: Iterable[ox.Quad] | None = None) -> Path:
-    """Write the on-disk store of the build in ``build_dir``, and stamp it as holding its graph.trig.
+    """Write the on-disk store of the build in ``build_dir`` (:func:`fill_store`), and stamp it as holding its
+    graph.trig (:func:`stamp_store`).
 
     ``quads`` are the store's whole content, named graphs and their merge in the default graph
     (a build passes those of the store it wrote its files from); by default, graph.trig's quads
-    and their merge. Either way they are bulk-loaded (``bulk_extend``), blank nodes keeping
-    their labels (pyoxigraph's ``bulk_load`` would rename them, file by file), then compacted
-    (``optimize``). The stamp is written last, so a store cut short is never taken for a whole one.
+    and their merge.
     """
     trig, folder = build_dir / "graph.trig", build_dir / STORE_DIR
     if quads is None:
         # The file is the build's own, just written, so its IRIs are not checked again.
         quads = with_merge(ox.parse(path=trig, format=ox.RdfFormat.TRIG, rename_blank_nodes=False, lenient=True))
+    fill_store(folder, quads)
+    return stamp_store(build_dir)
+
+
+def fill_store(folder: Path, quads: Iterable[ox.Quad]) -> None:
+    """Add ``quads`` to the store in ``folder`` (made if absent) and compact it; it is not stamped.
+
+    The quads are bulk-loaded (``bulk_extend``), blank nodes keeping their labels (pyoxigraph's
+    ``bulk_load`` would rename them, file by file), then the store is compacted (``optimize``).
+    """
     store = ox.Store(str(folder))
     store.bulk_extend(quads)
     store.flush()
@@ -88,9 +98,20 @@ def write_build_store(build_dir: Path, quads: Iterable[ox.Quad] | None = None) -
     # made the named queries about twice as slow (1M triples: 2.6 s to compact, 3.2 s → 1.5 s a query).
     store.optimize()
     del store
-    stamp = {"graph.trig": file_stamp(trig), "format": 1}
+
+
+def stamp_store(build_dir: Path, trig: dict[str, object] | None = None) -> Path:
+    """Stamp the store of the build in ``build_dir`` as holding its graph.trig, once the store is whole (a store
+    cut short is never taken for a whole one). ``trig`` may give graph.trig's size and SHA-256, as its writer
+    counted them, so that the file is not read again."""
+    path, folder = build_dir / "graph.trig", build_dir / STORE_DIR
+    status = path.stat()
+    if trig is not None and trig.get("size") == status.st_size and isinstance(trig.get("sha256"), str):
+        found: dict[str, object] = {"sha256": trig["sha256"], "size": status.st_size, "mtime_ns": status.st_mtime_ns}
+    else:
+        found = file_stamp(path)
     tmp = folder / f".{_STAMP}.tmp-{os.getpid()}"
-    tmp.write_text(json.dumps(stamp, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.write_text(json.dumps({"graph.trig": found, "format": 1}, sort_keys=True) + "\n", encoding="utf-8")
     tmp.rename(folder / _STAMP)
     return folder
 

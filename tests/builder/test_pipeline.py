@@ -76,7 +76,7 @@ def test_report_counts_and_outcomes(two_builds: tuple[Path, Path]) -> None:
     assert report["reasoning"]["inferred_triples"] > 0
     assert report["classes"][SCK + "City"] >= 2
     timings = json.loads((first / "timings.json").read_text())
-    assert set(timings) == {"load", "compile", "validate", "check", "reason", "write", "outputs"}
+    assert set(timings) == {"load", "compile", "validate", "check", "reason", "write", "outputs", "store"}
 
 
 def test_inferred_classes_are_in_the_inferred_graph_only(two_builds: tuple[Path, Path]) -> None:
