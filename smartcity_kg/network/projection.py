@@ -42,7 +42,7 @@ from ..resources import shipped
 from .claims import TimeFacts, load_time_facts
 from .collector import collector_paused
 from .editions import Editions, load_editions
-from .rows import Cited, Facts, evidence_of, evidence_sources, facts, instances, network_query, node_types, restricted
+from .rows import Cited, Facts, classes_of, evidence_of, evidence_sources, facts, instances, network_query, node_types, restricted
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -225,7 +225,7 @@ def _project(store: ox.Store, projections: list[Projection], labels: dict[str, s
         identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
     return Network(graph, labels, types, {node: tuple(sorted(ids)) for node, ids in identifiers.items()},
                    _markets(store, around, seen), load_time_facts(store), editions=load_editions(store),
-                   classes=frozenset(value_of(row["class"]) for row in select(store, network_query("classes"))))
+                   classes=classes_of(store))
 
 
 def _neighbourhood(store: ox.Store, projections: list[Projection], around: set[str],

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from ..exceptions import InputError
-from ..namespaces import RDF
+from ..namespaces import ONTOLOGY_IRI, OWL, RDF, RDFS
 from ..resources import shipped
 from ..store.queries import load_query
 from ..store.rdfio import select
@@ -18,13 +18,16 @@ from ..store.rdfio import select
 if TYPE_CHECKING:
     from .projection import Projection
 
-__all__ = ["Cited", "Facts", "evidence_of", "evidence_sources", "facts", "network_query", "instances", "node_types", "restricted", "types_of"]
+__all__ = ["Cited", "Facts", "classes_of", "evidence_of", "evidence_sources", "facts", "instances", "network_query", "node_types",
+           "restricted", "types_of"]
 
 #: Each piece of evidence (its IRI) → its (source, quote) pairs, the quote ``None`` where there is none.
 Cited = dict[str, tuple[tuple[str, "str | None"], ...]]
 #: The facts' rows merged: (projection, a, b, fact) → the fact's dates and its (source, quote) pairs.
 Facts = dict[tuple[str, str, str, "str | None"], tuple[set[str], set[tuple[str, "str | None"]]]]
 _RDF_TYPE = ox.NamedNode(RDF + "type")
+#: The classes whose instances are classes.
+_META_CLASSES = (OWL + "Class", RDFS + "Class")
 #: The nodes bound by one VALUES block when a query is asked of a remote store for a set of nodes.
 _BATCH = 200
 
@@ -73,6 +76,25 @@ def instances(store: Any, class_iri: str) -> list[str]:
         return sorted(found)
     query = restricted(network_query("types"), "type", [class_iri])
     return sorted({row["node"].value for row in select(store, query)})
+
+
+def classes_of(store: Any) -> frozenset[str]:
+    """The classes a user may name: of an embedded store, each class it declares (``owl:Class``, ``rdfs:Class``) that
+    has an IRI as an instance, and the classes of the ontology's own terms (``owl:ObjectProperty``, …); of a
+    remote one, every class with an IRI as an instance (the query ``classes``), which is the same set where
+    every class is declared, as the ontology's are, at the cost of reading every rdf:type triple."""
+    if not isinstance(store, ox.Store):
+        return frozenset(row["class"].value for row in select(store, network_query("classes")))
+    pattern, default, named = store.quads_for_pattern, ox.DefaultGraph(), ox.NamedNode
+    found = {q.object.value for q in pattern(None, _RDF_TYPE, None, named(ONTOLOGY_IRI))
+             if type(q.subject) is named and type(q.object) is named}
+    for meta in _META_CLASSES:
+        for declared in pattern(None, _RDF_TYPE, named(meta), default):
+            kind = declared.subject
+            if type(kind) is named and kind.value not in found and any(
+                    type(q.subject) is named for q in pattern(None, _RDF_TYPE, kind, default)):
+                found.add(kind.value)
+    return frozenset(found)
 
 
 def restricted(query: str, variable: str, nodes: list[str]) -> str:

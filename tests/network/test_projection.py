@@ -205,3 +205,14 @@ def test_a_projection_selecting_other_columns_is_refused(store: ox.Store, tmp_pa
     (tmp_path / "narrow.rq").write_text(GOOD.replace("?source ?quote", "").replace("<urn:x:p>", "a"), encoding="utf-8")
     with pytest.raises(InputError, match=r"narrow\.rq.*selects \?a \?b \?fact \?date \?evidence.*not 4"):
         project(store, load_projections(tmp_path))
+
+
+def test_the_classes_of_an_embedded_store_are_those_the_query_finds(built: Path) -> None:
+    from smartcity_kg.namespaces import SCK
+    from smartcity_kg.network.rows import classes_of, network_query
+    from smartcity_kg.store.dataset import open_store
+    from smartcity_kg.store.rdfio import select
+
+    store = open_store(built, in_memory=True)
+    asked = {row["class"].value for row in select(store, network_query("classes"))}
+    assert classes_of(store) == asked and SCK + "Post" in asked
