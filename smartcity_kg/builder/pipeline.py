@@ -12,9 +12,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .cache import BuildKey, build_key, graph_digests, previous_blocks, previous_data, write_record
-from .checks import CHECK_TIMEOUT, run_checks
-from ..exceptions import InputError, OutputError, Problem, ValidationError
+from .checks import CHECK_TIMEOUT, start_checks
+from ..exceptions import InputError, OutputError, Problem, ReasoningError, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
+from .forked import Answer, can_fork, start_answer
 from .links import add_links
 from .rewrite import Earlier
 from ..namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES
@@ -55,8 +56,8 @@ class BuildOptions:
     #: ``"rules"`` (the ontology's axioms as SPARQL rules; no Java), ``"hermit"`` (owlready2 and
     #: HermiT; needs Java) or ``"none"``.
     reasoner: str = "rules"
-    #: Seconds the reasoner may take: CPU time of the thread that runs the rules (waiting for a
-    #: processor does not count), wall-clock time of HermiT's child process.
+    #: Seconds the reasoner may take: CPU time of the thread that runs the rules, in their child
+    #: process (waiting for a processor does not count), wall-clock time of HermiT's child process.
     reason_timeout: float = 120.0
     #: Seconds each quality check may run before it is stopped.
     check_timeout: float = CHECK_TIMEOUT
@@ -104,9 +105,18 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
 
     Stages: load the ontology and sources, compile the fact sheets (schema checks, quotes),
     validate with SHACL, run the quality checks, reason (rules or HermiT), write the outputs.
-    Quality checks run in a child process without a network; the rules run in the calling
-    process, with whatever network it has (the command line runs ``build`` without one; see
-    :mod:`smartcity_kg.sandbox`).
+    Validation, the checks and the rules run at once: validation in the calling thread, the
+    quality checks in a child process without a network, the rules in another child process
+    (where the system can fork; elsewhere in the calling process once the checks have passed)
+    with whatever network the caller has (the command line runs ``build`` without one; see
+    :mod:`smartcity_kg.sandbox`). Their errors keep the stages' order: a SHACL violation is
+    raised whatever the checks and the rules found, a check's error only where validation
+    passed, a reasoning error only where both passed.
+
+    The stage timings (:attr:`BuildResult.timings`, ``timings.json``) follow one another, none
+    counted twice: ``validate`` is the SHACL validation (the checks and the rules running
+    meanwhile), ``check`` the wait for the checks after it, ``reason`` the wait for the rules
+    after that (HermiT's whole run, or the rules' where no child can be forked).
 
     ``add_outputs``, if given, is called with the new build's folder once its files are written,
     before it replaces ``out_dir``, to write more outputs there (the command line saves the
@@ -154,21 +164,12 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
                     base=options.base, sheets=sheets, graphs=compiled.graphs)
     earlier = previous_blocks(out_dir, key)
     scope, checked = _scope(out_dir, key, compiled, options, earlier)
-    _validate(onto, data, compiled, options, scope)
-    lap("validate")
-    notify("check")
-    check_counts = run_checks(onto.triples, compiled, options.checks_dir, timeout=options.check_timeout,
-                              scope=scope if checked else None)
-    lap("check")
-    inferred: list[ox.Triple] = []
-    reasoning: dict[str, object] = {"reasoner": None}
     digests = _digests(key, options.reasoner)
+    check_counts, inferred = _judge(onto, data, compiled, options, (scope, checked), (earlier, digests), notify, lap)
+    reasoning: dict[str, object] = {"reasoner": None}
     if options.reasoner != "none":
-        notify("reason")
-        inferred = _reason(onto.triples + data, options, earlier, digests, compiled)
         reasoning = {"reasoner": REASONERS[options.reasoner], "consistent": True,
                      "consistency_checked": _CHECKED[options.reasoner], "inferred_triples": len(inferred)}
-        lap("reason")
     notify("write")
     try:
         report, tally = _write(out_dir, _dataset(onto, compiled, inferred, options.base), options,
@@ -244,6 +245,61 @@ def _term_origins(onto: Ontology) -> dict[str, Problem]:
                     iri = namespace + line[len(prefix) + 1:line.index(" ")]
                     origins.setdefault(iri, Problem(path, number, iri))
     return origins
+
+
+def _judge(onto: Ontology, data: list[ox.Triple], compiled: Compiled, options: BuildOptions,
+           scope: tuple[set[ox.NamedNode] | None, bool], previous: tuple[Earlier | None, dict[str, str]],
+           notify: Stage, lap: Stage) -> tuple[dict[str, int], list[ox.Triple]]:
+    """Validate, run the quality checks and reason, at once; return the checks' counts and the inferred triples.
+
+    The rules (``options.reasoner == "rules"``, where a child can be forked) and the checks each
+    start in a child process; validation then runs in this thread. The checks are then waited
+    for, then the rules; HermiT, or the rules where no child can be forked, run after the checks
+    in this process. The first failing stage's error is raised (validation, checks, reasoning)
+    and the children are stopped. ``scope`` is the nodes to validate again with whether the
+    checks may look at them only (:func:`_scope`); ``previous`` the previous build and the
+    digests of this one's graphs (:func:`_reason`). Laps ``validate``, ``check`` and ``reason``.
+    """
+    nodes, checked = scope
+    triples = onto.triples + data
+    reasoning = None
+    if options.reasoner == "rules" and can_fork():
+        reasoning = start_answer(_inferred_ntriples, triples, options, *previous, compiled)
+    try:
+        checks = start_checks(onto.triples, compiled, options.checks_dir, timeout=options.check_timeout,
+                              scope=nodes if checked else None)
+        try:
+            _validate(onto, data, compiled, options, nodes)
+            lap("validate")
+            notify("check")
+            counts = checks.result()
+            lap("check")
+        finally:
+            checks.stop()
+        inferred: list[ox.Triple] = []
+        if options.reasoner != "none":
+            notify("reason")
+            inferred = _answer(reasoning) if reasoning else _reason(triples, options, *previous, compiled)
+            lap("reason")
+    finally:
+        if reasoning:
+            reasoning.stop()
+    return counts, inferred
+
+
+def _inferred_ntriples(triples: list[ox.Triple], options: BuildOptions, earlier: Earlier | None,
+                       digests: dict[str, str], compiled: Compiled) -> bytes:
+    """:func:`_reason`'s triples as N-Triples, in their order (a child process hands them over so)."""
+    return ox.serialize(_reason(triples, options, earlier, digests, compiled), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+def _answer(reasoning: Answer) -> list[ox.Triple]:
+    """The inferred triples that the child process of the rules sends, or its error."""
+    try:
+        ntriples = reasoning.result()
+    except ChildProcessError as exc:
+        raise ReasoningError(f"the rules stopped without an answer: {exc}") from None
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def _reason(triples: list[ox.Triple], options: BuildOptions, earlier: Earlier | None, digests: dict[str, str],

@@ -143,13 +143,13 @@ def scopes(monkeypatch: pytest.MonkeyPatch) -> list[set[str] | None]:
 def check_scopes(monkeypatch: pytest.MonkeyPatch) -> list[set[str] | None]:
     """The scope of each run of the quality checks (None: everything)."""
     seen: list[set[str] | None] = []
-    original = pipeline.run_checks
+    original = pipeline.start_checks
 
     def spy(*args, scope=None, **kwargs):  # type: ignore[no-untyped-def]
         seen.append(None if scope is None else {node.value for node in scope})
         return original(*args, scope=scope, **kwargs)
 
-    monkeypatch.setattr(pipeline, "run_checks", spy)
+    monkeypatch.setattr(pipeline, "start_checks", spy)
     return seen
 
 
