@@ -367,7 +367,7 @@ def _write(out_dir: Path, graphs: dict[str, list[ox.Triple]], options: BuildOpti
 
     The blocks of the graphs whose ``digests`` the previous build ``earlier`` shares are copied
     from its files. The on-disk store is written by a child process meanwhile
-    (:mod:`smartcity_kg.builder.background`). ``add_outputs`` is called on the temporary folder
+    (:mod:`smartcity_kg.builder.storejob`). ``add_outputs`` is called on the temporary folder
     once the files are written, before the swap; ``lap`` times the dataset files (``write``), the
     other outputs (``outputs``) and what is left of writing the store once they are done (``store``).
     """
