@@ -1,8 +1,9 @@
 """The memory a command and the processes it starts hold together, sampled while it runs (Linux).
 
-A command may fork helpers (the build writes its on-disk store in a child process): the peak
-resident set of one process (``ru_maxrss``) then says too little, and the sum of their resident
-sets too much, since forked processes share pages until they write them. The proportional set size
+A command may start child processes (the build runs its checks and rules, and writes its on-disk
+store, in child processes): the peak resident set of one process (``ru_maxrss``) then says too
+little, and the sum of their resident sets too much, since forked processes share pages until
+they write them. The proportional set size
 (PSS, ``/proc/PID/smaps_rollup``) shares each page among the processes that map it, so the sum over
 the process tree is the memory the command holds. :class:`TreeMemory` samples it a few times a
 second; where ``/proc`` has no ``smaps_rollup`` it measures nothing and says so (``None``).

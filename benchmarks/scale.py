@@ -4,7 +4,7 @@ Run ``python benchmarks/scale.py [--sizes 10000 100000 1000000] [--runs 3] [--se
 For each size it generates fact sheets (:mod:`generate`, the same ones for the same seed),
 then prints, each as the median of ``--runs`` runs:
 
-- the build from nothing, each of its stages (``timings.json``) and its peak memory (its process tree's:
+- the build from nothing, each of its stages (``timings.json``) and its peak memory (with its child processes':
   :mod:`memory`);
 - opening the build (:func:`smartcity_kg.open_store`) beside pyoxigraph's own bulk load of
   the same TriG file, and each named query through :func:`smartcity_kg.run_query` beside the
@@ -84,7 +84,8 @@ def _child(command: list[str]) -> tuple[float, float, str]:
     """Run ``command``; its wall time, its peak memory in MB and its standard output.
 
     The peak is the larger of the command's own peak resident set and the peak of the memory its
-    process tree holds together (:class:`memory.TreeMemory`: the build writes its store in a child process).
+    process tree holds together (:class:`memory.TreeMemory`: the build runs its checks and rules, and writes its
+    store, in child processes).
     """
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
