@@ -83,9 +83,11 @@ class Measure:
 def _child(command: list[str]) -> tuple[float, float, str]:
     """Run ``command``; its wall time, its peak memory in MB and its standard output.
 
-    The peak is the larger of the command's own peak resident set and the peak of the memory its
-    process tree holds together (:class:`memory.TreeMemory`: the build runs its checks and rules, and writes its
-    store, in child processes).
+    The peak is that of the memory the command's process tree holds together (:class:`memory.TreeMemory`:
+    the build runs its checks and rules, and writes its store, in child processes), sampled five
+    times a second; only where that cannot be read, the command's own peak resident set, which on
+    Linux starts from this benchmark's own (a process started by fork and exec inherits its parent's
+    high-water mark), so that it overstates a small command run beside a large graph.
     """
     started = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
@@ -99,7 +101,7 @@ def _child(command: list[str]) -> tuple[float, float, str]:
         err.seek(0)
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed ({process.returncode}):\n{err.read().decode()[-3000:]}")
-        return wall, max(usage.ru_maxrss / 1024, tree or 0.0), out.read().decode()
+        return wall, tree if tree else usage.ru_maxrss / 1024, out.read().decode()
 
 
 def _cli(*args: str) -> list[str]:
