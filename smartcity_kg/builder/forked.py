@@ -29,14 +29,17 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
-def start_child(target: Callable[..., None], *args: Any) -> tuple[BaseProcess, Connection]:
+def start_child(target: Callable[..., None], *args: Any, fork: bool = True) -> tuple[BaseProcess, Connection]:
     """Start ``target(sender, *args)`` in a child process; return it and the receiving end of its pipe.
 
-    The parent's copy of the sending end is closed, so that the receiving end reads end-of-file
-    once the child is gone. ``target`` must be a module-level function, and ``args`` picklable,
-    where the child is spawned.
+    The child is forked where ``fork`` allows and the system can, else spawned: work that opens an
+    on-disk store must be spawned, as RocksDB's background threads do not survive a fork. The
+    parent's copy of the sending end is closed, so that the receiving end reads end-of-file once
+    the child is gone. ``target`` must be a module-level function, and ``args`` picklable, where
+    the child is spawned.
     """
-    context = multiprocessing.get_context("fork") if can_fork() else multiprocessing.get_context("spawn")
+    context = (multiprocessing.get_context("fork") if fork and can_fork() else  # literals: mypy types each context
+               multiprocessing.get_context("spawn"))
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_bootstrap, args=(target, sender, *args), daemon=True)
     child.start()
@@ -94,8 +97,9 @@ class Answer:
         self._receiver.close()
 
 
-def start_answer(function: Callable[..., Any], *args: Any) -> Answer:
-    """Start ``function(*args)`` in a child process; :meth:`Answer.result` waits for its value.
+def start_answer(function: Callable[..., Any], *args: Any, fork: bool = True) -> Answer:
+    """Start ``function(*args)`` in a child process (forked where ``fork`` allows, see :func:`start_child`);
+    :meth:`Answer.result` waits for its value.
 
     The value must be picklable. An error that cannot be pickled comes back as a
     :class:`RuntimeError` naming its type and message.
@@ -106,7 +110,7 @@ def start_answer(function: Callable[..., Any], *args: Any) -> Answer:
     >>> answer.result()
     (3, 1)
     """
-    return Answer(*start_child(_answer, function, *args))
+    return Answer(*start_child(_answer, function, *args, fork=fork))
 
 
 def _answer(sender: Connection, function: Callable[..., Any], *args: Any) -> None:

@@ -3,26 +3,26 @@
 Once the dataset files are written, nothing else the build writes reads the on-disk store, and the
 store reads nothing but graph.trig (and, on a rebuild, the previous build's store and graph.trig),
 so a child process writes it on another core while the build projects and saves its network: at 1M
-triples each takes about half a minute. The child is a new interpreter
-(``python -m smartcity_kg.builder.storejob``), not a fork: RocksDB's background threads do not
-survive a fork, and a forked child whose parent had opened a store waits for them forever.
+triples each takes about half a minute. The child is spawned, a new interpreter
+(:func:`smartcity_kg.builder.forked.start_answer` with ``fork=False``), not forked: RocksDB's
+background threads do not survive a fork, and a forked child whose parent had opened a store
+waits for them forever.
 
 The child is told where the build is, and on a rebuild where the previous build is and where the
 changed graphs' blocks lie in both graph.trig files (:class:`Job`). It writes only the build's
 ``store/`` folder, and leaves the store unstamped: the build stamps it once the child has ended well
-(:meth:`StoreJob.finish`). A failure in the child is raised by :meth:`StoreJob.finish`; a build
-that fails meanwhile stops the child (:meth:`StoreJob.cancel`), and its temporary folder goes with it.
+(:meth:`StoreJob.finish`), which raises the child's error. A build that fails meanwhile stops the
+child (:meth:`StoreJob.cancel`), and its temporary folder goes with it; on Linux the child also ends
+with the build's process.
 """
 
 from __future__ import annotations
 
 import errno
-import json
-import subprocess
-import sys
-import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from .forked import Answer, start_answer
 
 __all__ = ["Job", "StoreJob", "run_job", "start"]
 
@@ -40,11 +40,11 @@ class Job:
 
 
 class StoreJob:
-    """The child process writing a build's store (:func:`start`)."""
+    """The child process writing a build's store (:func:`start`); ``trig`` is graph.trig's size and SHA-256, as its
+    writer counted them, for the stamp."""
 
-    def __init__(self, job: Job, process: subprocess.Popen[bytes] | None, errors: object) -> None:
-        self.job, self._process, self._errors = job, process, errors
-        self.trig: dict[str, object] | None = None
+    def __init__(self, job: Job, answer: Answer | None, trig: dict[str, object] | None = None) -> None:
+        self.job, self._answer, self.trig = job, answer, trig
 
     def finish(self) -> None:
         """Wait for the child, then stamp the store as holding the build's graph.trig.
@@ -52,55 +52,40 @@ class StoreJob:
         Raises
         ------
         OSError
-            If the child failed for want of disk, permissions or the like (its message).
-        RuntimeError
-            If it failed otherwise.
+            If the child failed for want of disk, permissions or the like, or ended without an
+            answer (:class:`ChildProcessError`); its message names the on-disk store.
+        Exception
+            Whatever else the child raised.
         """
         from ..store.ondisk import stamp_store
 
-        if self._process is not None:
-            self._process.wait()
-            errors = self._read_errors()
-            code, self._process = self._process.returncode, None
-            if code != 0:
-                kind, _, message = (errors.strip().splitlines() or [f"exit code {code}"])[-1].partition(": ")
-                if kind == "OSError":
-                    raise OSError(f"the on-disk store: {message}")
-                raise RuntimeError(f"writing the on-disk store failed: {kind}: {message or code}")
+        answer, self._answer = self._answer, None
+        if answer is not None:
+            try:
+                answer.result()
+            except OSError as exc:
+                raise OSError(f"the on-disk store: {exc}") from exc
         stamp_store(Path(self.job.build), self.trig)
 
     def cancel(self) -> None:
         """Stop the child if it still runs (nothing once it was waited for)."""
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait()
-            self._read_errors()
-            self._process = None
-
-    def _read_errors(self) -> str:
-        errors = self._errors
-        errors.seek(0)  # type: ignore[attr-defined]
-        text = errors.read().decode("utf-8", "replace")  # type: ignore[attr-defined]
-        errors.close()  # type: ignore[attr-defined]
-        return text
+        answer, self._answer = self._answer, None
+        if answer is not None:
+            answer.stop()
 
 
-def start(job: Job, *, background: bool = True) -> StoreJob:
-    """Start writing the store of ``job`` in a child process (``background``), or write it now."""
+def start(job: Job, *, background: bool = True, trig: dict[str, object] | None = None) -> StoreJob:
+    """Start writing the store of ``job`` in a spawned child process (``background``), or write it now; ``trig`` as
+    for :class:`StoreJob`."""
     if not background:
         run_job(job)
-        return StoreJob(job, None, None)
-    errors = tempfile.TemporaryFile()
-    process = subprocess.Popen([sys.executable, "-m", __name__, json.dumps(asdict(job))],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errors)
-    return StoreJob(job, process, errors)
+        return StoreJob(job, None, trig)
+    return StoreJob(job, start_answer(run_job, job, fork=False), trig)
 
 
 def run_job(job: Job) -> None:
     """Write the store ``job`` describes (what the child does); it is left unstamped."""
-    import pyoxigraph as ox
-
-    from ..store.ondisk import STORE_DIR, fill_store, with_merge
+    from ..store.ondisk import STORE_DIR, build_quads, fill_store
     from .blocks import read_blocks
     from .rewrite import update_store
 
@@ -114,25 +99,4 @@ def run_job(job: Job) -> None:
         new = read_blocks(trig, job.new) if job.new else []
         if update_store(build, previous, old, new):
             return
-    # The file is the build's own, just written, so its IRIs are not checked again.
-    fill_store(build / STORE_DIR, with_merge(ox.parse(path=trig, format=ox.RdfFormat.TRIG, rename_blank_nodes=False,
-                                                      lenient=True)))
-
-
-def _main(argv: list[str]) -> int:
-    """The child's entry: the job as JSON in ``argv[0]``; a failure is one line on standard error, ``kind: message``."""
-    try:
-        spec = json.loads(argv[0])
-        run_job(Job(spec["build"], spec.get("previous"), [tuple(s) for s in spec.get("old", [])],
-                    [tuple(s) for s in spec.get("new", [])]))
-    except OSError as exc:
-        print(f"OSError: {exc}", file=sys.stderr)
-        return 1
-    except Exception as exc:  # noqa: BLE001 -- every failure is reported to the build, which raises it
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(_main(sys.argv[1:]))
+    fill_store(build / STORE_DIR, build_quads(build))

@@ -133,6 +133,4 @@ def start_dataset(folder: Path, graphs: dict[str, list[ox.Triple]], *, ontology:
         job = Job(str(folder), str(earlier.folder),
                   [spans["graph.trig"] for graph, spans in earlier.spans.items() if graph in rewrite.changed],
                   [written.spans[graph]["graph.trig"] for graph in graphs if graph in rewrite.changed])
-    store = start(job, background=background)
-    store.trig = written.files["graph.trig"]
-    return tally, store
+    return tally, start(job, background=background, trig=written.files["graph.trig"])

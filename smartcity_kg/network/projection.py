@@ -42,7 +42,7 @@ from ..resources import shipped
 from .claims import TimeFacts, load_time_facts
 from .collector import collector_paused
 from .editions import Editions, load_editions
-from .rows import Cited, Facts, classes_of, evidence_of, evidence_sources, facts, instances, network_query, node_types, restricted
+from .rows import Cited, Facts, batches, classes_of, evidence_of, evidence_sources, facts, instances, network_query, node_types, restricted
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -169,11 +169,6 @@ def load_projections(directory: Path | None = None) -> list[Projection]:
     return out
 
 
-def _batches(nodes: set[str], size: int = 200) -> list[list[str]]:
-    ordered = sorted(nodes)
-    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
-
-
 def project(store: ox.Store, projections: list[Projection] | None = None,
             labels: dict[str, str] | None = None, *, around: set[str] | None = None, hops: int = 6) -> Network:
     """Project the graph in ``store`` into a :class:`Network`.
@@ -204,7 +199,7 @@ def _project(store: ox.Store, projections: list[Projection], labels: dict[str, s
     else:
         groups, seen = _neighbourhood(store, projections, around, hops)
         query = network_query("evidence-sources")
-        cited_by = evidence_sources(row for batch in _batches(evidence_of(groups))
+        cited_by = evidence_sources(row for batch in batches(evidence_of(groups))
                                     for row in select(store, restricted(query, "evidence", batch)))
     found, by_name = facts(groups, cited_by)  # the queries run as their rows are read
     # Only the ends' types are read (and the sectors', which a firm's profile names): a graph has many more
@@ -220,7 +215,7 @@ def _project(store: ox.Store, projections: list[Projection], labels: dict[str, s
     identifiers: dict[str, set[str]] = {}
     query = network_query("identifiers")
     identifier_rows = (select(store, query) if around is None else
-                       [row for batch in _batches(seen) for row in select(store, restricted(query, "node", batch))])
+                       [row for batch in batches(seen) for row in select(store, restricted(query, "node", batch))])
     for row in identifier_rows:
         identifiers.setdefault(value_of(row["node"]), set()).add(f"{value_of(row['register'])} {value_of(row['id'])}")
     return Network(graph, labels, types, {node: tuple(sorted(ids)) for node, ids in identifiers.items()},
@@ -238,7 +233,7 @@ def _neighbourhood(store: ox.Store, projections: list[Projection], around: set[s
         reached: set[str] = set()
         for projection in projections:
             for variable in ("a", "b"):
-                for batch in _batches(frontier):
+                for batch in batches(frontier):
                     rows = list(select(store, restricted(projection.query, variable, batch)))
                     groups.append((projection, rows))
                     reached.update(value_of(row[v]) for row in rows for v in ("a", "b")
@@ -324,7 +319,7 @@ def _markets(store: ox.Store, around: set[str] | None, seen: set[str]) -> dict[s
     """The countries each node is based or decides in (the named query ``markets``)."""
     query = load_query(shipped("queries") / "markets.rq").text
     rows = (select(store, query) if around is None else
-            [row for batch in _batches(seen) for row in select(store, restricted(query, "entity", batch))])
+            [row for batch in batches(seen) for row in select(store, restricted(query, "entity", batch))])
     found: dict[str, set[str]] = {}
     for row in rows:
         found.setdefault(value_of(row["entity"]), set()).add(value_of(row["market"]))

@@ -18,7 +18,7 @@ from ..store.rdfio import select
 if TYPE_CHECKING:
     from .projection import Projection
 
-__all__ = ["Cited", "Facts", "classes_of", "evidence_of", "evidence_sources", "facts", "instances", "network_query", "node_types",
+__all__ = ["Cited", "Facts", "batches", "classes_of", "evidence_of", "evidence_sources", "facts", "instances", "network_query", "node_types",
            "restricted", "types_of"]
 
 #: Each piece of evidence (its IRI) → its (source, quote) pairs, the quote ``None`` where there is none.
@@ -58,14 +58,13 @@ def evidence_of(groups: list[tuple[Projection, Any]]) -> set[str]:
 def node_types(store: Any, nodes: Iterable[str]) -> dict[str, frozenset[str]]:
     """The types of ``nodes`` (IRIs): read from an embedded store's rdf:type triples of each node, as the query
     ``types`` would find them without its cost per row; asked of a remote one with that query, a batch of
-    nodes at a time. Nodes come in the order given, so the same nodes give the same mapping."""
+    nodes at a time. The same nodes give the same mapping."""
     if isinstance(store, ox.Store):
         pattern, default = store.quads_for_pattern, ox.DefaultGraph()
         return types_of((q.subject, q.object) for node in nodes
                         for q in pattern(ox.NamedNode(node), _RDF_TYPE, None, default))
-    query, ordered = network_query("types"), list(nodes)
-    batches = (ordered[i:i + _BATCH] for i in range(0, len(ordered), _BATCH))
-    return types_of(row for batch in batches for row in select(store, restricted(query, "node", batch)))
+    query = network_query("types")
+    return types_of(row for batch in batches(nodes) for row in select(store, restricted(query, "node", batch)))
 
 
 def instances(store: Any, class_iri: str) -> list[str]:
@@ -95,6 +94,12 @@ def classes_of(store: Any) -> frozenset[str]:
                     type(q.subject) is named for q in pattern(None, _RDF_TYPE, kind, default)):
                 found.add(kind.value)
     return frozenset(found)
+
+
+def batches(nodes: Iterable[str], size: int = _BATCH) -> list[list[str]]:
+    """``nodes`` in the order of their text, ``size`` at a time: the VALUES blocks of :func:`restricted`."""
+    ordered = sorted(nodes)
+    return [ordered[i:i + size] for i in range(0, len(ordered), size)]
 
 
 def restricted(query: str, variable: str, nodes: list[str]) -> str:

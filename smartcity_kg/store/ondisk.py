@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["STORE_DIR", "STORE_FROM", "build_store", "file_digest", "file_stamp", "fill_store", "same_file", "stamp_store", "with_merge",
-           "write_build_store"]
+__all__ = ["STORE_DIR", "STORE_FROM", "build_quads", "build_store", "file_digest", "file_stamp", "fill_store", "same_file",
+           "stamp_store", "with_merge", "write_build_store"]
 
 #: The folder of a build that holds its on-disk store.
 STORE_DIR = "store"
@@ -77,12 +77,15 @@ def write_build_store(build_dir: Path, quads: Iterable[ox.Quad] | None = None) -
     (a build passes those of the store it wrote its files from); by default, graph.trig's quads
     and their merge.
     """
-    trig, folder = build_dir / "graph.trig", build_dir / STORE_DIR
-    if quads is None:
-        # The file is the build's own, just written, so its IRIs are not checked again.
-        quads = with_merge(ox.parse(path=trig, format=ox.RdfFormat.TRIG, rename_blank_nodes=False, lenient=True))
-    fill_store(folder, quads)
+    fill_store(build_dir / STORE_DIR, build_quads(build_dir) if quads is None else quads)
     return stamp_store(build_dir)
+
+
+def build_quads(build_dir: Path) -> Iterator[ox.Quad]:
+    """The quads of the build's graph.trig, each followed by its triple in the default graph (:func:`with_merge`),
+    blank nodes keeping their labels. The file is the build's own, so its IRIs are not checked again."""
+    trig = build_dir / "graph.trig"
+    return with_merge(ox.parse(path=trig, format=ox.RdfFormat.TRIG, rename_blank_nodes=False, lenient=True))
 
 
 def fill_store(folder: Path, quads: Iterable[ox.Quad]) -> None:
