@@ -52,7 +52,30 @@ class Problem:
 
 
 class SmartCityKGError(Exception):
-    """Base class of every error that smartcity-kg raises on purpose."""
+    """Base class of every error that smartcity-kg raises on purpose.
+
+    Every one pickles as it is, its attributes included (an error raised in a build's child
+    process is raised again in the build): it is restored without calling ``__init__`` again.
+
+    Examples
+    --------
+    >>> import pickle
+    >>> error = pickle.loads(pickle.dumps(OutputError(Path("out"), "is an input folder")))
+    >>> type(error).__name__, error.path.name, error.reason, str(error)
+    ('OutputError', 'out', 'is an input folder', 'out: is an input folder')
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return _restore, (type(self), self.args, self.__dict__)
+
+
+def _restore(kind: type[SmartCityKGError], args: tuple[object, ...], state: dict[str, object]) -> SmartCityKGError:
+    """The error of type ``kind`` with ``args`` and attributes ``state``, ``__init__`` not called (see
+    :meth:`SmartCityKGError.__reduce__`)."""
+    error = kind.__new__(kind, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 class InputError(SmartCityKGError, ValueError):

@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from .cache import BuildKey, build_key, graph_digests, previous_blocks, previous_data, write_record
 from .checks import CHECK_TIMEOUT, start_checks
+from .extra import MoreOutputs, start_outputs
 from ..exceptions import InputError, OutputError, Problem, ReasoningError, ValidationError
 from .facts import Compiled, compile_facts, graph_iri
 from .forked import Answer, can_fork, start_answer
@@ -96,7 +97,7 @@ _ABSOLUTE_HTTP = re.compile(r"^https?://[^/?#\s<>\"{}|\\^`@]+(/[^\s<>\"{}|\\^`]*
 
 
 def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | None = None,
-          add_outputs: Callable[[Path], None] | None = None) -> BuildResult:
+          add_outputs: Callable[[Path], None] | MoreOutputs | None = None) -> BuildResult:
     """Build the graph into ``out_dir``, replacing a previous build only on success.
 
     ``out_dir`` must be absent, empty or a build that smartcity-kg wrote (it holds the
@@ -118,9 +119,11 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     meanwhile), ``check`` the wait for the checks after it, ``reason`` the wait for the rules
     after that (HermiT's whole run, or the rules' where no child can be forked).
 
-    ``add_outputs``, if given, is called with the new build's folder once its files are written,
-    before it replaces ``out_dir``, to write more outputs there (the command line saves the
-    projected network, which this layer may not import); if it fails, the previous build stays.
+    ``add_outputs``, if given, writes more outputs into the new build's folder once its files are
+    written, before it replaces ``out_dir``: a function called with the folder, or a
+    :class:`~smartcity_kg.builder.extra.MoreOutputs`, whose ``make`` works on the dataset in a child
+    process while the files are written (the command line projects and saves the network, which
+    this layer may not import, so). If it fails, the previous build stays.
 
     Raises
     ------
@@ -362,30 +365,38 @@ def _digests(key: BuildKey, reasoner: str) -> dict[str, str]:
 
 def _write(out_dir: Path, graphs: dict[str, list[ox.Triple]], options: BuildOptions,
            describe: Callable[[Tally], dict[str, object]], earlier: Earlier | None, digests: dict[str, str],
-           add_outputs: Callable[[Path], None] | None, lap: Stage) -> tuple[dict[str, object], Tally]:
+           add_outputs: Callable[[Path], None] | MoreOutputs | None, lap: Stage) -> tuple[dict[str, object], Tally]:
     """Write the dataset files and the report that ``describe`` makes of their tally; return the report and tally.
 
     The blocks of the graphs whose ``digests`` the previous build ``earlier`` shares are copied
-    from its files. The on-disk store is written by a child process meanwhile
-    (:mod:`smartcity_kg.builder.storejob`). ``add_outputs`` is called on the temporary folder
-    once the files are written, before the swap; ``lap`` times the dataset files (``write``), the
-    other outputs (``outputs``) and what is left of writing the store once they are done (``store``).
+    from its files. The on-disk store is written by a child process once they are written, and the
+    outputs of ``add_outputs`` are made from ``graphs`` by another from the start
+    (:mod:`smartcity_kg.builder.storejob`, :mod:`smartcity_kg.builder.extra`); they are saved into
+    the temporary folder once the files are written, before the swap. ``lap`` times the dataset
+    files (``write``), what is left of the other outputs then (``outputs``) and of writing the
+    store once they are done (``store``).
     """
+    if add_outputs is not None and not isinstance(add_outputs, MoreOutputs):
+        add_outputs = MoreOutputs.saving(add_outputs)
     with replacing_folder(out_dir, inputs=options.inputs, later=["timings.json"]) as tmp:
-        tally, store = start_dataset(tmp, graphs, ontology=ox.NamedNode(ONTOLOGY_IRI), store_from=options.store_from,
-                                     digests=digests, earlier=earlier)
+        pending = None if add_outputs is None else start_outputs(add_outputs, graphs)
+        store = None
         try:
+            tally, store = start_dataset(tmp, graphs, ontology=ox.NamedNode(ONTOLOGY_IRI), store_from=options.store_from,
+                                         digests=digests, earlier=earlier)
             report = describe(tally)
             (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
             lap("write")
-            if add_outputs is not None:
-                add_outputs(tmp)
+            if pending is not None:
+                pending.save(tmp)
             lap("outputs")
             if store is not None:
                 store.finish()
             lap("store")
         finally:
+            if pending is not None:
+                pending.stop()
             if store is not None:
                 store.cancel()
     return report, tally

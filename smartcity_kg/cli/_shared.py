@@ -19,6 +19,7 @@ from ..exceptions import EntityNotFoundError, OutputError, QueryError, SmartCity
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from ..builder.extra import MoreOutputs
     from ..builder.pipeline import BuildOptions, BuildResult
     from ..network.projection import Network
     from ..store.entities import EntityIndex
@@ -121,20 +122,30 @@ def run_build(build_dir: Path, options: BuildOptions, quiet: bool) -> BuildResul
 
     console = Console(stderr=True)
     if quiet or not console.is_terminal:
-        return build(build_dir, options, add_outputs=_save_network)
+        return build(build_dir, options, add_outputs=network_outputs())
     with console.status("building") as status:
         return build(build_dir, options, on_stage=lambda stage: status.update(f"building: {stage}"),
-                     add_outputs=_save_network)
+                     add_outputs=network_outputs())
 
 
-def _save_network(folder: Path) -> None:
-    """Save the projected network with a build that has an on-disk store, written or being written (every build,
-    unless its ``store_from`` says otherwise), so that the network commands read it instead of projecting again."""
-    from ..network.snapshot import write_build_network
+def network_outputs() -> MoreOutputs:
+    """The projected network, as a build saves it (``add_outputs``): projected from the dataset while the files
+    are written, and saved with a build that has an on-disk store, written or being written (every build, unless
+    its ``store_from`` says otherwise), so that the network commands read it instead of projecting again."""
+    from ..builder.extra import MoreOutputs
+    from ..network.snapshot import dataset_network
+
+    return MoreOutputs(dataset_network, _save_network)
+
+
+def _save_network(folder: Path, body: bytes) -> None:
+    """Save the network of ``body`` (:func:`smartcity_kg.network.snapshot.dataset_network`) into the build being
+    written in ``folder`` if it has an on-disk store."""
+    from ..network.snapshot import save_network
     from ..store.ondisk import STORE_DIR
 
     if (folder / STORE_DIR).is_dir():
-        write_build_network(folder)
+        save_network(folder, body)
 
 
 def ensure_build(build_dir: Path) -> None:

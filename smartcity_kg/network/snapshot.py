@@ -5,7 +5,8 @@ loading the graph and projecting it took most of a minute, path finding under a 
 build that has its own on-disk store (:mod:`smartcity_kg.store.ondisk`) therefore also saves
 its network, which the network commands read back in a few seconds.
 
-The file is gzip-compressed text, two lines of JSON. The first is the header::
+The file is gzip-compressed text, two lines of JSON, each line a gzip member of its own (a build
+compresses the second while it writes its other files). The first is the header::
 
     {"format": "smartcity-kg network", "version": 1,
      "graph.trig": {"sha256": ..., "size": ..., "mtime_ns": ...}, "definitions": "<sha256>"}
@@ -42,9 +43,12 @@ import gzip
 import hashlib
 import json
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import pyoxigraph as ox
 
 from ..exceptions import InputError
 from ..resources import shipped
@@ -53,7 +57,8 @@ from ..store.ondisk import file_stamp, same_file
 from .collector import collector_paused
 from .projection import Network
 
-__all__ = ["SNAPSHOT", "Saved", "build_network", "read_network", "write_build_network", "write_network"]
+__all__ = ["SNAPSHOT", "Saved", "build_network", "dataset_network", "network_body", "read_network", "save_network",
+           "write_build_network", "write_network"]
 
 #: The file of a build that holds its projected network.
 SNAPSHOT = "network.json.gz"
@@ -74,18 +79,30 @@ class Saved:
 def write_network(network: Network, path: Path, graph_trig: Path, *, index: EntityIndex | None = None) -> Path:
     """Write ``network``, projected from ``graph_trig``, and the names of ``index`` if given, to ``path``
     (through a temporary file renamed into place)."""
+    return _write(path, graph_trig, _body(network, index))
+
+
+def _body(network: Network, index: EntityIndex | None) -> bytes:
+    """The second line of a snapshot of ``network`` (and the names of ``index``), gzip-compressed: a member of
+    the file, which the header's member precedes (a gzip file may hold several, read as one text)."""
     from .snapshot_format import encode
 
+    # dumps in C, at once (at 1M triples the network's text is about 50 MB, written in a few seconds).
+    text = json.dumps(encode(network, None if index is None else index.names), ensure_ascii=False,
+                      separators=(",", ":")) + "\n"
+    return gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)
+
+
+def _write(path: Path, graph_trig: Path, body: bytes) -> Path:
+    """Write the snapshot of ``body`` (of :func:`_body`), projected from ``graph_trig``, to ``path``, through a
+    temporary file renamed into place."""
     header = {"format": _FORMAT, "version": _VERSION, "graph.trig": file_stamp(graph_trig),
               "definitions": _definitions()}
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=6) as out:
-            out.write(json.dumps(header, sort_keys=True) + "\n")
-            # dumps, not dump: json.dump encodes in Python, a piece at a time; dumps in C, at once (at 1M triples
-            # the network's text is about 50 MB, written in a few seconds rather than ten or more).
-            out.write(json.dumps(encode(network, None if index is None else index.names), ensure_ascii=False,
-                                 separators=(",", ":")) + "\n")
+        with tmp.open("wb") as out:
+            out.write(gzip.compress((json.dumps(header, sort_keys=True) + "\n").encode("utf-8"), mtime=0))
+            out.write(body)
         tmp.rename(path)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -125,13 +142,31 @@ def read_network(path: Path, graph_trig: Path | None = None) -> Saved | None:
 def write_build_network(build_dir: Path) -> Path:
     """Project the graph of the build being written in ``build_dir`` and save its network there."""
     from ..store.dataset import open_store
+
+    return save_network(build_dir, network_body(open_store(build_dir, in_memory=True)))
+
+
+def network_body(store: ox.Store) -> bytes:
+    """The network and entity index of ``store`` (its whole graph), projected and encoded as the body of a
+    snapshot, for :func:`save_network`."""
     from .projection import project
 
-    store = open_store(build_dir, in_memory=True)
     index = EntityIndex.from_store(store)
-    network = project(store, labels=index.labels)
-    del store
-    return write_network(network, build_dir / SNAPSHOT, build_dir / "graph.trig", index=index)
+    return _body(project(store, labels=index.labels), index)
+
+
+def dataset_network(graphs: Mapping[str, Iterable[ox.Triple]]) -> bytes:
+    """:func:`network_body` of the dataset ``graphs`` (each named graph's IRI and its triples; a build's
+    graph.trig as it holds it in memory), for :func:`save_network`."""
+    from ..store.dataset import dataset_store
+
+    return network_body(dataset_store(graphs))
+
+
+def save_network(build_dir: Path, body: bytes) -> Path:
+    """Save the network of ``body`` (:func:`network_body`), projected from the graph.trig of the build being
+    written in ``build_dir``, there."""
+    return _write(build_dir / SNAPSHOT, build_dir / "graph.trig", body)
 
 
 def build_network(build_dir: Path) -> Saved | None:

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from smartcity_kg import BuildOptions, EntityIndex, build, open_store
-from smartcity_kg.cli._shared import _save_network
+from smartcity_kg.cli._shared import network_outputs
 from smartcity_kg.cli.main import main
 from smartcity_kg.exceptions import InputError
 from smartcity_kg.network import snapshot
@@ -89,8 +89,8 @@ def test_a_header_with_a_body_that_is_no_network_is_refused(saved: Path) -> None
 
 def test_a_build_with_an_on_disk_store_saves_its_network(graph_dir: Path, tmp_path: Path) -> None:
     small, big = tmp_path / "small", tmp_path / "big"
-    build(small, BuildOptions(graph_dir=graph_dir, store_from=10**9), add_outputs=_save_network)
-    build(big, BuildOptions(graph_dir=graph_dir), add_outputs=_save_network)
+    build(small, BuildOptions(graph_dir=graph_dir, store_from=10**9), add_outputs=network_outputs())
+    build(big, BuildOptions(graph_dir=graph_dir), add_outputs=network_outputs())
     assert not (small / SNAPSHOT).exists()
     assert SNAPSHOT in json.loads((big / MARKER).read_text())["files"]
     saved, store = build_network(big), open_store(big)
