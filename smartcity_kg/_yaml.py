@@ -20,7 +20,7 @@ from typing import Any, Union
 from .exceptions import InputError
 from .limits import MAX_YAML_BYTES, MAX_YAML_DEPTH, check_characters, forbidden_character, line_of, read_capped, strip_bom
 
-__all__ = ["Mapping", "Scalar", "Sequence", "Node", "parse_yaml", "read_yaml"]
+__all__ = ["Mapping", "Scalar", "Sequence", "Node", "decode_yaml", "parse_yaml", "read_yaml"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,17 @@ def read_yaml(path: Path) -> Node:
         If the file is missing, unreadable, not a regular file, too large, not UTF-8, not
         YAML, or uses a feature that this reader refuses; the message names the file and line.
     """
-    data = read_capped(path, MAX_YAML_BYTES)
+    return decode_yaml(read_capped(path, MAX_YAML_BYTES), path)
+
+
+def decode_yaml(data: bytes, path: Path) -> Node:
+    """Parse ``data``, the bytes of ``path`` (read with the cap of :func:`read_yaml`), strictly.
+
+    Raises
+    ------
+    InputError
+        If the bytes are not UTF-8, not YAML, or use a feature that this reader refuses.
+    """
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

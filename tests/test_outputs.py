@@ -139,7 +139,8 @@ def test_a_build_replaces_a_build(graph_dir: Path, tmp_path: Path) -> None:
     build(out, BuildOptions(graph_dir=graph_dir, reasoner="none"))
     build(out, BuildOptions(graph_dir=graph_dir, reasoner="none"))
     assert json.loads((out / MARKER).read_text())["files"] == [
-        "build-cache.json", "graph.jsonld", "graph.nt", "graph.trig", "graph.ttl", "report.json", "store", "timings.json"]
+        "build-cache.json", "compile-cache.json", "compile-cache.nt", "graph.jsonld", "graph.nt", "graph.trig", "graph.ttl",
+        "report.json", "store", "timings.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build", "graph"]
 
 

@@ -30,8 +30,8 @@ from .blocks import FILES, read_blocks
 from .rewrite import Earlier
 from .writing import Tally
 
-__all__ = ["CACHE_FILE", "BuildKey", "Previous", "build_key", "graph_digests", "previous_blocks", "previous_data",
-           "write_record"]
+__all__ = ["CACHE_FILE", "BuildKey", "Previous", "build_key", "code_digest", "folder_digest", "graph_digests",
+           "previous_blocks", "previous_data", "write_record"]
 
 #: The record of the inputs of the build in the same folder.
 CACHE_FILE = "build-cache.json"
@@ -68,6 +68,17 @@ def _tree(folder: Path, pattern: str = "*") -> list[Path]:
     return [p for p in folder.rglob(pattern) if p.is_file()] if folder.is_dir() else []
 
 
+def folder_digest(folder: Path, pattern: str = "*") -> str:
+    """One digest over the names and bytes of the files of ``folder`` (and its subfolders) that match ``pattern``."""
+    return _digest_files(_tree(folder, pattern), folder)
+
+
+def code_digest() -> str:
+    """A digest of the package's Python files and of the versions of the libraries in :data:`_LIBRARIES`."""
+    versions = "\n".join(f"{name}={_version(name)}" for name in _LIBRARIES)
+    return hashlib.sha256(versions.encode() + folder_digest(_PACKAGE, "*.py").encode()).hexdigest()
+
+
 def graph_digests(graphs: dict[str, list[ox.Triple]]) -> dict[str, str]:
     """A digest of each graph's triples, as N-Triples in their order: equal digests, equal graphs."""
     return {name: hashlib.sha256(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"").hexdigest()
@@ -85,14 +96,13 @@ def build_key(*, ontology_dir: Path, graph_dir: Path, checks_dir: Path, base: st
     """
     facts = graph_dir / "facts"
     others = [p for p in _tree(graph_dir) if not (p.parent == facts and p.suffix == ".yaml")]
-    versions = "\n".join(f"{name}={_version(name)}" for name in _LIBRARIES)
     inputs = {
         "format": str(_FORMAT),
         "base": base,
-        "ontology": _digest_files(_tree(ontology_dir), ontology_dir),
+        "ontology": folder_digest(ontology_dir),
         "graph": _digest_files(others, graph_dir),
-        "checks": _digest_files(_tree(checks_dir, "*.rq"), checks_dir),
-        "code": hashlib.sha256(versions.encode() + _digest_files(_tree(_PACKAGE, "*.py"), _PACKAGE).encode()).hexdigest(),
+        "checks": folder_digest(checks_dir, "*.rq"),
+        "code": code_digest(),
     }
     return BuildKey(inputs, {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sheets},
                     graph_digests(graphs or {}))

@@ -2,45 +2,33 @@
 
 from __future__ import annotations
 
-import difflib
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Mapping as MappingABC
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .._yaml import Mapping, Node, Scalar, Sequence, read_yaml
+from .._yaml import Mapping, Node, Scalar, Sequence, decode_yaml
 from ..exceptions import InputError, Problem
-from ..limits import MAX_LABEL_CHARS, MAX_QUOTE_CHARS, MAX_TEXT_CHARS, check_length
+from ..limits import MAX_YAML_BYTES, read_capped
 from ..namespaces import DCTERMS, FOAF, RDF, RDFS, SKOS
-from .ontology import Ontology
 from ..store.rdfio import value_of
-from .quotes import explain_mismatch
-from .editions import edition_triples
-from .editions import copies_ending
-from .fragments import quote_fragments, selector_triples
-from .sources import Source, quote_span
-from .tables import table_triples
 from ..terms import SCK
-from .values import check_slug, typed_literal
-from .qualifiers import numeric_keys, qualifier_index, qualifier_triples
+from .editions import copies_ending, edition_triples
+from .items import Item, ItemCompiler, Reads, entity_iri, suggest
+from .ontology import Ontology
+from .sheetcache import Entry, SheetRecord
+from .sources import Source
+from .values import check_slug
 
-__all__ = ["Compiled", "compile_facts", "entity_iri", "graph_iri"]
+__all__ = ["Compiled", "compile_facts", "compile_sheets", "entity_iri", "graph_iri"]
 
-_RESERVED = ("id", "about", "type", "label", "altLabel", "quote", "unquoted", "confidence", "note", "table",
-             "qualifier")
-_CONFIDENCE = ("high", "medium", "low")
+_TYPE, _LABEL, _NOTE = ox.NamedNode(RDF + "type"), ox.NamedNode(RDFS + "label"), ox.NamedNode(SKOS + "note")
 
 
 def _n(iri: str) -> ox.NamedNode:
     return ox.NamedNode(iri)
-
-
-_TYPE, _LABEL, _ALT, _NOTE = _n(RDF + "type"), _n(RDFS + "label"), _n(SKOS + "altLabel"), _n(SKOS + "note")
-
-
-def entity_iri(base: str, slug: str) -> ox.NamedNode:
-    """The IRI of the entity with id ``slug`` under ``base``."""
-    return _n(f"{base}id/{slug}")
 
 
 def graph_iri(base: str, name: str) -> ox.NamedNode:
@@ -61,12 +49,22 @@ class Compiled:
 
 
 @dataclass
-class _Item:
+class _Sheet:
+    """A sheet read: its bytes, their SHA-256, its source, its items as the other sheets see them, and either its
+    items (read from its bytes) or its previous record, whose items those are."""
+
     path: Path
+    data: bytes
+    sha256: str
     source: Source
-    node: Mapping
-    key: str  # the id or notation of the subject
-    declares: bool
+    source_line: int
+    entries: list[Entry]
+    items: list[Item] | None
+    previous: SheetRecord | None = None
+
+
+class _Stale(Exception):
+    """A previous record that does not describe its sheet: the sheets are compiled from nothing."""
 
 
 def compile_facts(sheets: list[Path], sources: dict[str, Source], onto: Ontology,
@@ -80,69 +78,113 @@ def compile_facts(sheets: list[Path], sources: dict[str, Source], onto: Ontology
         keys, duplicate ids, references to entities or sources that do not exist, values that
         are not what the property's range asks for, and quotes not found in their source.
     """
+    return compile_sheets(sheets, sources, onto, base)[0]
+
+
+def compile_sheets(sheets: list[Path], sources: dict[str, Source], onto: Ontology, base: str,
+                   previous: MappingABC[str, SheetRecord] | None = None) -> tuple[Compiled, list[SheetRecord]]:
+    """:func:`compile_facts`, with a record of what each sheet compiled to and read, reusing ``previous`` records.
+
+    ``previous`` are the records of an earlier compile by sheet file name, made with the same
+    code, base, ontology and sectors (:mod:`smartcity_kg.builder.sheetcache`). A sheet's record
+    is reused, rather than the sheet compiled, where the sheet has the same bytes, its source the
+    same record (all but where it stands in ``sources.yaml``) and the same end of a later
+    edition's copy, and every name its compile resolved and every label it read give the same
+    now: an item's triples depend on nothing else. The result is that of a compile from nothing;
+    wherever a problem is found, the sheets are compiled from nothing, so the errors are its own,
+    each with its file and line, in its order.
+
+    Raises
+    ------
+    InputError
+        As :func:`compile_facts`.
+    """
+    if previous:
+        try:
+            return _compile(sorted(sheets), sources, onto, base, previous)
+        except (InputError, _Stale):
+            pass  # compiled from nothing below, which finds every problem in its place and order
+    return _compile(sorted(sheets), sources, onto, base, {})
+
+
+def _compile(sheets: list[Path], sources: dict[str, Source], onto: Ontology, base: str,
+             previous: MappingABC[str, SheetRecord]) -> tuple[Compiled, list[SheetRecord]]:
     compiled = Compiled()
     problems: list[Problem] = []
-    items: list[_Item] = []
-    declared: dict[str, _Item] = {}
-    for path in sorted(sheets):
+    read: list[_Sheet] = []
+    for path in sheets:
         try:
-            items += _read_sheet(path, sources, compiled)
+            read.append(_read_sheet(path, sources, compiled, previous.get(path.name)))
         except InputError as exc:
             problems += exc.problems
-    for item in items:
-        if not item.declares:
-            continue
-        if item.key in onto.references:
-            problems.append(Problem(item.path, item.node.keys["id"], f"id {item.key!r} is taken by the ontology; choose another"))
-        elif item.key in declared:
-            first = declared[item.key]
-            problems.append(Problem(item.path, item.node.keys["id"], f"duplicate id {item.key!r} (first declared at {first.path}:{first.node.line})"))
-        else:
-            declared[item.key] = item
-            compiled.origins[entity_iri(base, item.key).value] = Problem(item.path, item.node.line, f"{item.key!r}")
+    declared = _declare(read, onto, base, compiled, problems)
     labels = dict(onto.labels)
-    for key, item in declared.items():
-        label = item.node.values.get("label")
-        if isinstance(label, Scalar):
-            labels[entity_iri(base, key).value] = label.value
-    compiler = _Compiler(onto, base, declared, labels, copies_ending(sources))
-    for item in items:
+    for key, (_, entry) in declared.items():
+        if entry.label is not None:
+            labels[entity_iri(base, key).value] = entry.label
+    copies = copies_ending(sources)
+    compiler = ItemCompiler(onto, base, declared, labels, copies)
+    records: list[SheetRecord] = []
+    for sheet in read:
+        digest = _source_digest(sheet.source, copies)
         try:
-            triples = compiler.item(item)
+            record = _reuse(sheet, digest, compiler) or _compile_sheet(sheet, digest, compiler)
         except InputError as exc:
             problems += exc.problems
             continue
-        compiled.graphs.setdefault(graph_iri(base, item.source.id).value, []).extend(triples)
-        compiled.items += 1
-        for triple in triples:
-            stated = (value_of(triple.subject), triple.predicate.value)
-            compiled.statement_origins.setdefault(stated, Problem(item.path, item.node.line, item.key))
+        _add(compiled, record, sheet.path, base)
+        records.append(record)
     if problems:
         raise InputError(problems)
     compiled.graphs[graph_iri(base, "sources").value] = _source_triples(sources, base)
-    return compiled
+    return compiled, records
 
 
-def _read_sheet(path: Path, sources: dict[str, Source], compiled: Compiled) -> list[_Item]:
-    root = read_yaml(path)
+def _read_sheet(path: Path, sources: dict[str, Source], compiled: Compiled, previous: SheetRecord | None) -> _Sheet:
+    """Read the sheet ``path`` as far as the other sheets need it, and claim its source in ``compiled``; from
+    ``previous`` where that is a record of the same bytes citing a source that exists."""
+    data = read_capped(path, MAX_YAML_BYTES)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if previous is not None and previous.sha256 == sha256 and previous.source in sources:
+        source = sources[previous.source]
+        _claim(compiled, source, path, previous.source_line)
+        return _Sheet(path, data, sha256, source, previous.source_line, previous.entries, None, previous)
+    root, source, line = _head(path, decode_yaml(data, path), sources)
+    _claim(compiled, source, path, line)
+    items = _items(path, root, source)
+    return _Sheet(path, data, sha256, source, line, [_entry(item) for item in items], items)
+
+
+def _head(path: Path, root: Node, sources: dict[str, Source]) -> tuple[Mapping, Source, int]:
+    """The sheet ``path`` (its YAML ``root``) as a mapping, and the source it cites with the line that cites it."""
     if not isinstance(root, Mapping):
         raise InputError.at(path, root.line, "expected a mapping with the keys 'source' and 'items'")
     for key, line in root.keys.items():
         if key not in ("source", "items"):
             raise InputError.at(path, line, f"unknown key {key!r}; expected 'source' and 'items'")
-    source_node, items_node = root.values.get("source"), root.values.get("items")
+    source_node = root.values.get("source")
     if not isinstance(source_node, Scalar):
         raise InputError.at(path, root.line, "expected 'source: <id of a record in sources.yaml>'")
     source = sources.get(source_node.value)
     if source is None:
-        hint = _suggest(source_node.value, sources)
+        hint = suggest(source_node.value, sources)
         raise InputError.at(path, source_node.line, f"unknown source {source_node.value!r}{hint}")
+    return root, source, source_node.line
+
+
+def _claim(compiled: Compiled, source: Source, path: Path, line: int) -> None:
+    """Record ``path`` as the fact sheet of ``source``, which may have only one."""
     if source.id in compiled.sheets:
-        raise InputError.at(path, source_node.line, f"source {source.id!r} already has a fact sheet: {compiled.sheets[source.id]}")
+        raise InputError.at(path, line, f"source {source.id!r} already has a fact sheet: {compiled.sheets[source.id]}")
     compiled.sheets[source.id] = path
+
+
+def _items(path: Path, root: Mapping, source: Source) -> list[Item]:
+    """The items of the sheet ``path`` (its YAML ``root``) citing ``source``."""
+    items_node = root.values.get("items")
     if not isinstance(items_node, Sequence):
         raise InputError.at(path, root.line, "expected 'items:' with a list of items")
-    out: list[_Item] = []
+    out: list[Item] = []
     problems: list[Problem] = []
     subjects: dict[str, int] = {}
     for node in items_node.items:
@@ -167,191 +209,113 @@ def _read_sheet(path: Path, sources: dict[str, Source], compiled: Compiled) -> l
             problems.append(Problem(path, key_node.line, f"{key_node.value!r} is already the subject of the item at line {subjects[key_node.value]}; merge the two"))
             continue
         subjects[key_node.value] = node.line
-        out.append(_Item(path, source, node, key_node.value, has_id))
+        out.append(Item(path, source, node, key_node.value, has_id))
     if problems:
         raise InputError(problems)
     return out
 
 
-def _suggest(name: str, known: object) -> str:
-    close = difflib.get_close_matches(name, list(known), n=3)  # type: ignore[call-overload]
-    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+def _entry(item: Item) -> Entry:
+    """``item`` as the other sheets see it."""
+    label = item.node.values.get("label")
+    return Entry(item.key, item.declares, item.node.line, item.node.keys["id"] if item.declares else None,
+                 label.value if item.declares and isinstance(label, Scalar) else None)
 
 
-def _scalars(node: Node, path: Path, what: str, limit: int = MAX_TEXT_CHARS) -> list[Scalar]:
-    """The values of ``node``, each at most ``limit`` characters long."""
-    if isinstance(node, Scalar):
-        scalars = [node]
-    elif isinstance(node, Sequence) and node.items and all(isinstance(i, Scalar) for i in node.items):
-        scalars = list(node.items)  # type: ignore[arg-type]
-    else:
-        raise InputError.at(path, node.line, f"{what} must be a value or a non-empty list of values")
-    for scalar in scalars:
-        check_length(scalar.value, limit, path, scalar.line, what)
-    return scalars
+def _declare(sheets: list[_Sheet], onto: Ontology, base: str, compiled: Compiled,
+             problems: list[Problem]) -> dict[str, tuple[Path, Entry]]:
+    """The ids that ``sheets`` declare, each with its sheet and item, in order; where each is declared goes into
+    ``compiled``, and an id that the ontology takes or that an item before declared into ``problems``."""
+    declared: dict[str, tuple[Path, Entry]] = {}
+    for sheet in sheets:
+        for entry in sheet.entries:
+            if not entry.declares:
+                continue
+            if entry.key in onto.references:
+                problems.append(Problem(sheet.path, entry.id_line, f"id {entry.key!r} is taken by the ontology; choose another"))
+            elif entry.key in declared:
+                path, first = declared[entry.key]
+                problems.append(Problem(sheet.path, entry.id_line, f"duplicate id {entry.key!r} (first declared at {path}:{first.line})"))
+            else:
+                declared[entry.key] = (sheet.path, entry)
+                compiled.origins[entity_iri(base, entry.key).value] = Problem(sheet.path, entry.line, f"{entry.key!r}")
+    return declared
 
 
-class _Compiler:
-    def __init__(self, onto: Ontology, base: str, declared: dict[str, _Item], labels: dict[str, str],
-                 copies: dict[str, tuple[str, int]]) -> None:
-        self.onto, self.base, self.declared, self.labels = onto, base, declared, labels
-        #: Superseded editions whose successor's stored copy ends early: the successor, and where.
-        self.copies = copies
-        #: The ontology's qualifiers of numbers ("about", "more than", …) by each of their words.
-        self.qualifiers = qualifier_index(onto.triples)
+def _source_digest(source: Source, copies: dict[str, tuple[str, int]]) -> str:
+    """A digest of what an item's compile reads of its source: its record but where it stands in ``sources.yaml``
+    (its text among it), and where the stored copy of a later edition ends in it (``copies``)."""
+    edition = replace(source.edition, lines=()) if source.edition is not None else None
+    record = replace(source, path=Path(), line=0, edition=edition)
+    return hashlib.sha256(repr((record, copies.get(source.id))).encode()).hexdigest()
 
-    def resolve(self, name: str, path: Path, line: int) -> ox.NamedNode:
-        if name in self.declared:
-            return entity_iri(self.base, name)
-        if name in self.onto.references:
-            return self.onto.references[name]
-        hint = _suggest(name, list(self.declared) + list(self.onto.references))
-        raise InputError.at(path, line, f"unknown entity {name!r}: no fact sheet declares it and the ontology has no such notation{hint}")
 
-    def item(self, item: _Item) -> list[ox.Triple]:
-        node, path = item.node, item.path
-        subject = entity_iri(self.base, item.key) if item.declares else self.resolve(item.key, path, node.keys["about"])
-        triples: list[ox.Triple] = []
-        problems: list[Problem] = []
-        parts: list[str] = []
-        for key, value in node.values.items():
-            line = node.keys[key]
-            try:
-                if key in ("id", "about", "quote", "unquoted", "confidence"):
-                    continue
-                if key == "qualifier":  # compiled after the number it qualifies
-                    continue
-                if key == "type":
-                    for scalar in _scalars(value, path, "'type'"):
-                        triples.append(ox.Triple(subject, _TYPE, self.klass(scalar, path)))
-                        parts.insert(0, self.onto.class_labels.get(scalar.value, scalar.value))
-                elif key == "table":  # a trade table's cells, compiled to Data Cube observations
-                    evidence = _n(f"{self.base}evidence/{item.source.id}/{item.key}")
-                    triples += table_triples(subject, value, path, line, references=self.onto.references,
-                                             resolve=self.resolve, evidence=evidence,
-                                             label=self.labels.get(subject.value, item.key), labels=self.onto.labels)
-                elif key in ("label", "altLabel", "note"):
-                    predicate = {"label": _LABEL, "altLabel": _ALT, "note": _NOTE}[key]
-                    limit = MAX_TEXT_CHARS if key == "note" else MAX_LABEL_CHARS
-                    for scalar in _scalars(value, path, repr(key), limit):
-                        triples.append(ox.Triple(subject, predicate, ox.Literal(" ".join(scalar.value.split()))))
-                else:
-                    triples += self.statement(subject, key, value, path, line, parts)
-            except InputError as exc:
-                problems += exc.problems
-        if "qualifier" in node.values:
-            try:
-                triples.append(self.qualifier(subject, node, path, parts))
-            except InputError as exc:
-                problems += exc.problems
-        if item.declares:
-            if "type" not in node.values:
-                problems.append(Problem(path, node.line, f"{item.key!r} declares a node without 'type'; expected a class of the ontology"))
-            if "label" not in node.values:
-                problems.append(Problem(path, node.line, f"{item.key!r} declares a node without 'label'"))
+def _reuse(sheet: _Sheet, digest: str, compiler: ItemCompiler) -> SheetRecord | None:
+    """The sheet's previous record, its triples read, where compiling the sheet would give them again: None where
+    its source's ``digest`` differs, a name it resolved or a label it read gives another value now, or its triples
+    cannot be read."""
+    record = sheet.previous
+    if record is None or record.source_digest != digest:
+        return None
+    for name, iri in record.reads.resolved.items():
+        now = compiler.known(name)
+        if now is None or now.value != iri:
+            return None
+    if any(compiler.labels.get(iri) != label for iri, label in record.reads.labels.items()):
+        return None
+    triples = record.read_triples()
+    return None if triples is None else replace(record, triples=triples, ntriples=None)
+
+
+def _compile_sheet(sheet: _Sheet, digest: str, compiler: ItemCompiler) -> SheetRecord:
+    """Compile the items of ``sheet`` (read from its bytes where it was read from its previous record)."""
+    items = sheet.items
+    if items is None:
+        root = decode_yaml(sheet.data, sheet.path)
+        items = _items(sheet.path, root, sheet.source) if isinstance(root, Mapping) else []
+        if [_entry(item) for item in items] != sheet.entries:
+            raise _Stale(sheet.path)
+    compiler.reads = Reads()
+    triples: list[ox.Triple] = []
+    counts: list[int] = []
+    problems: list[Problem] = []
+    for item in items:
         try:
-            triples += self.evidence(item, subject, parts)
+            found = compiler.item(item)
         except InputError as exc:
             problems += exc.problems
-        if problems:
-            raise InputError(problems)
-        return triples
+            continue
+        triples += found
+        counts.append(len(found))
+    if problems:
+        raise InputError(problems)
+    return SheetRecord(sheet.path.name, sheet.sha256, sheet.source.id, sheet.source_line, digest, sheet.entries,
+                       counts, _beyond(compiler.reads, sheet.entries, compiler.base), triples)
 
-    def qualifier(self, subject: ox.NamedNode, node: Mapping, path: Path, parts: list[str]) -> ox.Triple:
-        """The item's ``qualifier:`` of its one number; the statement shows it before the number."""
-        triple, key = qualifier_triples(subject, node.values["qualifier"], numeric_keys(node, self.onto.properties),
-                                        self.qualifiers, path)
-        label = self.onto.properties[key].label
-        phrase = self.onto.labels.get(value_of(triple.object), "")
-        parts[:] = [f"{label} {phrase} {part[len(label) + 1:]}" if part.startswith(f"{label} ") else part
-                    for part in parts]
-        return triple
 
-    def klass(self, scalar: Scalar, path: Path) -> ox.NamedNode:
-        name = scalar.value
-        if name in self.onto.defined:
-            raise InputError.at(path, scalar.line, f"{name!r} is a defined class: the reasoner infers it, a fact sheet may not assert it")
-        if name not in self.onto.classes:
-            raise InputError.at(path, scalar.line, f"unknown type {name!r}; expected a class of the ontology{_suggest(name, self.onto.classes)}")
-        return self.onto.classes[name]
+def _beyond(reads: Reads, entries: list[Entry], base: str) -> Reads:
+    """``reads`` but those of the ids that ``entries`` declare: the sheet's bytes decide those (where another sheet
+    declares one too, or the ontology has it, the compile fails)."""
+    own = {entry.key for entry in entries if entry.declares}
+    iris = {entity_iri(base, key).value for key in own}
+    return Reads({name: iri for name, iri in reads.resolved.items() if name not in own},
+                 {iri: label for iri, label in reads.labels.items() if iri not in iris})
 
-    def statement(self, subject: ox.NamedNode, key: str, value: Node, path: Path, line: int,
-                  parts: list[str]) -> list[ox.Triple]:
-        prop = self.onto.properties.get(key)
-        if prop is None or key == "quote":
-            allowed = _suggest(key, list(self.onto.properties) + list(_RESERVED))
-            raise InputError.at(path, line, f"unknown key {key!r}; expected a property of the ontology or one of {', '.join(_RESERVED)}{allowed}")
-        out = []
-        shown = []
-        for scalar in _scalars(value, path, repr(key)):
-            if prop.kind == "object":
-                target = self.resolve(scalar.value, path, scalar.line)
-                shown.append(self.labels.get(target.value, scalar.value))
-                out.append(ox.Triple(subject, prop.iri, target))
-            else:
-                literal = typed_literal(scalar.value, prop.datatypes, path, scalar.line)
-                shown.append(literal.value)
-                out.append(ox.Triple(subject, prop.iri, literal))
-        parts.append(f"{prop.label} {', '.join(shown)}")
-        return out
 
-    def evidence(self, item: _Item, subject: ox.NamedNode, parts: list[str]) -> list[ox.Triple]:
-        node, path, source = item.node, item.path, item.source
-        ev = _n(f"{self.base}evidence/{source.id}/{item.key}")
-        label = self.labels.get(subject.value, item.key)
-        statement = f"{label}: " + "; ".join(parts) if parts else label
-        out = [
-            ox.Triple(subject, _n(SCK.evidence), ev),
-            ox.Triple(ev, _TYPE, _n(SCK.Evidence)),
-            ox.Triple(ev, _n(SCK.source), _n(f"{self.base}source/{source.id}")),
-            ox.Triple(ev, _n(SCK.statement), ox.Literal(statement)),
-            ox.Triple(ev, _n(SCK.factSheet), ox.Literal(f"{path.name}:{node.line}")),
-        ]
-        confidence = node.values.get("confidence")
-        if confidence is not None:
-            if not isinstance(confidence, Scalar) or confidence.value not in _CONFIDENCE:
-                raise InputError.at(path, node.keys["confidence"], f"confidence must be one of {', '.join(_CONFIDENCE)}")
-            out.append(ox.Triple(ev, _n(SCK.confidence), ox.Literal(confidence.value)))
-        quote, unquoted = node.values.get("quote"), node.values.get("unquoted")
-        if (quote is None) == (unquoted is None):
-            raise InputError.at(path, node.line, "every item needs its evidence: 'quote' (verbatim from the source) or, where the source gives none, 'unquoted: <why>'")
-        if unquoted is not None:
-            reason = _scalars(unquoted, path, "'unquoted'")[0]
-            out.append(ox.Triple(ev, _n(SCK.unquotedReason), ox.Literal(reason.value)))
-            return out
-        problems = []
-        spans: list[tuple[int, int] | None] = []
-        quotes = _scalars(quote, path, "'quote'", MAX_QUOTE_CHARS) if quote is not None else []
-        for n, scalar in enumerate(quotes, start=1):
-            text = " ".join(scalar.value.split())
-            span = quote_span(text, source.text) if source.text is not None else None
-            spans.append(span)
-            if source.text is not None and span is None:
-                problems.append(Problem(path, scalar.line, f"quote not found in the text of source {source.id!r}: "
-                                                           f"{text[:80]!r}; {explain_mismatch(text, source.text)}"))
-                continue
-            selector = _n(f"{ev.value}/quote-{n}")
-            fragments = quote_fragments(text, source.text)
-            if fragments is None:  # the comparison found the quote, so each part is there
-                problems.append(Problem(path, scalar.line, f"the parts of the quote are not verbatim in the text of source {source.id!r}: {text[:80]!r}"))
-                continue
-            out.append(ox.Triple(ev, _n(SCK.selector), selector))
-            out += selector_triples(selector, text, fragments, source.language)
-        if problems:
-            raise InputError(problems)
-        out += self._beyond_copy(ev, source, spans)
-        return out
-
-    def _beyond_copy(self, ev: ox.NamedNode, source: Source, spans: list[tuple[int, int] | None]) -> list[ox.Triple]:
-        """``sck:beyondCopyOf`` where every quote of the evidence (``spans``: where each lies in the source's
-        text) lies after the end of the stored copy of the edition that supersedes ``source``: that edition is
-        not known to drop the statement."""
-        if source.id not in self.copies or not spans:
-            return []
-        later, end = self.copies[source.id]
-        if all(span is not None and span[0] >= end for span in spans):
-            return [ox.Triple(ev, _n(SCK.beyondCopyOf), _n(f"{self.base}source/{later}"))]
-        return []
+def _add(compiled: Compiled, record: SheetRecord, path: Path, base: str) -> None:
+    """Add the triples of ``record`` (the sheet ``path``) to its source's graph, and the item that first stated each
+    (subject, property) to ``compiled.statement_origins``."""
+    if not record.entries:
+        return
+    compiled.graphs.setdefault(graph_iri(base, record.source).value, []).extend(record.triples)
+    origins = compiled.statement_origins
+    at = 0
+    for entry, count in zip(record.entries, record.counts):
+        origin = Problem(path, entry.line, entry.key)
+        for triple in record.triples[at:at + count]:
+            origins.setdefault((value_of(triple.subject), triple.predicate.value), origin)
+        at += count
+    compiled.items += len(record.entries)
 
 
 def _source_triples(sources: dict[str, Source], base: str) -> list[ox.Triple]:
@@ -376,3 +340,4 @@ def _source_triples(sources: dict[str, Source], base: str) -> list[ox.Triple]:
             out.append(ox.Triple(s, _NOTE, ox.Literal(source.note)))
         out += edition_triples(source, s, base)
     return out
+

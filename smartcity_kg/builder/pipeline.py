@@ -15,7 +15,7 @@ from .cache import BuildKey, build_key, graph_digests, previous_blocks, previous
 from .checks import CHECK_TIMEOUT, start_checks
 from .extra import MoreOutputs, start_outputs
 from ..exceptions import InputError, OutputError, Problem, ReasoningError, ValidationError
-from .facts import Compiled, compile_facts, graph_iri
+from .facts import Compiled, compile_sheets, graph_iri
 from .forked import Answer, can_fork, start_answer
 from .links import add_links
 from .rewrite import Earlier
@@ -27,6 +27,7 @@ from ..store.ondisk import STORE_FROM
 from ..outputs import check_folder, replacing_folder, write_file
 from ..resources import shipped
 from .scope import local_shapes, neighbourhood, reach
+from .sheetcache import compile_context, read_records, write_records
 from .sources import load_sources
 from .validate import shacl_problems
 from .writing import Tally, canonical_graphs, start_dataset
@@ -104,7 +105,8 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     marker :data:`smartcity_kg.outputs.MARKER` and nothing else), and must not be, hold or
     lie inside an input folder; this is checked before any work and again before the swap.
 
-    Stages: load the ontology and sources, compile the fact sheets (schema checks, quotes),
+    Stages: load the ontology and sources, compile the fact sheets (schema checks, quotes; only those
+    whose compile the previous build in ``out_dir`` does not give, :mod:`~smartcity_kg.builder.sheetcache`),
     validate with SHACL, run the quality checks, reason (rules or HermiT), write the outputs.
     Validation, the checks and the rules run at once: validation in the calling thread, the
     quality checks in a child process without a network, the rules in another child process
@@ -158,8 +160,15 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
         raise InputError.at(options.graph_dir / "facts", None, "no fact sheets (*.yaml) here")
     lap("load")
     notify("compile")
-    compiled = compile_facts(sheets, sources, onto, options.base)
+    context = compile_context(ontology_dir=options.ontology_dir, graph_dir=options.graph_dir, base=options.base)
+    compiled, records = compile_sheets(sheets, sources, onto, options.base, read_records(out_dir, context))
     lap("compile")
+
+    def outputs(folder: Path) -> None:  # the compile cache among the new build's files, then the caller's outputs
+        write_records(folder, context, records)
+        if add_outputs is not None:
+            add_outputs(folder)
+
     notify("validate")
     data = [t for triples in compiled.graphs.values() for t in triples]
     add_links(onto.triples, compiled.graphs)  # into the graphs, not into ``data``: links are not validated
@@ -178,7 +187,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
         report, tally = _write(out_dir, _dataset(onto, compiled, inferred, options.base), options,
                                lambda tally: _report(tally, compiled, onto, options, check_counts, reasoning),
                                earlier, {**digests, **graph_digests({graph_iri(options.base, "inferred").value: inferred})},
-                               add_outputs, lap)
+                               outputs, lap)
         _write_timings(out_dir, timings)
         write_record(out_dir, key, tally)
     except OSError as exc:  # a read-only or full disk: one line, the previous build kept

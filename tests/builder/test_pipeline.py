@@ -11,10 +11,11 @@ import pytest
 
 from smartcity_kg import BuildOptions, InputError, build
 from smartcity_kg.namespaces import COUNTRY, SCK
+from smartcity_kg.builder.sheetcache import CACHE_FILES
 from smartcity_kg.outputs import MARKER
 
 OUTPUTS = ("graph.trig", "graph.nt", "graph.ttl", "graph.jsonld", "report.json", "timings.json", "build-cache.json", MARKER,
-           "store")
+           "store", *CACHE_FILES)
 
 
 @pytest.fixture(scope="module")
