@@ -313,7 +313,9 @@ def _add(compiled: Compiled, record: SheetRecord, path: Path, base: str) -> None
     for entry, count in zip(record.entries, record.counts):
         origin = Problem(path, entry.line, entry.key)
         for triple in record.triples[at:at + count]:
-            origins.setdefault((value_of(triple.subject), triple.predicate.value), origin)
+            subject = triple.subject  # a named node but in odd data; read at once, since this runs per triple
+            origins.setdefault((subject.value if type(subject) is ox.NamedNode else value_of(subject),
+                                triple.predicate.value), origin)
         at += count
     compiled.items += len(record.entries)
 

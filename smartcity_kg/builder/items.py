@@ -89,8 +89,8 @@ class ItemCompiler:
     (:func:`~smartcity_kg.builder.editions.copies_ending`).
 
     Every name it resolves and every label it reads is recorded in :attr:`reads`, which the caller
-    renews for each sheet: an item's triples depend on the item, its source, the ontology, the base,
-    and on nothing else but those.
+    renews for each sheet: besides those, an item's triples depend only on the item, its source
+    (with ``copies``), the ontology, the base and the code.
     """
 
     def __init__(self, onto: Ontology, base: str, declared: Collection[str], labels: dict[str, str],
@@ -123,7 +123,7 @@ class ItemCompiler:
         return self.onto.references.get(name)
 
     def label(self, iri: str, default: str) -> str:
-        """The label of the entity ``iri``, or ``default`` where it has none."""
+        """The label of the entity ``iri``, or ``default`` where it has none; recorded."""
         label = self.reads.labels[iri] = self.labels.get(iri)
         return default if label is None else label
 
