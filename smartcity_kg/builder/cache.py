@@ -73,9 +73,9 @@ def folder_digest(folder: Path, pattern: str = "*") -> str:
     return _digest_files(_tree(folder, pattern), folder)
 
 
-def code_digest() -> str:
-    """A digest of the package's Python files and of the versions of the libraries in :data:`_LIBRARIES`."""
-    versions = "\n".join(f"{name}={_version(name)}" for name in _LIBRARIES)
+def code_digest(also: tuple[str, ...] = ()) -> str:
+    """A digest of the package's Python files and of the versions of the libraries in :data:`_LIBRARIES` and ``also``."""
+    versions = "\n".join(f"{name}={_version(name)}" for name in _LIBRARIES + also)
     return hashlib.sha256(versions.encode() + folder_digest(_PACKAGE, "*.py").encode()).hexdigest()
 
 

@@ -33,6 +33,8 @@ _INDEX, _TRIPLES = "compile-cache.json", "compile-cache.nt"
 CACHE_FILES = (_INDEX, _TRIPLES)
 _FORMAT = 1
 _NT = ox.RdfFormat.N_TRIPLES
+#: The libraries that read the fact sheets, whose versions the compile depends on too.
+_READERS = ("PyYAML", "ruamel.yaml")
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,10 @@ class SheetRecord:
 
 def compile_context(*, ontology_dir: Path, graph_dir: Path, base: str) -> str:
     """A digest of all that every sheet's compile reads but the sheets and their sources: the format of the cache,
-    the package's code with the versions of its libraries, the base, the ontology folder and the sectors."""
+    the package's code with the versions of its libraries (and of the YAML readers), the base, the ontology
+    folder and the sectors."""
     sectors = graph_dir / "sectors.yaml"
-    parts = [str(_FORMAT), code_digest(), base, folder_digest(ontology_dir),
+    parts = [str(_FORMAT), code_digest(_READERS), base, folder_digest(ontology_dir),
              hashlib.sha256(sectors.read_bytes()).hexdigest() if sectors.is_file() else "no sectors"]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
