@@ -54,7 +54,8 @@ class SheetRecord:
     """What one fact sheet compiled to, and what its compile read besides the sheet, the ontology and the base.
 
     ``triples`` are the sheet's in order: the first ``counts[0]`` the first item's, and so on.
-    A record read from a cache holds them as N-Triples (``ntriples``) until :meth:`read_triples`.
+    A record read from a cache holds them as N-Triples instead (``ntriples``, a view of the cache's
+    triples file, which all the records share) until :meth:`read_triples`.
     """
 
     name: str
@@ -67,7 +68,7 @@ class SheetRecord:
     counts: list[int]
     reads: Reads
     triples: list[ox.Triple] = field(default_factory=list)
-    ntriples: bytes | None = None
+    ntriples: memoryview | None = None
 
     def read_triples(self) -> list[ox.Triple] | None:
         """Its triples, parsed from ``ntriples`` where the record came from a cache; None where they cannot be
@@ -75,7 +76,7 @@ class SheetRecord:
         if self.ntriples is None:
             return self.triples
         try:  # lenient: the bytes are those this package wrote, as their SHA-256 in the index says
-            triples = [quad.triple for quad in ox.parse(self.ntriples, format=_NT, lenient=True)]
+            triples = [quad.triple for quad in ox.parse(bytes(self.ntriples), format=_NT, lenient=True)]
         except (SyntaxError, ValueError):
             return None
         return triples if len(triples) == sum(self.counts) else None
@@ -105,14 +106,15 @@ def read_records(folder: Path, context: str) -> dict[str, SheetRecord]:
         data = path.read_bytes()
         if hashlib.sha256(data).hexdigest() != stamp["sha256"]:
             return {}
-        records = [_record(entry, data) for entry in index["sheets"]]
+        view = memoryview(data)
+        records = [_record(entry, view) for entry in index["sheets"]]
     except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError):
         return {}
     return {record.name: record for record in records}
 
 
-def _record(entry: dict[str, object], data: bytes) -> SheetRecord:
-    """The record that the index's ``entry`` describes, its triples the bytes of ``data`` it names.
+def _record(entry: dict[str, object], data: memoryview) -> SheetRecord:
+    """The record that the index's ``entry`` describes, its triples the bytes of ``data`` (the triples file) it names.
 
     Raises
     ------
