@@ -27,7 +27,7 @@ from ..store.ondisk import STORE_FROM
 from ..outputs import check_folder, replacing_folder, write_file
 from ..resources import shipped
 from .scope import local_shapes, neighbourhood, reach
-from .sheetcache import compile_context, read_records, write_records
+from .sheetcache import compile_context, read_records, saving_records
 from .sources import load_sources
 from .validate import shacl_problems
 from .writing import Tally, canonical_graphs, start_dataset
@@ -163,12 +163,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     context = compile_context(ontology_dir=options.ontology_dir, graph_dir=options.graph_dir, base=options.base)
     compiled, records = compile_sheets(sheets, sources, onto, options.base, read_records(out_dir, context))
     lap("compile")
-
-    def outputs(folder: Path) -> None:  # the compile cache among the new build's files, then the caller's outputs
-        write_records(folder, context, records)
-        if add_outputs is not None:
-            add_outputs(folder)
-
+    outputs = saving_records(add_outputs, context, records)  # the compile cache too, among the new build's files
     notify("validate")
     data = [t for triples in compiled.graphs.values() for t in triples]
     add_links(onto.triples, compiled.graphs)  # into the graphs, not into ``data``: links are not validated
