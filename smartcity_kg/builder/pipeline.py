@@ -302,7 +302,7 @@ def _answer(reasoning: Answer) -> list[ox.Triple]:
         ntriples = reasoning.result()
     except ChildProcessError as exc:
         raise ReasoningError(f"the rules stopped without an answer: {exc}") from None
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+    return [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def _reason(triples: list[ox.Triple], options: BuildOptions, earlier: Earlier | None, digests: dict[str, str],
