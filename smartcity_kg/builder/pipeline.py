@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from .cache import BuildKey, build_key, graph_digests, previous_blocks, previous_data, write_record
 from .checks import CHECK_TIMEOUT, start_checks
-from .extra import MoreOutputs, start_outputs
+from .extra import MoreOutputs, Pending, start_outputs
 from ..exceptions import InputError, OutputError, Problem, ReasoningError, ValidationError
 from .facts import Compiled, compile_sheets, graph_iri
 from .forked import Answer, can_fork, start_answer
@@ -172,22 +172,28 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     earlier = previous_blocks(out_dir, key)
     scope, checked = _scope(out_dir, key, compiled, options, earlier)
     digests = _digests(key, options.reasoner)
-    check_counts, inferred = _judge(onto, data, compiled, options, (scope, checked), (earlier, digests), notify, lap)
-    reasoning: dict[str, object] = {"reasoner": None}
-    if options.reasoner != "none":
-        reasoning = {"reasoner": REASONERS[options.reasoner], "consistent": True,
-                     "consistency_checked": _CHECKED[options.reasoner], "inferred_triples": len(inferred)}
-    notify("write")
+    # A rebuild's checks and rules look at what changed only: its outputs start now, and load the dataset meanwhile.
+    pending = None if scope is None else start_outputs(
+        outputs, {ONTOLOGY_IRI: onto.triples, **compiled.graphs}, partial=True, canonical=canonical_graphs)
     try:
+        check_counts, inferred = _judge(onto, data, compiled, options, (scope, checked), (earlier, digests), notify, lap)
+        reasoning: dict[str, object] = {"reasoner": None}
+        if options.reasoner != "none":
+            reasoning = {"reasoner": REASONERS[options.reasoner], "consistent": True,
+                         "consistency_checked": _CHECKED[options.reasoner], "inferred_triples": len(inferred)}
+        notify("write")
         report, tally = _write(out_dir, _dataset(onto, compiled, inferred, options.base), options,
                                lambda tally: _report(tally, compiled, onto, options, check_counts, reasoning),
                                earlier, {**digests, **graph_digests({graph_iri(options.base, "inferred").value: inferred})},
-                               outputs, lap)
+                               (outputs, pending), lap)
         _write_timings(out_dir, timings)
         write_record(out_dir, key, tally)
     except OSError as exc:  # a read-only or full disk: one line, the previous build kept
         where = f": {exc.filename}" if exc.filename else ""
         raise OutputError(out_dir, f"cannot write the build: {exc.strerror or exc}{where}") from None
+    finally:
+        if pending is not None:
+            pending.stop()
     return BuildResult(out_dir, report, timings)
 
 
@@ -306,7 +312,7 @@ def _answer(reasoning: Answer) -> list[ox.Triple]:
         ntriples = reasoning.result()
     except ChildProcessError as exc:
         raise ReasoningError(f"the rules stopped without an answer: {exc}") from None
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
+    return [q.triple for q in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def _reason(triples: list[ox.Triple], options: BuildOptions, earlier: Earlier | None, digests: dict[str, str],
@@ -369,21 +375,24 @@ def _digests(key: BuildKey, reasoner: str) -> dict[str, str]:
 
 def _write(out_dir: Path, graphs: dict[str, list[ox.Triple]], options: BuildOptions,
            describe: Callable[[Tally], dict[str, object]], earlier: Earlier | None, digests: dict[str, str],
-           add_outputs: Callable[[Path], None] | MoreOutputs | None, lap: Stage) -> tuple[dict[str, object], Tally]:
+           outputs: tuple[MoreOutputs | None, Pending | None], lap: Stage) -> tuple[dict[str, object], Tally]:
     """Write the dataset files and the report that ``describe`` makes of their tally; return the report and tally.
 
     The blocks of the graphs whose ``digests`` the previous build ``earlier`` shares are copied
     from its files. The on-disk store is written by a child process once they are written, and the
-    outputs of ``add_outputs`` are made from ``graphs`` by another from the start
-    (:mod:`smartcity_kg.builder.storejob`, :mod:`smartcity_kg.builder.extra`); they are saved into
-    the temporary folder once the files are written, before the swap. ``lap`` times the dataset
-    files (``write``), what is left of the other outputs then (``outputs``) and of writing the
-    store once they are done (``store``).
+    ``outputs`` (more outputs, and those already being made of part of the dataset, which now get
+    the inferred graph) are made from ``graphs`` by another (:mod:`smartcity_kg.builder.storejob`,
+    :mod:`smartcity_kg.builder.extra`); they are saved into the temporary folder once the files are
+    written, before the swap. ``lap`` times the dataset files (``write``), what is left of the other
+    outputs then (``outputs``) and of writing the store once they are done (``store``).
     """
-    if add_outputs is not None and not isinstance(add_outputs, MoreOutputs):
-        add_outputs = MoreOutputs.saving(add_outputs)
+    more, pending = outputs
+    inferred = graph_iri(options.base, "inferred").value
     with replacing_folder(out_dir, inputs=options.inputs, later=["timings.json"]) as tmp:
-        pending = None if add_outputs is None else start_outputs(add_outputs, graphs)
+        if pending is not None:
+            pending.complete({inferred: graphs[inferred]})
+        elif more is not None:
+            pending = start_outputs(more, graphs)
         store = None
         try:
             tally, store = start_dataset(tmp, graphs, ontology=ox.NamedNode(ONTOLOGY_IRI), store_from=options.store_from,

@@ -139,5 +139,5 @@ def neighbourhood(nodes: set[ox.NamedNode], graphs: dict[str, list[ox.Triple]],
     referred = {t.object for triples in own.values() for t in triples if not isinstance(t.object, ox.Literal)} - near
     if referred:
         for graph, triples in graphs.items():
-            own[graph] += [t for t in triples if t.predicate == _TYPE and t.subject in referred]
+            own[graph] += [t for t in triples if t.predicate.value == _TYPE.value and t.subject in referred]
     return own

@@ -155,12 +155,12 @@ def network_body(store: ox.Store) -> bytes:
     return _body(project(store, labels=index.labels), index)
 
 
-def dataset_network(graphs: Mapping[str, Iterable[ox.Triple]]) -> bytes:
-    """:func:`network_body` of the dataset ``graphs`` (each named graph's IRI and its triples; a build's
-    graph.trig as it holds it in memory), for :func:`save_network`."""
+def dataset_network(parts: Iterable[Mapping[str, Iterable[ox.Triple]]]) -> bytes:
+    """:func:`network_body` of the dataset given in ``parts`` (each a mapping of named graphs, IRI → triples; a
+    build's graph.trig as it holds it in memory, in the parts it hands over), for :func:`save_network`."""
     from ..store.dataset import dataset_store
 
-    return network_body(dataset_store(graphs))
+    return network_body(dataset_store(parts))
 
 
 def save_network(build_dir: Path, body: bytes) -> Path:

@@ -42,9 +42,11 @@ def load_dataset(store: ox.Store, trig: Path) -> None:
     merge_default_graph(store)
 
 
-def dataset_store(graphs: Mapping[str, Iterable[ox.Triple]]) -> ox.Store:
-    """An in-memory store of the dataset ``graphs`` (each named graph's IRI and its triples), the default graph
-    holding their merge, as :func:`open_store` holds a build's graph.trig; blank nodes keep their labels.
+def dataset_store(parts: Iterable[Mapping[str, Iterable[ox.Triple]]]) -> ox.Store:
+    """An in-memory store of a dataset given in ``parts``, each a mapping of named graphs (IRI → triples; every
+    graph in one part), the default graph holding their merge, as :func:`open_store` holds a build's graph.trig;
+    blank nodes keep their labels. (A build hands over its dataset in parts as it has them, so that
+    the store is filled while the rest is being made.)
 
     A build that has its dataset in memory gets the store so without parsing its TriG and without
     the merge update (:func:`merge_default_graph`). Each graph's triples without a blank node go in
@@ -56,21 +58,22 @@ def dataset_store(graphs: Mapping[str, Iterable[ox.Triple]]) -> ox.Store:
     --------
     >>> a, b = ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/b")
     >>> triple = ox.Triple(a, ox.NamedNode("https://example.org/p"), b)
-    >>> store = dataset_store({"https://example.org/g1": [triple], "https://example.org/g2": [triple]})
+    >>> store = dataset_store([{"https://example.org/g1": [triple]}, {"https://example.org/g2": [triple]}])
     >>> len(store), len(list(store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
     (3, 1)
     """
     store, blank = ox.Store(), ox.BlankNode
-    for graph, triples in graphs.items():
-        name = ox.NamedNode(graph)
-        plain: list[ox.Triple] = []
-        with_blank: list[ox.Triple] = []
-        for t in triples:
-            (with_blank if type(t.subject) is blank or type(t.object) is blank else plain).append(t)
-        data = ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES) or b""
-        for target in (name, ox.DefaultGraph()):
-            store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
-        store.extend(with_merge(ox.Quad(t.subject, t.predicate, t.object, name) for t in with_blank))
+    for graphs in parts:
+        for graph, triples in graphs.items():
+            name = ox.NamedNode(graph)
+            plain: list[ox.Triple] = []
+            with_blank: list[ox.Triple] = []
+            for t in triples:
+                (with_blank if type(t.subject) is blank or type(t.object) is blank else plain).append(t)
+            data = ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES) or b""
+            for target in (name, ox.DefaultGraph()):
+                store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=target)
+            store.extend(with_merge(ox.Quad(t.subject, t.predicate, t.object, name) for t in with_blank))
     return store
 
 

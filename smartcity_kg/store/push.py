@@ -49,7 +49,7 @@ def push(build_dir: Path, store_url: str, *, timeout: float = 60.0) -> list[Push
     graphs: dict[str, list[ox.Triple]] = defaultdict(list)
     for quad in ox.parse(path=str(trig), format=ox.RdfFormat.TRIG):
         if isinstance(quad.graph_name, ox.NamedNode):
-            graphs[quad.graph_name.value].append(ox.Triple(quad.subject, quad.predicate, quad.object))
+            graphs[quad.graph_name.value].append(quad.triple)
     merged = list(dict.fromkeys(t for graph in sorted(graphs) for t in graphs[graph]))
     pushed = []
     with httpx.Client(timeout=timeout) as client:

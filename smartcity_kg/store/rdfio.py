@@ -79,7 +79,7 @@ def read_rdf(path: Path) -> list[ox.Triple]:
     for quad in quads:
         if isinstance(quad.object, ox.Literal):
             _check_literal(quad.object.value, text, path)
-    return [ox.Triple(q.subject, q.predicate, q.object) for q in quads]
+    return [q.triple for q in quads]
 
 
 _BOM = "\ufeff".encode("utf-8")

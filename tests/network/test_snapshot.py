@@ -97,6 +97,17 @@ def test_a_build_with_an_on_disk_store_saves_its_network(graph_dir: Path, tmp_pa
     assert saved is not None and dumps(saved.network) == dumps(project(store, labels=EntityIndex.from_store(store).labels))
 
 
+def test_a_rebuild_saves_the_network_of_its_own_graph(graph_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build(out, BuildOptions(graph_dir=graph_dir), add_outputs=network_outputs())
+    sheet = graph_dir / "facts" / "tiny-source.yaml"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace("label: Acme", "label: Acme Corp"), encoding="utf-8")
+    build(out, BuildOptions(graph_dir=graph_dir), add_outputs=network_outputs())  # started before the rules ran
+    saved, store = build_network(out), open_store(out, in_memory=True)
+    assert saved is not None and "Acme Corp" in saved.network.labels.values()
+    assert dumps(saved.network) == dumps(project(store, labels=EntityIndex.from_store(store).labels))
+
+
 def test_the_network_commands_read_the_saved_network_without_projecting(saved: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     args = ["paths", "--from", "Cisco", "--to", "Lord Mayor of Copenhagen", "--as-of", "2014-05",

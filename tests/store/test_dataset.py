@@ -41,7 +41,7 @@ def test_the_store_of_a_dataset_in_memory_holds_what_its_trig_gives(built: Path)
     parsed: dict[str, list[ox.Triple]] = {}
     for quad in ox.parse(path=built / "graph.trig", format=ox.RdfFormat.TRIG, rename_blank_nodes=False):
         parsed.setdefault(quad.graph_name.value, []).append(quad.triple)
-    store, loaded = dataset_store(parsed), open_store(built, in_memory=True)
+    store, loaded = dataset_store([parsed]), open_store(built, in_memory=True)
     assert len(store) == len(loaded)
     expected = ox.Store()  # a store's form of each term (its literals normalised), blank nodes as in the file
     expected.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g)) for g, ts in parsed.items() for t in ts)
