@@ -66,13 +66,15 @@ class Pending:
     def complete(self, graphs: Graphs) -> None:
         """Hand over the dataset's graphs that :func:`start_outputs` was not given (with ``partial``).
 
+        A child that has already ended is not told; :meth:`save` raises its error.
+
         Raises
         ------
-        OutputError
-            If the child that makes the outputs has already ended (its error is raised by :meth:`save`).
+        ValueError
+            If the outputs were started with the whole dataset, or have been handed it already.
         """
         if self._rest is None:
-            raise ValueError("the outputs were started with the whole dataset")
+            raise ValueError("the outputs were started with the whole dataset, or handed the rest already")
         data = {name: ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"" for name, triples in graphs.items()}
         try:
             self._rest.send(data)

@@ -27,7 +27,7 @@ from ..store.ondisk import STORE_FROM
 from ..outputs import check_folder, replacing_folder, write_file
 from ..resources import shipped
 from .scope import local_shapes, neighbourhood, reach
-from .sheetcache import compile_context, read_records, saving_records
+from .sheetcache import SheetRecord, compile_context, read_records, write_records
 from .sources import load_sources
 from .validate import shacl_problems
 from .writing import Tally, canonical_graphs, start_dataset
@@ -163,7 +163,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     context = compile_context(ontology_dir=options.ontology_dir, graph_dir=options.graph_dir, base=options.base)
     compiled, records = compile_sheets(sheets, sources, onto, options.base, read_records(out_dir, context))
     lap("compile")
-    outputs = saving_records(add_outputs, context, records)  # the compile cache too, among the new build's files
+    outputs = add_outputs if add_outputs is None or isinstance(add_outputs, MoreOutputs) else MoreOutputs.saving(add_outputs)
     notify("validate")
     data = [t for triples in compiled.graphs.values() for t in triples]
     add_links(onto.triples, compiled.graphs)  # into the graphs, not into ``data``: links are not validated
@@ -173,8 +173,8 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
     scope, checked = _scope(out_dir, key, compiled, options, earlier)
     digests = _digests(key, options.reasoner)
     # A rebuild's checks and rules look at what changed only: its outputs start now, and load the dataset meanwhile.
-    pending = None if scope is None else start_outputs(
-        outputs, {ONTOLOGY_IRI: onto.triples, **compiled.graphs}, partial=True, canonical=canonical_graphs)
+    pending = None if outputs is None or scope is None else start_outputs(
+        outputs, dict(_asserted(onto, compiled)), partial=True, canonical=canonical_graphs)
     try:
         check_counts, inferred = _judge(onto, data, compiled, options, (scope, checked), (earlier, digests), notify, lap)
         reasoning: dict[str, object] = {"reasoner": None}
@@ -185,7 +185,7 @@ def build(out_dir: Path, options: BuildOptions | None = None, on_stage: Stage | 
         report, tally = _write(out_dir, _dataset(onto, compiled, inferred, options.base), options,
                                lambda tally: _report(tally, compiled, onto, options, check_counts, reasoning),
                                earlier, {**digests, **graph_digests({graph_iri(options.base, "inferred").value: inferred})},
-                               (outputs, pending), lap)
+                               (outputs, pending), (context, records), lap)
         _write_timings(out_dir, timings)
         write_record(out_dir, key, tally)
     except OSError as exc:  # a read-only or full disk: one line, the previous build kept
@@ -334,10 +334,14 @@ def _reason(triples: list[ox.Triple], options: BuildOptions, earlier: Earlier | 
     return infer(triples, timeout=options.reason_timeout).triples
 
 
+def _asserted(onto: Ontology, compiled: Compiled) -> list[tuple[str, list[ox.Triple]]]:
+    """The dataset's graphs but the inferred one: the ontology's and each source's, as compiled."""
+    return [(ONTOLOGY_IRI, onto.triples), *compiled.graphs.items()]
+
+
 def _dataset(onto: Ontology, compiled: Compiled, inferred: list[ox.Triple], base: str) -> dict[str, list[ox.Triple]]:
     """The dataset's graphs: the ontology's, each source's and the inferred graph; blank nodes canonical."""
-    graphs = [(ONTOLOGY_IRI, onto.triples), *compiled.graphs.items(), (graph_iri(base, "inferred").value, inferred)]
-    return canonical_graphs(graphs)
+    return canonical_graphs([*_asserted(onto, compiled), (graph_iri(base, "inferred").value, inferred)])
 
 
 def _report(tally: Tally, compiled: Compiled, onto: Ontology, options: BuildOptions,
@@ -375,8 +379,10 @@ def _digests(key: BuildKey, reasoner: str) -> dict[str, str]:
 
 def _write(out_dir: Path, graphs: dict[str, list[ox.Triple]], options: BuildOptions,
            describe: Callable[[Tally], dict[str, object]], earlier: Earlier | None, digests: dict[str, str],
-           outputs: tuple[MoreOutputs | None, Pending | None], lap: Stage) -> tuple[dict[str, object], Tally]:
-    """Write the dataset files and the report that ``describe`` makes of their tally; return the report and tally.
+           outputs: tuple[MoreOutputs | None, Pending | None], compile_cache: tuple[str, list[SheetRecord]],
+           lap: Stage) -> tuple[dict[str, object], Tally]:
+    """Write the dataset files, the report that ``describe`` makes of their tally and the ``compile_cache``
+    (:func:`~smartcity_kg.builder.sheetcache.write_records`' context and records); return the report and tally.
 
     The blocks of the graphs whose ``digests`` the previous build ``earlier`` shares are copied
     from its files. The on-disk store is written by a child process once they are written, and the
@@ -400,6 +406,7 @@ def _write(out_dir: Path, graphs: dict[str, list[ox.Triple]], options: BuildOpti
             report = describe(tally)
             (tmp / "report.json").write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n",
                                              encoding="utf-8")
+            write_records(tmp, *compile_cache)
             lap("write")
             if pending is not None:
                 pending.save(tmp)

@@ -18,18 +18,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pyoxigraph as ox
 
 from .cache import code_digest, folder_digest
-from .extra import MoreOutputs
 from .items import Reads
 
-__all__ = ["CACHE_FILES", "Entry", "SheetRecord", "compile_context", "read_records", "saving_records", "write_records"]
+__all__ = ["CACHE_FILES", "Entry", "SheetRecord", "compile_context", "read_records", "write_records"]
 
 _INDEX, _TRIPLES = "compile-cache.json", "compile-cache.nt"
 #: The files of the compile cache in a build folder: the index, then the triples.
@@ -183,18 +180,3 @@ def write_records(folder: Path, context: str, records: list[SheetRecord]) -> Non
     index = {"format": _FORMAT, "context": context, "triples": {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()},
              "sheets": sheets}
     (folder / _INDEX).write_text(json.dumps(index, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def saving_records(outputs: Callable[[Path], None] | MoreOutputs | None, context: str,
-                   records: list[SheetRecord]) -> MoreOutputs:
-    """A build's more ``outputs`` (see :func:`smartcity_kg.builder.pipeline.build`), with the compile cache of
-    ``records`` (compiled in ``context``) saved into the new build's folder before them."""
-    if outputs is None:
-        return MoreOutputs.saving(lambda folder: write_records(folder, context, records))
-    more = outputs if isinstance(outputs, MoreOutputs) else MoreOutputs.saving(outputs)
-
-    def save(folder: Path, value: Any) -> None:
-        write_records(folder, context, records)
-        more.save(folder, value)
-
-    return MoreOutputs(more.make, save)

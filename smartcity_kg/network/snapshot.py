@@ -87,7 +87,7 @@ def _body(network: Network, index: EntityIndex | None) -> bytes:
     the file, which the header's member precedes (a gzip file may hold several, read as one text)."""
     from .snapshot_format import encode
 
-    # dumps in C, at once (at 1M triples the network's text is about 50 MB, written in a few seconds).
+    # dumps in C, at once (at 1M triples the network's text is about 30 MB).
     text = json.dumps(encode(network, None if index is None else index.names), ensure_ascii=False,
                       separators=(",", ":")) + "\n"
     return gzip.compress(text.encode("utf-8"), compresslevel=1, mtime=0)
